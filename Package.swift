@@ -1,0 +1,82 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 mode plus the upcoming features the project keeps on.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "feedwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "feedwatch", targets: ["feedwatch"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "FeedParse", targets: ["FeedParse"]),
+        .library(name: "FeedFetch", targets: ["FeedFetch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // C at the edge: one system library per C library, with a shim header for variadic calls.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // Pipeline stages.
+        .target(name: "FeedFetch", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        .target(name: "FeedParse", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        .target(name: "Analysis", swiftSettings: strictSettings),
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "AlertLog", swiftSettings: strictSettings),
+        .target(
+            name: "Monitor",
+            dependencies: [
+                "FeedFetch", "FeedParse", "Analysis", "Store", "AlertLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "feedwatch",
+            dependencies: [
+                "Monitor", "FeedParse", "Analysis", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Tests mirror modules.
+        .testTarget(name: "FeedFetchTests", dependencies: ["FeedFetch"], swiftSettings: strictSettings),
+        .testTarget(name: "FeedParseTests", dependencies: ["FeedParse"], swiftSettings: strictSettings),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
+        .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Store"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MonitorTests",
+            dependencies: ["Monitor", "Store", "AlertLog", "Analysis"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
