@@ -1,0 +1,190 @@
+import Foundation
+public import Store
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The append-only JSON-lines alert log: one alert per line, ids increasing by one, never a duplicate.
+///
+/// The store is the source of truth; the log is derived from it. The writer knows the last id in the
+/// file (reading it back on open, after cutting off a line torn by a crash), skips any alert at or below
+/// it, writes whole lines with `O_APPEND` and calls `fsync` once per batch. ``reopen()`` follows logrotate.
+public final class AlertLogWriter: Sendable {
+    /// The log file.
+    public let path: String
+    private let state: Mutex<State>
+
+    private struct State {
+        var descriptor: Int32
+        var lastWrittenID: Int64
+    }
+
+    /// Opens (creating if needed) the log at `path`, repairs a torn last line and reads the last id.
+    public init(path: String) throws(AlertLogError) {
+        self.path = path
+        let descriptor = try Self.open(path)
+        do throws(AlertLogError) {
+            let lastID = try Self.repairAndReadLastID(descriptor: descriptor, path: path)
+            state = Mutex(State(descriptor: descriptor, lastWrittenID: lastID))
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    deinit {
+        state.withLock { _ = close($0.descriptor) }
+    }
+
+    /// The id of the last alert in the log, 0 for an empty log.
+    public var lastWrittenID: Int64 { state.withLock { $0.lastWrittenID } }
+
+    /// Appends the alerts whose id is above ``lastWrittenID``, in id order, then `fsync`s.
+    /// On failure (a full disk) the file is cut back to its last whole line and nothing counts as written.
+    /// - Returns: how many lines were written.
+    @discardableResult
+    public func append(_ alerts: [Alert]) throws(AlertLogError) -> Int {
+        try state.withLock { (state: inout State) throws(AlertLogError) -> Int in
+            let fresh = alerts.filter { $0.id > state.lastWrittenID }.sorted { $0.id < $1.id }
+            guard let last = fresh.last else { return 0 }
+            var bytes: [UInt8] = []
+            for alert in fresh {
+                bytes += Self.line(for: alert)
+            }
+            let sizeBefore = lseek(state.descriptor, 0, SEEK_END)
+            do throws(AlertLogError) {
+                try Self.writeAll(bytes, to: state.descriptor, path: path)
+                if fsync(state.descriptor) != 0 {
+                    throw AlertLogError(path: path, operation: "fsync", errno: errno, message: String(cString: strerror(errno)))
+                }
+            } catch {
+                if sizeBefore >= 0 { _ = ftruncate(state.descriptor, sizeBefore) }
+                throw error
+            }
+            state.lastWrittenID = last.id
+            return fresh.count
+        }
+    }
+
+    /// Closes and reopens the file by name, for logrotate (on SIGHUP or SIGUSR1).
+    public func reopen() throws(AlertLogError) {
+        let descriptor = try Self.open(path)
+        state.withLock { state in
+            close(state.descriptor)
+            state.descriptor = descriptor
+        }
+    }
+
+    /// The JSON line for an alert, newline included. ISO 8601 dates, Arabic kept as UTF-8.
+    public static func line(for alert: Alert) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Encoding a plain value type with string, number and date fields cannot fail.
+        var bytes = [UInt8]((try? encoder.encode(alert)) ?? Data("{}".utf8))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// The id in the last complete line of the log at `path`; 0 when the file is missing or empty.
+    public static func lastID(inLogAt path: String) throws(AlertLogError) -> Int64 {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            if errno == ENOENT { return 0 }
+            throw AlertLogError(path: path, operation: "open", errno: errno, message: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        let (lastLine, _) = try lastCompleteLine(descriptor: descriptor, path: path)
+        guard let lastLine else { return 0 }
+        return try id(inLine: lastLine, path: path)
+    }
+
+    // MARK: Private
+
+    private static func open(_ path: String) throws(AlertLogError) -> Int32 {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let descriptor = Glibc.open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw AlertLogError(path: path, operation: "open", errno: errno, message: String(cString: strerror(errno)))
+        }
+        return descriptor
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(AlertLogError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AlertLogError(path: path, operation: "append", errno: errno, message: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// Cuts off a torn last line (a crash mid-write) and returns the id of the last whole line.
+    private static func repairAndReadLastID(descriptor: Int32, path: String) throws(AlertLogError) -> Int64 {
+        let (lastLine, wholeLength) = try lastCompleteLine(descriptor: descriptor, path: path)
+        let size = lseek(descriptor, 0, SEEK_END)
+        if size > wholeLength {
+            guard ftruncate(descriptor, wholeLength) == 0 else {
+                throw AlertLogError(
+                    path: path, operation: "cut torn last line", errno: errno, message: String(cString: strerror(errno)))
+            }
+        }
+        guard let lastLine else { return 0 }
+        return try id(inLine: lastLine, path: path)
+    }
+
+    /// The last newline-terminated line and the file length up to and including its newline.
+    private static func lastCompleteLine(descriptor: Int32, path: String) throws(AlertLogError) -> ([UInt8]?, off_t) {
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size > 0 else { return (nil, 0) }
+        let chunkSize: off_t = 64 * 1024
+        var tail: [UInt8] = []
+        var position = size
+        var lineEnd: off_t? = nil  // offset of the newline that ends the last whole line
+        while position > 0 {
+            let start = max(0, position - chunkSize)
+            var chunk = [UInt8](repeating: 0, count: Int(position - start))
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, start) }
+            guard count == chunk.count else {
+                throw AlertLogError(path: path, operation: "read last line", errno: errno, message: "short read")
+            }
+            tail = chunk + tail
+            position = start
+            let newlines = tail.indices.filter { tail[$0] == UInt8(ascii: "\n") }
+            if lineEnd == nil, let last = newlines.last {
+                lineEnd = position + off_t(last)
+            }
+            if let end = lineEnd {
+                let endIndex = Int(end - position)
+                if let previous = newlines.last(where: { $0 < endIndex }) {
+                    return (Array(tail[(previous + 1)..<endIndex]), end + 1)
+                }
+                if position == 0 {
+                    return (Array(tail[0..<endIndex]), end + 1)
+                }
+            }
+        }
+        return (nil, 0)  // no newline at all: the whole file is one torn line
+    }
+
+    private static func id(inLine line: [UInt8], path: String) throws(AlertLogError) -> Int64 {
+        struct IDOnly: Decodable { var id: Int64 }
+        do {
+            return try JSONDecoder().decode(IDOnly.self, from: Data(line)).id
+        } catch {
+            throw AlertLogError(
+                path: path, operation: "read last line",
+                message: "the last line is not an alert with an id (\(error)); move the file aside to start a new log")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+public import Analysis
+public import Foundation
+
+/// A feed as the store knows it: its identity and the state of its last fetch.
+public struct FeedFetchState: Sendable, Equatable {
+    /// The feed's row id.
+    public var feedID: Int64
+    /// The feed's URL (the key that ties config and store together).
+    public var url: String
+    /// The feed's display name.
+    public var name: String
+    /// The last `ETag` the server sent, verbatim.
+    public var etag: String?
+    /// The last `Last-Modified` the server sent, verbatim.
+    public var lastModified: String?
+    /// When the feed was last fetched.
+    public var lastFetchAt: Date?
+    /// The HTTP status of the last fetch, if it got that far.
+    public var lastStatus: Int?
+    /// Why the last fetch failed, if it did.
+    public var lastError: String?
+    /// Failures in a row since the last success.
+    public var consecutiveFailures: Int
+    /// When the feed is due next.
+    public var nextDueAt: Date?
+    /// Bytes of the last fetched body.
+    public var lastBytes: Int?
+    /// Seconds the last fetch took.
+    public var lastDuration: Double?
+}
+
+/// What one fetch of a feed did, recorded with the items it brought in one transaction.
+public struct FetchRecord: Sendable {
+    /// When the fetch finished.
+    public var fetchedAt: Date
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    /// Why the fetch or parse failed; nil on success.
+    public var error: String?
+    /// Validators to send next time (kept from before when the server sent none).
+    public var etag: String?
+    /// See ``etag``.
+    public var lastModified: String?
+    /// Failures in a row, this one included; 0 on success.
+    public var consecutiveFailures: Int
+    /// When the feed is due next.
+    public var nextDueAt: Date
+    /// Body size in bytes.
+    public var bytes: Int?
+    /// Seconds the fetch took.
+    public var duration: Double?
+
+    /// Creates a fetch record.
+    public init(
+        fetchedAt: Date,
+        status: Int?,
+        error: String?,
+        etag: String?,
+        lastModified: String?,
+        consecutiveFailures: Int,
+        nextDueAt: Date,
+        bytes: Int?,
+        duration: Double?
+    ) {
+        self.fetchedAt = fetchedAt
+        self.status = status
+        self.error = error
+        self.etag = etag
+        self.lastModified = lastModified
+        self.consecutiveFailures = consecutiveFailures
+        self.nextDueAt = nextDueAt
+        self.bytes = bytes
+        self.duration = duration
+    }
+}
+
+/// A new feed item with its analysis and the topics to alert on.
+public struct ProcessedItem: Sendable {
+    /// The item's stable key in its feed.
+    public var key: String
+    /// Where the key came from: guid, id, link or hash.
+    public var keySource: String
+    /// The item's title.
+    public var title: String?
+    /// The item's link.
+    public var link: String?
+    /// When the feed says the item was published.
+    public var published: Date?
+    /// What the analyzer found.
+    public var analysis: Analysis
+    /// The topics that raise an alert (chosen by the alerting policy from `analysis.topics`).
+    public var alertTopics: [TopicMatch]
+
+    /// Creates a processed item.
+    public init(
+        key: String,
+        keySource: String,
+        title: String?,
+        link: String?,
+        published: Date?,
+        analysis: Analysis,
+        alertTopics: [TopicMatch]
+    ) {
+        self.key = key
+        self.keySource = keySource
+        self.title = title
+        self.link = link
+        self.published = published
+        self.analysis = analysis
+        self.alertTopics = alertTopics
+    }
+}
+
+/// One feed's fetch and its new items: committed together or not at all.
+public struct FeedBatch: Sendable {
+    /// The feed's row id.
+    public var feedID: Int64
+    /// The fetch's outcome and the feed's next state.
+    public var fetch: FetchRecord
+    /// Items not seen before, analysed.
+    public var items: [ProcessedItem]
+
+    /// Creates a batch.
+    public init(feedID: Int64, fetch: FetchRecord, items: [ProcessedItem]) {
+        self.feedID = feedID
+        self.fetch = fetch
+        self.items = items
+    }
+}
+
+/// One row of `feedwatch feeds`: a feed's state with its item and alert counts.
+public struct FeedSummary: Sendable, Equatable {
+    /// The feed's state.
+    public var state: FeedFetchState
+    /// Items stored for the feed.
+    public var items: Int
+    /// Alerts raised by the feed's items.
+    public var alerts: Int
+}
+
+/// Row counts, for status lines and tests.
+public struct StoreCounts: Sendable, Equatable {
+    /// Feeds known.
+    public var feeds: Int
+    /// Items stored.
+    public var items: Int
+    /// Analyses stored.
+    public var analyses: Int
+    /// Alerts stored.
+    public var alerts: Int
+}

@@ -1,0 +1,333 @@
+import Analysis
+public import Foundation
+import GRDB
+
+/// The SQLite store, the source of truth: feeds and their fetch state, items, analyses and alerts.
+///
+/// One `FeedStore` per database file and process. WAL mode, `synchronous=NORMAL`, a busy timeout;
+/// all access goes through GRDB's serialized writer and concurrent readers, off the cooperative pool.
+public final class FeedStore: Sendable {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// - Throws: ``StoreError`` naming the file when it cannot be opened or migrated.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(path: path, operation: "open", error: error)
+        }
+    }
+
+    // MARK: Feeds
+
+    /// Makes sure each configured feed has a row (matched by URL; names follow the config) and returns their states.
+    public func registerFeeds(_ feeds: [(url: String, name: String)]) async throws(StoreError) -> [FeedFetchState] {
+        try await write("register feeds") { db in
+            for feed in feeds {
+                try db.execute(
+                    sql: """
+                        INSERT INTO feeds (url, name) VALUES (?, ?)
+                        ON CONFLICT(url) DO UPDATE SET name = excluded.name
+                        """,
+                    arguments: [feed.url, feed.name]
+                )
+            }
+            let urls = feeds.map(\.url)
+            return try Self.feedStates(db).filter { urls.contains($0.url) }
+        }
+    }
+
+    /// Every feed the store knows, in id order.
+    public func feedStates() async throws(StoreError) -> [FeedFetchState] {
+        try await read("read feeds") { db in try Self.feedStates(db) }
+    }
+
+    /// Each feed's state with its item and alert counts, in id order.
+    public func feedSummaries() async throws(StoreError) -> [FeedSummary] {
+        try await read("read feed summaries") { db in
+            let states = try Self.feedStates(db)
+            let items = try Self.countsByFeed(db, sql: "SELECT feed_id, COUNT(*) FROM items GROUP BY feed_id")
+            let alerts = try Self.countsByFeed(db, sql: "SELECT feed_id, COUNT(*) FROM alerts GROUP BY feed_id")
+            return states.map {
+                FeedSummary(state: $0, items: items[$0.feedID] ?? 0, alerts: alerts[$0.feedID] ?? 0)
+            }
+        }
+    }
+
+    // MARK: Items
+
+    /// The keys among `keys` that the feed has not stored yet, so only those are analysed.
+    public func unseenKeys(feedID: Int64, among keys: [String]) async throws(StoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try await read("look up seen items") { db in
+            var unseen = Set(keys)
+            // Chunk to stay far below SQLite's host-parameter limit.
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[start..<min(start + 500, keys.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                var arguments = StatementArguments([feedID])
+                arguments += StatementArguments(chunk)
+                let seen = try String.fetchAll(
+                    db,
+                    sql: "SELECT item_key FROM items WHERE feed_id = ? AND item_key IN (\(marks))",
+                    arguments: arguments
+                )
+                unseen.subtract(seen)
+            }
+            return unseen
+        }
+    }
+
+    // MARK: Commit
+
+    /// Commits one feed's fetch state, new items, analyses and alerts in ONE transaction, and returns the
+    /// alerts it created, with their ids. An item the feed already has is skipped with its alerts, so a
+    /// batch committed twice adds nothing.
+    public func commit(_ batch: FeedBatch) async throws(StoreError) -> [Alert] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try await write("commit batch for feed \(batch.feedID)") { db in
+            let fetch = batch.fetch
+            try db.execute(
+                sql: """
+                    UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
+                        consecutive_failures = ?, next_due_at = ?, last_bytes = ?, last_duration = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    fetch.etag, fetch.lastModified, fetch.fetchedAt, fetch.status, fetch.error,
+                    fetch.consecutiveFailures, fetch.nextDueAt, fetch.bytes, fetch.duration, batch.feedID,
+                ]
+            )
+            guard
+                let feedRow = try Row.fetchOne(db, sql: "SELECT name, url FROM feeds WHERE id = ?", arguments: [batch.feedID])
+            else {
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
+            }
+            let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
+            var alerts: [Alert] = []
+            for item in batch.items {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        batch.feedID, item.key, item.keySource, item.title, item.link, item.published, fetch.fetchedAt,
+                    ]
+                )
+                guard db.changesCount == 1 else { continue }
+                let itemID = db.lastInsertedRowID
+                let analysis = item.analysis
+                try db.execute(
+                    sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
+                        String(decoding: try encoder.encode(analysis), as: UTF8.self), fetch.fetchedAt,
+                    ]
+                )
+                let entities = String(decoding: try encoder.encode(analysis.entities), as: UTF8.self)
+                let quantities = String(decoding: try encoder.encode(analysis.quantities), as: UTF8.self)
+                for topic in item.alertTopics {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO alerts (created_at, topic, severity, score, modality, feed_id, item_id, story,
+                                sources, language, evidence, entities, quantities)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            fetch.fetchedAt, topic.id, topic.severity, topic.score, topic.modality.rawValue,
+                            batch.feedID, itemID, itemID, analysis.language,
+                            String(decoding: try encoder.encode(topic.evidence), as: UTF8.self), entities, quantities,
+                        ]
+                    )
+                    alerts.append(
+                        Alert(
+                            id: db.lastInsertedRowID,
+                            time: fetch.fetchedAt,
+                            topic: topic.id,
+                            severity: topic.severity,
+                            score: topic.score,
+                            modality: topic.modality.rawValue,
+                            feed: feed,
+                            item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
+                            language: analysis.language,
+                            evidence: topic.evidence,
+                            entities: analysis.entities,
+                            quantities: analysis.quantities,
+                            story: itemID,
+                            sources: 1
+                        )
+                    )
+                }
+            }
+            return alerts
+        }
+    }
+
+    // MARK: Alerts
+
+    /// Alerts with an id above `id`, oldest first: what the alert log lacks after its last line.
+    public func alerts(after id: Int64, limit: Int = 10_000) async throws(StoreError) -> [Alert] {
+        try await read("read alerts after id \(id)") { db in
+            try Self.fetchAlerts(db, where: "a.id > ?", arguments: [id], order: "a.id ASC", limit: limit)
+        }
+    }
+
+    /// Alerts created at or after `since` (all when nil), of one topic (all when nil), newest last.
+    public func alerts(since: Date?, topic: String?, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
+        try await read("read alerts") { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let since {
+                conditions.append("a.created_at >= ?")
+                arguments += [since]
+            }
+            if let topic {
+                conditions.append("a.topic = ?")
+                arguments += [topic]
+            }
+            let clause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+            let newestFirst = try Self.fetchAlerts(
+                db, where: clause, arguments: arguments, order: "a.id DESC", limit: limit)
+            return newestFirst.reversed()
+        }
+    }
+
+    /// The highest alert id committed, 0 when there is none.
+    public func lastAlertID() async throws(StoreError) -> Int64 {
+        try await read("read last alert id") { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM alerts") ?? 0
+        }
+    }
+
+    /// Row counts of the main tables.
+    public func counts() async throws(StoreError) -> StoreCounts {
+        try await read("count rows") { db in
+            func count(_ table: String) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            return StoreCounts(
+                feeds: try count("feeds"), items: try count("items"),
+                analyses: try count("analyses"), alerts: try count("alerts"))
+        }
+    }
+
+    // MARK: Private
+
+    private func write<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError(path: path, operation: operation, error: error)
+        }
+    }
+
+    private func read<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError(path: path, operation: operation, error: error)
+        }
+    }
+
+    private static func feedStates(_ db: Database) throws -> [FeedFetchState] {
+        try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY id").map { row in
+            FeedFetchState(
+                feedID: row["id"],
+                url: row["url"],
+                name: row["name"],
+                etag: row["etag"],
+                lastModified: row["last_modified"],
+                lastFetchAt: row["last_fetch_at"],
+                lastStatus: row["last_status"],
+                lastError: row["last_error"],
+                consecutiveFailures: row["consecutive_failures"],
+                nextDueAt: row["next_due_at"],
+                lastBytes: row["last_bytes"],
+                lastDuration: row["last_duration"]
+            )
+        }
+    }
+
+    private static func countsByFeed(_ db: Database, sql: String) throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: sql) {
+            counts[row[0]] = row[1]
+        }
+        return counts
+    }
+
+    private static func fetchAlerts(
+        _ db: Database, where clause: String, arguments: StatementArguments, order: String, limit: Int
+    ) throws -> [Alert] {
+        let decoder = JSONDecoder()
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.*, f.name AS feed_name, f.url AS feed_url,
+                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key
+                FROM alerts a JOIN feeds f ON f.id = a.feed_id JOIN items i ON i.id = a.item_id
+                WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
+                """,
+            arguments: arguments
+        )
+        return try rows.map { row in
+            func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+                let text: String = row[column]
+                return try decoder.decode(type, from: Data(text.utf8))
+            }
+            return Alert(
+                id: row["id"],
+                time: row["created_at"],
+                topic: row["topic"],
+                severity: row["severity"],
+                score: row["score"],
+                modality: row["modality"],
+                feed: Alert.Feed(name: row["feed_name"], url: row["feed_url"]),
+                item: Alert.Item(
+                    title: row["item_title"], link: row["item_link"], published: row["item_published"],
+                    guid: row["item_key"]),
+                language: row["language"],
+                evidence: try json("evidence", as: [Evidence].self),
+                entities: try json("entities", as: [EntityMatch].self),
+                quantities: try json("quantities", as: [Quantity].self),
+                story: row["story"],
+                sources: row["sources"]
+            )
+        }
+    }
+}
+
+extension StoreError {
+    /// Wraps a GRDB or SQLite error, recognising a full disk.
+    init(path: String, operation: String, error: any Error) {
+        if let error = error as? StoreError {
+            self = error
+            return
+        }
+        var diskFull = false
+        if let dbError = error as? DatabaseError {
+            diskFull = dbError.resultCode == .SQLITE_FULL
+                || dbError.extendedResultCode == .SQLITE_IOERR_WRITE
+                || dbError.extendedResultCode == .SQLITE_IOERR_FSYNC
+        }
+        self.init(path: path, operation: operation, message: "\(error)", isDiskFull: diskFull)
+    }
+}
