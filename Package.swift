@@ -42,10 +42,10 @@ let package = Package(
         .target(name: "Analysis", swiftSettings: strictSettings),
         .target(
             name: "Store",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        .target(name: "AlertLog", swiftSettings: strictSettings),
+        .target(name: "AlertLog", dependencies: ["Store"], swiftSettings: strictSettings),
         .target(
             name: "Monitor",
             dependencies: [
@@ -66,15 +66,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Tests mirror modules.
-        .testTarget(name: "FeedFetchTests", dependencies: ["FeedFetch"], swiftSettings: strictSettings),
+        // Tests mirror modules; TestSupport holds the loopback HTTP server and paths they share.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "FeedFetchTests", dependencies: ["FeedFetch", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "FeedParseTests", dependencies: ["FeedParse"], swiftSettings: strictSettings),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: strictSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis"], swiftSettings: strictSettings),
         .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Store"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "Store", "AlertLog", "Analysis"],
+            dependencies: ["Monitor", "Store", "AlertLog", "Analysis", "FeedFetch", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "feedwatchTests",
+            dependencies: ["feedwatch", "Store", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ],

@@ -1,0 +1,296 @@
+public import Analysis
+import Foundation
+
+/// How often and how hard feeds are polled.
+public struct PollSettings: Sendable, Equatable {
+    /// Seconds between polls of a feed, unless the feed says otherwise.
+    public var interval: Double
+    /// Fetches in flight at once.
+    public var concurrency: Int
+    /// Seconds a whole fetch may take.
+    public var timeout: Double
+
+    /// Creates poll settings.
+    public init(interval: Double = 900, concurrency: Int = 16, timeout: Double = 30) {
+        self.interval = interval
+        self.concurrency = concurrency
+        self.timeout = timeout
+    }
+}
+
+/// One feed of the config's `feeds` list.
+public struct FeedConfig: Sendable, Equatable {
+    /// The feed's URL: http(s), or file:// when ``allowFile`` is set.
+    public var url: String
+    /// A short name for logs and alerts; the URL's host when not given.
+    public var name: String
+    /// Seconds between polls of this feed; the poll interval when nil.
+    public var interval: Double?
+    /// Lets this feed read a local file (`file://`). Off by default.
+    public var allowFile: Bool
+    /// Lets this feed reach loopback and private addresses; the top-level setting when nil.
+    public var allowPrivateAddresses: Bool?
+}
+
+/// The daemon's settings, from `feedwatch.yaml`, with every path resolved.
+public struct FeedwatchConfig: Sendable {
+    /// The config file.
+    public var file: String
+    /// The SQLite database.
+    public var databasePath: String
+    /// The JSON-lines alert log.
+    public var alertLogPath: String
+    /// The topics file.
+    public var topicsPath: String
+    /// The entities file.
+    public var entitiesPath: String
+    /// Poll settings.
+    public var poll: PollSettings
+    /// Lets every feed reach loopback and private addresses (tests and local setups).
+    public var allowPrivateAddresses: Bool
+    /// The feeds to watch.
+    public var feeds: [FeedConfig]
+}
+
+/// Everything the daemon needs from `Config/`: settings, and the analyzer compiled from topics and entities.
+public struct LoadedConfiguration: Sendable {
+    /// The settings.
+    public var config: FeedwatchConfig
+    /// The analyzer, compiled once from the topics and entities files.
+    public var analyzer: Analyzer
+}
+
+/// Loads and validates the config, topics and entities files.
+public enum ConfigurationLoader {
+    /// Loads `path` and the topics and entities files it names, and compiles the analyzer.
+    ///
+    /// `STATE_DIRECTORY` and `LOGS_DIRECTORY` in `environment` (set by systemd) place the database and the log.
+    /// - Throws: ``ConfigErrors`` with one `file:line: message` per problem found.
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigErrors) -> LoadedConfiguration {
+        let config: FeedwatchConfig
+        do {
+            config = try loadSettings(path: path, environment: environment)
+        } catch {
+            throw ConfigErrors([error])
+        }
+        var errors: [ConfigError] = []
+        let topics = decodeOrCollect(TopicsFile.self, at: config.topicsPath, into: &errors)
+        let entities = decodeOrCollect(EntitiesFile.self, at: config.entitiesPath, into: &errors)
+        guard let topics, let entities, errors.isEmpty else { throw ConfigErrors(errors) }
+        do {
+            let analyzer = try Analyzer(topics: topics.topics, entities: entities.entities)
+            return LoadedConfiguration(config: config, analyzer: analyzer)
+        } catch {
+            let file = error.topic.map { id in
+                topics.topics.contains { $0.id == id } ? config.topicsPath : config.entitiesPath
+            } ?? config.topicsPath
+            let line = error.topic.flatMap { lineOfDefinition(id: $0, in: file) }
+            throw ConfigErrors([ConfigError(file: file, line: line, message: error.message)])
+        }
+    }
+
+    /// Loads only the topics and entities files (for `feedwatch analyze` without a config).
+    public static func loadAnalyzer(topicsPath: String, entitiesPath: String) throws(ConfigErrors) -> Analyzer {
+        var errors: [ConfigError] = []
+        let topics = decodeOrCollect(TopicsFile.self, at: topicsPath, into: &errors)
+        let entities = decodeOrCollect(EntitiesFile.self, at: entitiesPath, into: &errors)
+        guard let topics, let entities, errors.isEmpty else { throw ConfigErrors(errors) }
+        do {
+            return try Analyzer(topics: topics.topics, entities: entities.entities)
+        } catch {
+            let line = error.topic.flatMap { lineOfDefinition(id: $0, in: topicsPath) }
+            throw ConfigErrors([ConfigError(file: topicsPath, line: line, message: error.message)])
+        }
+    }
+
+    /// Loads and resolves `feedwatch.yaml` alone.
+    static func loadSettings(path: String, environment: [String: String]) throws(ConfigError) -> FeedwatchConfig {
+        let raw = try YAMLFile.decode(RawConfig.self, at: path, shownAs: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ value: String) -> String {
+            value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
+        }
+        func place(_ value: String, in directoryVariable: String) -> String {
+            // systemd may list several directories separated by ':'; the first is ours.
+            if let directory = environment[directoryVariable]?.split(separator: ":").first, !directory.isEmpty {
+                return URL(fileURLWithPath: String(directory))
+                    .appendingPathComponent(URL(fileURLWithPath: value).lastPathComponent).path
+            }
+            return resolve(value)
+        }
+        var feeds: [FeedConfig] = []
+        for feed in raw.feeds {
+            let url = URL(string: feed.url)
+            let allowFile = feed.allowFile ?? false
+            var feedURL = feed.url
+            if url?.scheme?.lowercased() == "file", let relative = feed.url.split(separator: ":", maxSplits: 1).last,
+                !relative.hasPrefix("//")
+            {
+                // file:demo/x.xml is relative to the config folder.
+                feedURL = URL(fileURLWithPath: resolve(String(relative))).absoluteString
+            }
+            feeds.append(
+                FeedConfig(
+                    url: feedURL,
+                    name: feed.name ?? url?.host ?? url?.lastPathComponent ?? feed.url,
+                    interval: feed.interval?.seconds,
+                    allowFile: allowFile,
+                    allowPrivateAddresses: feed.allowPrivateAddresses
+                ))
+        }
+        let poll = PollSettings(
+            interval: raw.poll?.interval?.seconds ?? 900,
+            concurrency: raw.poll?.concurrency ?? 16,
+            timeout: raw.poll?.timeout?.seconds ?? 30
+        )
+        guard poll.concurrency >= 1 else {
+            throw ConfigError(file: path, line: nil, message: "poll.concurrency: must be at least 1")
+        }
+        return FeedwatchConfig(
+            file: path,
+            databasePath: place(raw.database ?? "feedwatch.sqlite", in: "STATE_DIRECTORY"),
+            alertLogPath: place(raw.alertLog ?? "alerts.jsonl", in: "LOGS_DIRECTORY"),
+            topicsPath: resolve(raw.topics ?? "topics.yaml"),
+            entitiesPath: resolve(raw.entities ?? "entities.yaml"),
+            poll: poll,
+            allowPrivateAddresses: raw.allowPrivateAddresses ?? false,
+            feeds: feeds
+        )
+    }
+
+    private static func decodeOrCollect<T: Decodable>(_ type: T.Type, at path: String, into errors: inout [ConfigError]) -> T? {
+        do {
+            return try YAMLFile.decode(type, at: path, shownAs: path)
+        } catch {
+            errors.append(error)
+            return nil
+        }
+    }
+
+    /// The line of `- id: <id>` in a topics or entities file, for errors found after decoding.
+    private static func lineOfDefinition(id: String, in path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "- id: \(id)" || trimmed == "id: \(id)" || trimmed == "- id: \"\(id)\"" {
+                return number + 1
+            }
+        }
+        return nil
+    }
+}
+
+// MARK: The file's shape
+
+/// A duration: a number of seconds, or a string like `90s`, `15m`, `2h`, `1d`.
+struct DurationValue: Decodable, Equatable {
+    var seconds: Double
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            guard number > 0 else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a duration must be positive")
+            }
+            seconds = number
+            return
+        }
+        let text = try container.decode(String.self).trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), value > 0 {
+                seconds = value * factor
+                return
+            }
+        }
+        throw DecodingError.dataCorruptedError(
+            in: container, debugDescription: "'\(text)' is not a duration (write e.g. 30s, 15m, 2h or a number of seconds)")
+    }
+}
+
+struct RawConfig: Decodable {
+    var database: String?
+    var alertLog: String?
+    var topics: String?
+    var entities: String?
+    var poll: RawPoll?
+    var allowPrivateAddresses: Bool?
+    var feeds: [RawFeed]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case database, topics, entities, poll, feeds
+        case alertLog = "alert_log"
+        case allowPrivateAddresses = "allow_private_addresses"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "the config")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        database = try container.decodeIfPresent(String.self, forKey: .database)
+        alertLog = try container.decodeIfPresent(String.self, forKey: .alertLog)
+        topics = try container.decodeIfPresent(String.self, forKey: .topics)
+        entities = try container.decodeIfPresent(String.self, forKey: .entities)
+        poll = try container.decodeIfPresent(RawPoll.self, forKey: .poll)
+        allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
+        feeds = try container.decodeIfPresent([RawFeed].self, forKey: .feeds) ?? []
+        var seen: Set<String> = []
+        for (index, feed) in feeds.enumerated() where !seen.insert(feed.url).inserted {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [CodingKeys.feeds, AnyCodingKey(intValue: index)!, RawFeed.CodingKeys.url],
+                    debugDescription: "listed twice: \(feed.url)"))
+        }
+    }
+}
+
+struct RawPoll: Decodable {
+    var interval: DurationValue?
+    var concurrency: Int?
+    var timeout: DurationValue?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case interval, concurrency, timeout
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "poll")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        interval = try container.decodeIfPresent(DurationValue.self, forKey: .interval)
+        concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency)
+        timeout = try container.decodeIfPresent(DurationValue.self, forKey: .timeout)
+    }
+}
+
+struct RawFeed: Decodable {
+    var url: String
+    var name: String?
+    var interval: DurationValue?
+    var allowFile: Bool?
+    var allowPrivateAddresses: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case url, name, interval
+        case allowFile = "allow_file"
+        case allowPrivateAddresses = "allow_private_addresses"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a feed")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        interval = try container.decodeIfPresent(DurationValue.self, forKey: .interval)
+        allowFile = try container.decodeIfPresent(Bool.self, forKey: .allowFile)
+        allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
+        guard let scheme = URL(string: url)?.scheme?.lowercased() else {
+            throw DecodingError.dataCorruptedError(forKey: .url, in: container, debugDescription: "not a URL: '\(url)'")
+        }
+        guard scheme == "http" || scheme == "https" || (scheme == "file" && allowFile == true) else {
+            let hint = scheme == "file" ? " (set allow_file: true on this feed to read a local file)" : ""
+            throw DecodingError.dataCorruptedError(
+                forKey: .url, in: container, debugDescription: "scheme '\(scheme)' is not allowed\(hint)")
+        }
+    }
+}

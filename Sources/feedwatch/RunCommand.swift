@@ -1,0 +1,68 @@
+import AlertLog
+import ArgumentParser
+import FeedFetch
+import Foundation
+import Logging
+import Monitor
+import ServiceLifecycle
+import Store
+
+extension Feedwatch {
+    /// `feedwatch run`: the daemon.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the daemon: poll the feeds, analyse new items, write alerts.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Flag(help: "Poll every feed once, process everything, and exit.")
+        var once = false
+
+        @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: Logger.Level = .info
+
+        func run() async throws {
+            bootstrapLogging(level: logLevel)
+            let logger = Logger(label: "feedwatch")
+            let loaded = try loadConfiguration(options.config)
+            let store: FeedStore
+            let log: AlertLogWriter
+            do {
+                store = try FeedStore(path: loaded.config.databasePath)
+                log = try AlertLogWriter(path: loaded.config.alertLogPath)
+            } catch {
+                printError("feedwatch: \(error)")
+                throw ExitCode(1)
+            }
+            let fetcher = FeedFetcher()
+            defer { fetcher.shutdown() }
+            let monitor = FeedMonitor(configuration: loaded, store: store, log: log, fetcher: fetcher, logger: logger)
+            logger.info(
+                "config \(loaded.config.file): \(loaded.config.feeds.count) feed(s), database \(loaded.config.databasePath), alert log \(loaded.config.alertLogPath)"
+            )
+
+            if once {
+                try await monitor.catchUpAlertLog()
+                let reports = try await monitor.pollAll()
+                for report in reports {
+                    let status = report.status.map { "HTTP \($0)" } ?? "-"
+                    let outcome = report.error.map { "FAILED: \($0)" } ?? "\(report.items) items, \(report.newItems) new"
+                    logger.info("\(report.url): \(status), \(outcome), \(report.alerts) alert(s)")
+                }
+                let alerts = reports.reduce(0) { $0 + $1.alerts }
+                let failed = reports.filter { $0.error != nil }.count
+                logger.notice("cycle done: \(reports.count) feed(s), \(failed) failed, \(alerts) new alert(s)")
+                return
+            }
+
+            let service = MonitorService(monitor: monitor, logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: service)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                ))
+            try await group.run()
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+@testable import Monitor
+import TestSupport
+import Testing
+
+@Suite struct ConfigurationTests {
+    let folder: URL
+
+    init() throws {
+        folder = try TestPaths.makeTemporaryFolder("config")
+        let shipped = TestPaths.packageRoot.appendingPathComponent("Config")
+        for name in ["topics.yaml", "entities.yaml"] {
+            try FileManager.default.copyItem(
+                at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+    }
+
+    func write(_ text: String, to name: String = "feedwatch.yaml") throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func loadErrors(_ path: String, environment: [String: String] = [:]) -> [ConfigError] {
+        do {
+            _ = try ConfigurationLoader.load(path: path, environment: environment)
+            return []
+        } catch {
+            return error.errors
+        }
+    }
+
+    @Test func theShippedConfigsLoad() throws {
+        for name in ["feedwatch.yaml", "demo.yaml"] {
+            let path = TestPaths.packageRoot.appendingPathComponent("Config/\(name)").path
+            let loaded = try ConfigurationLoader.load(path: path, environment: [:])
+            #expect(!loaded.config.feeds.isEmpty)
+            #expect(loaded.analyzer.topicIDs.contains("troop-withdrawal"))
+            #expect(loaded.analyzer.topicIDs.contains("militia-attack"))
+        }
+    }
+
+    @Test func pathsResolveAgainstTheConfigFolderAndSystemdDirectories() throws {
+        let path = try write(
+            """
+            database: state/db.sqlite
+            alert_log: /var/tmp/alerts.jsonl
+            poll: {interval: 2m, concurrency: 3, timeout: 45}
+            feeds:
+              - url: https://example.org/rss
+              - url: file:local/feed.xml
+                allow_file: true
+                interval: 1h
+            """)
+        let settings = try ConfigurationLoader.loadSettings(path: path, environment: [:])
+        #expect(settings.databasePath == folder.appendingPathComponent("state/db.sqlite").path)
+        #expect(settings.alertLogPath == "/var/tmp/alerts.jsonl")
+        #expect(settings.topicsPath == folder.appendingPathComponent("topics.yaml").path)
+        #expect(settings.poll == PollSettings(interval: 120, concurrency: 3, timeout: 45))
+        #expect(settings.feeds[0].name == "example.org")
+        #expect(settings.feeds[1].url == URL(fileURLWithPath: folder.appendingPathComponent("local/feed.xml").path).absoluteString)
+        #expect(settings.feeds[1].interval == 3600)
+
+        let systemd = try ConfigurationLoader.loadSettings(
+            path: path, environment: ["STATE_DIRECTORY": "/var/lib/feedwatch", "LOGS_DIRECTORY": "/var/log/feedwatch"])
+        #expect(systemd.databasePath == "/var/lib/feedwatch/db.sqlite")
+        #expect(systemd.alertLogPath == "/var/log/feedwatch/alerts.jsonl")
+    }
+
+    @Test func anUnknownKeyNamesFileLineAndKey() throws {
+        let path = try write(
+            """
+            database: db.sqlite
+            poll:
+              interval: 15m
+              intervall: 5m
+            feeds: []
+            """)
+        let errors = loadErrors(path)
+        #expect(errors.count == 1)
+        #expect(errors.first?.file == path)
+        #expect(errors.first?.line == 4)
+        #expect(errors.first?.message.contains("unknown key 'intervall'") == true)
+    }
+
+    @Test func brokenYAMLNamesTheLine() throws {
+        let path = try write(
+            """
+            database: db.sqlite
+            feeds:
+              - url: https://example.org/rss
+                name: [unclosed
+            """)
+        let error = try #require(loadErrors(path).first)
+        #expect(error.file == path)
+        #expect(error.line != nil)
+        #expect(error.description.hasPrefix("\(path):"))
+    }
+
+    @Test func aWrongTypeNamesTheLine() throws {
+        let path = try write(
+            """
+            allow_private_addresses: sometimes
+            feeds: []
+            """)
+        let error = try #require(loadErrors(path).first)
+        #expect(error.line == 1)
+        #expect(error.message.contains("allow_private_addresses"))
+    }
+
+    @Test func aMissingTopicsFileIsNamed() throws {
+        let path = try write(
+            """
+            topics: nowhere.yaml
+            feeds: []
+            """)
+        let error = try #require(loadErrors(path).first)
+        #expect(error.file == folder.appendingPathComponent("nowhere.yaml").path)
+        #expect(error.message.contains("cannot read"))
+    }
+
+    @Test func aLocalFileNeedsAllowFile() throws {
+        let path = try write(
+            """
+            feeds:
+              - url: https://example.org/rss
+              - url: file:///etc/passwd
+            """)
+        let error = try #require(loadErrors(path).first)
+        #expect(error.line == 3)
+        #expect(error.message.contains("allow_file"))
+    }
+
+    @Test func aFeedListedTwiceIsAnError() throws {
+        let path = try write(
+            """
+            feeds:
+              - url: https://example.org/rss
+              - url: https://example.org/rss
+            """)
+        let error = try #require(loadErrors(path).first)
+        #expect(error.line == 3)
+        #expect(error.message.contains("listed twice"))
+    }
+
+    @Test func badDurationsAreExplained() throws {
+        let path = try write(
+            """
+            poll:
+              interval: soon
+            feeds: []
+            """)
+        let error = try #require(loadErrors(path).first)
+        #expect(error.line == 2)
+        #expect(error.message.contains("not a duration"))
+    }
+}
+
+@Suite struct PollPolicyTests {
+    let policy = PollPolicy()
+
+    @Test func successWaitsTheIntervalWithJitter() {
+        #expect(policy.delay(interval: 900, failures: 0, retryAfter: nil, random: 0) == 810)
+        #expect(policy.delay(interval: 900, failures: 0, retryAfter: nil, random: 0.5) == 900)
+    }
+
+    @Test func failuresBackOffExponentiallyUpToSixHours() {
+        let delays = (1...12).map { policy.delay(interval: 900, failures: $0, retryAfter: nil, random: 0.5) }
+        #expect(delays[0] == 60)
+        #expect(delays[1] == 120)
+        #expect(delays[2] == 240)
+        #expect(zip(delays, delays.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(delays.last == 6 * 3600)
+    }
+
+    @Test func retryAfterIsHonoured() {
+        #expect(policy.delay(interval: 900, failures: 1, retryAfter: 3000, random: 0.5) == 3000)
+    }
+}
