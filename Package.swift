@@ -59,9 +59,11 @@ let package = Package(
         .executableTarget(
             name: "feedwatch",
             dependencies: [
-                "Monitor", "FeedParse", "Analysis", "Store",
+                "Monitor", "FeedParse", "FeedFetch", "Analysis", "Store", "AlertLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -80,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "feedwatchTests",
-            dependencies: ["feedwatch", "Store", "TestSupport"],
+            dependencies: ["feedwatch", "Store", "Analysis", "FeedParse", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ],

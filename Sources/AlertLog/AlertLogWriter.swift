@@ -83,7 +83,7 @@ public final class AlertLogWriter: Sendable {
     public static func line(for alert: Alert) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a plain value type with string, number and date fields cannot fail.
         var bytes = [UInt8]((try? encoder.encode(alert)) ?? Data("{}".utf8))
         bytes.append(UInt8(ascii: "\n"))

@@ -1,5 +1,5 @@
 public import AlertLog
-public import Analysis
+import Analysis
 public import FeedFetch
 import FeedParse
 import Foundation

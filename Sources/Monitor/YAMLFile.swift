@@ -27,7 +27,8 @@ enum YAMLFile {
         } catch let error as ConfigError {
             throw error
         } catch let error as YamlError {
-            throw ConfigError(file: name, line: error.mark?.line, message: "invalid YAML: \(Self.problem(error))")
+            let (line, problem) = Self.problem(error)
+            throw ConfigError(file: name, line: line, message: "invalid YAML: \(problem)")
         } catch {
             throw ConfigError(file: name, line: nil, message: "invalid YAML: \(error)")
         }
@@ -50,12 +51,16 @@ enum YAMLFile {
         return (error as NSError).localizedDescription
     }
 
-    private static func problem(_ error: YamlError) -> String {
+    private static func problem(_ error: YamlError) -> (line: Int?, problem: String) {
         switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            return problem
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let while_ = context.map { " (\($0.text) on line \($0.mark.line))" } ?? ""
+            return (mark.line, problem + while_)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return (context.mark.line, "duplicate keys: \(duplicates.joined(separator: ", "))")
         default:
-            return "\(error)"
+            return (nil, "\(error)")
         }
     }
 
@@ -74,9 +79,12 @@ enum YAMLFile {
                 file: file, line: line(of: context.codingPath, in: root),
                 message: "\(label(context.codingPath)): expected \(describe(type)), found nothing")
         case .dataCorrupted(let context):
+            let line = line(of: context.codingPath, in: root)
+            if context.debugDescription.hasPrefix("unknown key") {
+                return ConfigError(file: file, line: line, message: context.debugDescription)
+            }
             return ConfigError(
-                file: file, line: line(of: context.codingPath, in: root),
-                message: "\(label(context.codingPath)): \(context.debugDescription)")
+                file: file, line: line, message: "\(label(context.codingPath)): \(context.debugDescription)")
         @unknown default:
             return ConfigError(file: file, line: nil, message: "\(error)")
         }

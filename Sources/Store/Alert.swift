@@ -32,6 +32,28 @@ public struct Alert: Sendable, Codable, Equatable {
     /// How many items report this story.
     public var sources: Int
 
+    /// Creates an alert; the store assigns `id` when it commits one.
+    public init(
+        id: Int64, time: Date, topic: String, severity: String, score: Double, modality: String, feed: Feed,
+        item: Item, language: String, evidence: [Evidence], entities: [EntityMatch], quantities: [Quantity],
+        story: Int64, sources: Int
+    ) {
+        self.id = id
+        self.time = time
+        self.topic = topic
+        self.severity = severity
+        self.score = score
+        self.modality = modality
+        self.feed = feed
+        self.item = item
+        self.language = language
+        self.evidence = evidence
+        self.entities = entities
+        self.quantities = quantities
+        self.story = story
+        self.sources = sources
+    }
+
     /// The feed an alert came from.
     public struct Feed: Sendable, Codable, Equatable {
         /// The feed's name in the config.

@@ -148,4 +148,12 @@ public struct StoreCounts: Sendable, Equatable {
     public var analyses: Int
     /// Alerts stored.
     public var alerts: Int
+
+    /// Creates a set of counts.
+    public init(feeds: Int, items: Int, analyses: Int, alerts: Int) {
+        self.feeds = feeds
+        self.items = items
+        self.analyses = analyses
+        self.alerts = alerts
+    }
 }

@@ -1,4 +1,5 @@
 import AlertLog
+import Analysis
 import ArgumentParser
 import Foundation
 import Monitor

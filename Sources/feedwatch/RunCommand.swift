@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Monitor
 import ServiceLifecycle
+import UnixSignals
 import Store
 
 extension Feedwatch {

@@ -107,7 +107,7 @@ enum Batches {
 
     @Test func unopenableDatabaseNamesTheFile() throws {
         let blocker = folder.appendingPathComponent("not-a-folder")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        try Data("x".utf8).write(to: blocker)
         let path = blocker.appendingPathComponent("feedwatch.sqlite").path
         #expect {
             try FeedStore(path: path)

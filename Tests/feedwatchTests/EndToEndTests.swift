@@ -1,3 +1,5 @@
+import Analysis
+import FeedParse
 import Foundation
 import Store
 import TestSupport
@@ -89,20 +91,20 @@ import Testing
         #expect(alerts.allSatisfy { $0.item.guid == "seed-article" }, "the sport and weather items raise nothing")
         #expect(alerts.map(\.id) == Array(1...Int64(alerts.count)))
 
-        // Each alert quotes a sentence of the article, at the offsets it gives.
-        let seedBody = seed.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        // Each alert quotes a sentence of the article, at the offsets it gives into the text feedwatch parsed.
+        let parsed = try FeedParser.parse(Array(body.utf8))
+        let seedItem = try #require(parsed.items.first { $0.key == "seed-article" })
         for alert in alerts where ["troop-withdrawal", "militia-attack"].contains(alert.topic) {
             let evidence = try #require(alert.evidence.first)
             #expect(seed.contains(evidence.text), "\(alert.topic) evidence is a sentence of the article")
             #expect(evidence.text.count > 20)
-            if evidence.field == "text" {
-                let scalars = Array(seedBody.unicodeScalars)
-                #expect(evidence.end <= scalars.count)
-                if evidence.end <= scalars.count {
-                    var view = String.UnicodeScalarView()
-                    view.append(contentsOf: scalars[evidence.start..<evidence.end])
-                    #expect(String(view) == evidence.text)
-                }
+            let field = evidence.field == "title" ? (seedItem.title ?? "") : seedItem.text
+            let scalars = Array(field.unicodeScalars)
+            #expect(evidence.start >= 0 && evidence.end <= scalars.count)
+            if evidence.start >= 0 && evidence.end <= scalars.count {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[evidence.start..<evidence.end])
+                #expect(String(view) == evidence.text)
             }
         }
 
