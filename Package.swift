@@ -72,7 +72,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "FeedFetchTests", dependencies: ["FeedFetch", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "FeedParseTests", dependencies: ["FeedParse"], swiftSettings: strictSettings),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: ["Analysis", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis"], swiftSettings: strictSettings),
         .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Store"], swiftSettings: strictSettings),
         .testTarget(

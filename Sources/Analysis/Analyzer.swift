@@ -1,0 +1,100 @@
+/// The article analyzer: compiles topics and entities once; `analyze` normalizes and tokenizes each field
+/// once, then runs the gazetteer, the topic rules, modality and quantities over those tokens.
+///
+/// Immutable after `init`, so one instance is safely shared by concurrent tasks.
+public final class Analyzer: Sendable {
+    private let vocabulary: Vocabulary
+    private let matcher: RuleMatcher
+    private let gazetteer: Gazetteer
+    private let modality: ModalityDetector
+    private let quantities: QuantityExtractor
+    private let entityTypes: [String]
+
+    /// Compiles rules and gazetteer; throws on an unknown parent or entity, an empty group, a term with no words...
+    public init(topics: [TopicDefinition], entities: [EntityDefinition]) throws(AnalyzerConfigError) {
+        var vocabulary = Vocabulary()
+        let gazetteer = try Gazetteer(entities: entities, vocabulary: &vocabulary)
+        var entityIndex: [String: (index: Int, type: String)] = [:]
+        for (index, entry) in gazetteer.entries.enumerated() {
+            entityIndex[entry.id] = (index, entry.type)
+        }
+        matcher = try RuleMatcher(topics: topics, entities: entityIndex, vocabulary: &vocabulary)
+        modality = ModalityDetector(vocabulary: &vocabulary)
+        quantities = QuantityExtractor(vocabulary: &vocabulary)
+        entityTypes = gazetteer.entries.map(\.type)
+        self.gazetteer = gazetteer
+        self.vocabulary = vocabulary
+    }
+
+    /// The topic ids, in rule-file order.
+    public var topicIDs: [String] { matcher.topics.map(\.id) }
+
+    /// Analyzes one article. Offsets in the result are Unicode scalar offsets into the original field.
+    public func analyze(_ article: Article) -> Analysis {
+        var fields: [PreparedField] = []
+        if let title = article.title, !title.isEmpty {
+            fields.append(PreparedField(title, name: .title, vocabulary: vocabulary))
+        }
+        fields.append(PreparedField(article.text, name: .text, vocabulary: vocabulary))
+
+        var sentenceMatches: [SentenceMatch] = []
+        var mentionsByField: [[EntityMentionSpan]] = []
+        var found: [Quantity] = []
+        for field in fields {
+            let mentions = gazetteer.mentions(in: field, vocabulary: vocabulary)
+            mentionsByField.append(mentions)
+            sentenceMatches += matcher.match(field, mentions: mentions, entityTypes: entityTypes)
+            found += quantities.quantities(in: field)
+        }
+        let scorer = TopicScorer(matcher: matcher, modality: modality)
+        return Analysis(
+            language: Self.language(of: article, fields: fields),
+            topics: scorer.topics(from: sentenceMatches, fields: fields),
+            entities: entityMatches(fields: fields, mentions: mentionsByField),
+            quantities: found
+        )
+    }
+
+    private func entityMatches(fields: [PreparedField], mentions: [[EntityMentionSpan]]) -> [EntityMatch] {
+        var order: [Int32] = []
+        var byEntity: [Int32: [EntityMention]] = [:]
+        for (field, spans) in zip(fields, mentions) {
+            for span in spans {
+                let range = Int(span.tokenStart)..<Int(span.tokenEnd)
+                let mention = EntityMention(
+                    text: field.originalText(ofTokens: range),
+                    start: field.originalStart(ofToken: range.lowerBound),
+                    end: field.originalEnd(ofToken: range.upperBound - 1),
+                    field: field.name.rawValue,
+                    confidence: span.exact ? "high" : "low"
+                )
+                if byEntity[span.entity] == nil { order.append(span.entity) }
+                byEntity[span.entity, default: []].append(mention)
+            }
+        }
+        return order.map { entity in
+            let entry = gazetteer.entries[Int(entity)]
+            return EntityMatch(id: entry.id, type: entry.type, name: entry.name, mentions: byEntity[entity] ?? [])
+        }
+    }
+
+    /// The declared language when it is Arabic or English, else the majority script of the letters.
+    private static func language(of article: Article, fields: [PreparedField]) -> String {
+        if let declared = article.language?.lowercased() {
+            if declared.hasPrefix("ar") { return "ar" }
+            if declared.hasPrefix("en") { return "en" }
+        }
+        var arabic = 0
+        var latin = 0
+        for field in fields {
+            for token in field.tokens {
+                switch token.kind {
+                case .arabic: arabic += token.length
+                case .latin: latin += token.length
+                case .number, .other: break
+                }
+            }
+        }
+        return arabic > latin ? "ar" : "en"
+    }
+}

@@ -1,0 +1,150 @@
+/// Reads the modality of a rule match from cue words nearest to its trigger in the sentence.
+///
+/// Cues are phrases on light stems, like topic terms. The cue closest to the trigger wins (overlapping
+/// the trigger counts as distance 0; ties prefer a cue before the trigger, then refusal, demand, threat,
+/// intent, completed). A verb read without its future prefix س is an intent cue at distance 0.
+/// A completed cue right after an intent, refusal or demand cue yields to it ("will complete").
+struct ModalityDetector: Sendable {
+    /// Cues farther than this many tokens from the trigger are ignored.
+    static let maximumDistance = 8
+
+    private static let cueList: [(Modality, [String])] = [
+        (
+            .refusal,
+            [
+                "refuse", "refused", "refuses", "rule out", "ruled out", "rules out", "deny", "denied", "denies",
+                "no plans", "no plan", "no intention", "will not", "won't", "would not", "did not", "reject",
+                "rejected", "rejects", "رفض", "يرفض", "ترفض", "رفضت", "نفى", "ينفي", "نفت", "لا نية", "لن", "لم",
+                "استبعد", "يستبعد", "لا صحة", "غير وارد",
+            ]
+        ),
+        (
+            .demand,
+            [
+                "demand", "demanded", "demands", "demanding", "call for", "calls for", "called for", "calling for",
+                "urge", "urged", "urges", "vote to expel", "voted to expel", "pressed for", "طالب", "يطالب", "تطالب",
+                "طالبت", "طالبوا", "مطالبة", "مطالبات", "دعا إلى", "دعت إلى", "يدعو إلى", "تدعو إلى", "دعوة", "حث",
+                "يحث", "قرار البرلمان", "صوت البرلمان",
+            ]
+        ),
+        (
+            .threat,
+            [
+                // Verbs only: the nouns ("threat", تهديد) mostly describe, not threaten ("on charges of threatening").
+                "threaten", "threatened", "threatens", "warn", "warned", "warns", "vow", "vowed", "vows",
+                "هدد", "يهدد", "تهدد", "هددت", "توعد", "يتوعد", "توعدت", "حذر", "يحذر", "حذرت",
+            ]
+        ),
+        (
+            .intent,
+            [
+                "will", "would", "shall", "plans to", "plan to", "planned", "intends to", "intend to",
+                "to be withdrawn",
+                "within", "by the end of", "pledged", "pledges", "agreed", "agreed to", "set to", "expected to",
+                "scheduled", "going to", "decided", "timetable", "timeline", "committed to", "سوف", "تعتزم", "يعتزم",
+                "اعتزام", "تعهد", "يتعهد", "تعهدت", "متعهدا", "أعلن عن خطة", "خطة", "خطط", "يخطط", "تخطط", "قرر",
+                "قررت", "من المقرر", "في غضون", "بحلول", "جدول زمني", "جدولة", "يلتزم", "التزم", "التزامه",
+                "اتفق", "اتفقا", "يتفق", "تتفق", "المزمع", "ينوي", "تنوي",
+            ]
+        ),
+        (
+            .completed,
+            [
+                "completed", "complete", "finished", "withdrew", "withdrawn", "handed over", "left", "final convoy",
+                "last convoy", "أكملت", "أكمل", "اكتمل", "اكتملت", "أتمت", "أنجزت", "غادرت آخر", "آخر دفعة",
+                "تسليم قاعدة", "سلمت", "انسحبت", "انسحبنا", "انسحبوا", "أنهت", "انتهت",
+            ]
+        ),
+    ]
+
+    /// Intent cues that count only right before the trigger ("U.S. to withdraw troops", "agreed to withdraw").
+    private static let adjacentIntentCues = ["to"]
+
+    private static let priority: [Modality] = [.refusal, .demand, .threat, .intent, .completed]
+
+    private var cues = PhraseTable(mode: .stem)
+    private var modalityByCue: [Modality] = []
+    private var adjacentIntent: Set<Int32> = []
+
+    init(vocabulary: inout Vocabulary) {
+        for (modality, terms) in Self.cueList {
+            for term in terms {
+                guard let keys = vocabulary.stemKeys(of: term) else { continue }
+                let phrase = Int(cues.add(keys))
+                // A phrase listed twice keeps its first (higher-priority) modality.
+                if phrase == modalityByCue.count { modalityByCue.append(modality) }
+            }
+        }
+        for cue in Self.adjacentIntentCues {
+            if let key = vocabulary.stemKeys(of: cue)?.first { adjacentIntent.insert(key) }
+        }
+    }
+
+    private struct Cue {
+        var modality: Modality
+        var start: Int
+        var end: Int
+        var distance: Int
+        var before: Bool
+    }
+
+    /// The modality of a match whose trigger is `trigger` in sentence `sentence` of `field`.
+    func modality(in field: PreparedField, sentence: Sentence, trigger: GroupHit) -> Modality {
+        let triggerStart = Int(trigger.start)
+        let triggerEnd = Int(trigger.end)
+        var found: [Cue] = []
+        if trigger.future {
+            found.append(Cue(modality: .intent, start: triggerStart, end: triggerEnd, distance: 0, before: true))
+        }
+        if triggerStart > sentence.tokenStart, adjacentIntent.contains(field.keys[triggerStart - 1].stem) {
+            found.append(Cue(modality: .intent, start: triggerStart - 1, end: triggerStart, distance: 1, before: true))
+        }
+        let low = max(sentence.tokenStart, triggerStart - Self.maximumDistance - 3)
+        let high = min(sentence.tokenEnd, triggerEnd + Self.maximumDistance)
+        var position = low
+        while position < high {
+            var longest: (phrase: Int32, end: Int)?
+            cues.forEachMatch(in: field, at: position, limit: sentence.tokenEnd) { phrase, end, _ in
+                if end > longest?.end ?? 0 { longest = (phrase, end) }
+            }
+            guard let match = longest else {
+                position += 1
+                continue
+            }
+            let distance: Int
+            if match.end <= triggerStart {
+                distance = triggerStart - match.end + 1
+            } else if position >= triggerEnd {
+                distance = position - triggerEnd + 1
+            } else {
+                distance = 0
+            }
+            found.append(
+                Cue(
+                    modality: modalityByCue[Int(match.phrase)],
+                    start: position,
+                    end: match.end,
+                    distance: distance,
+                    before: match.end <= triggerEnd
+                )
+            )
+            position = match.end
+        }
+        let candidates = found.filter { $0.distance <= Self.maximumDistance }
+        guard
+            let best = candidates.min(by: { a, b in
+                if a.distance != b.distance { return a.distance < b.distance }
+                if a.before != b.before { return a.before }
+                return Self.priority.firstIndex(of: a.modality)! < Self.priority.firstIndex(of: b.modality)!
+            })
+        else { return .reportedFact }
+        if best.modality == .completed,
+            let modal = found.last(where: {
+                $0.end <= best.start && best.start - $0.end <= 2 && $0.modality != .completed
+            })
+        {
+            return modal.modality
+        }
+        return best.modality
+    }
+}

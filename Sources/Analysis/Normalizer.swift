@@ -1,0 +1,176 @@
+import Foundation
+
+/// A field's text folded to the matching key, with a map from every folded scalar back to the original.
+struct NormalizedText: Sendable {
+    /// The original field as Unicode scalars (offsets in results index into this).
+    var original: [Unicode.Scalar]
+    /// The folded scalar values.
+    var scalars: [UInt32]
+    /// For each folded scalar, the first original scalar it came from.
+    var originStart: [Int32]
+    /// For each folded scalar, one past the last original scalar it covers (dropped marks after it included).
+    var originEnd: [Int32]
+
+    /// The original text of the scalar range `start..<end` (original offsets).
+    func originalText(_ start: Int, _ end: Int) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: original[start..<end])
+        return String(view)
+    }
+}
+
+/// Folds Arabic and English text to one matching key, the same for text and for rules.
+///
+/// Steps, per scalar: compatibility decomposition (NFKD, so presentation forms and ligatures split),
+/// drop combining marks (harakat, U+0670, Latin accents) and tatweel, drop format controls,
+/// fold alef variants to ا, ى/ی/ے to ي, ة/ۀ/ہ to ه, ؤ to و, ئ to ي, ک/گ to ك, پ to ب, چ to ج, ڤ to ف,
+/// every decimal digit to 0-9, ٫ to ".", ٬ to ",", ٪ to "%", and lowercase letters.
+/// Decomposing first and dropping marks gives the same key as NFKC followed by mark removal.
+enum Normalizer {
+    /// Folds `text`, keeping the map back to original scalar offsets.
+    static func normalize(_ text: String) -> NormalizedText {
+        let original = Array(text.unicodeScalars)
+        var result = NormalizedText(original: original, scalars: [], originStart: [], originEnd: [])
+        result.scalars.reserveCapacity(original.count)
+        result.originStart.reserveCapacity(original.count)
+        result.originEnd.reserveCapacity(original.count)
+        for (offset, scalar) in original.enumerated() {
+            fold(scalar, at: Int32(offset), into: &result, decompose: true)
+        }
+        return result
+    }
+
+    /// The folded key of a rule term or name (no offsets needed).
+    static func key(_ text: String) -> [UInt32] {
+        normalize(text).scalars
+    }
+
+    private static func emit(_ value: UInt32, at offset: Int32, into result: inout NormalizedText) {
+        result.scalars.append(value)
+        result.originStart.append(offset)
+        result.originEnd.append(offset + 1)
+    }
+
+    /// A dropped mark still belongs to the letter before it: widen that letter's original span.
+    private static func absorb(at offset: Int32, into result: inout NormalizedText) {
+        if let last = result.originEnd.indices.last, result.originEnd[last] == offset {
+            result.originEnd[last] = offset + 1
+        }
+    }
+
+    private static func fold(
+        _ scalar: Unicode.Scalar,
+        at offset: Int32,
+        into result: inout NormalizedText,
+        decompose: Bool
+    ) {
+        let value = scalar.value
+        if value < 0x80 {
+            let lowered = (0x41...0x5A).contains(value) ? value + 0x20 : value
+            emit(lowered, at: offset, into: &result)
+            return
+        }
+        if let arabic = fastFold(value) {
+            switch arabic {
+            case .drop: absorb(at: offset, into: &result)
+            case .letter(let folded): emit(folded, at: offset, into: &result)
+            }
+            return
+        }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark:
+            absorb(at: offset, into: &result)
+            return
+        case .format:
+            return
+        case .decimalNumber:
+            if let digit = properties.numericValue {
+                emit(0x30 + UInt32(digit), at: offset, into: &result)
+                return
+            }
+        default:
+            break
+        }
+        if decompose {
+            let parts = String(Character(scalar)).decomposedStringWithCompatibilityMapping.unicodeScalars
+            if parts.count != 1 || parts.first != scalar {
+                for part in parts {
+                    fold(part, at: offset, into: &result, decompose: false)
+                }
+                return
+            }
+        }
+        if properties.changesWhenLowercased {
+            for lower in properties.lowercaseMapping.unicodeScalars {
+                emit(lower.value, at: offset, into: &result)
+            }
+            return
+        }
+        emit(value, at: offset, into: &result)
+    }
+
+    private enum FastFold {
+        case drop
+        case letter(UInt32)
+    }
+
+    /// Folding for the Arabic block and common punctuation; `nil` for scalars that need the general path.
+    private static func fastFold(_ value: UInt32) -> FastFold? {
+        switch value {
+        case 0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673: return .letter(0x0627)  // آ أ إ ٱ ٲ ٳ → ا
+        case 0x0624: return .letter(0x0648)  // ؤ → و
+        case 0x0626, 0x0649, 0x06CC, 0x06D2, 0x06D0: return .letter(0x064A)  // ئ ى ی ے ې → ي
+        case 0x0629, 0x06C0, 0x06C1, 0x06D5: return .letter(0x0647)  // ة ۀ ہ ە → ه
+        case 0x06A9, 0x06AF: return .letter(0x0643)  // ک گ → ك
+        case 0x067E: return .letter(0x0628)  // پ → ب
+        case 0x0686: return .letter(0x062C)  // چ → ج
+        case 0x06A4: return .letter(0x0641)  // ڤ → ف
+        case 0x0640: return .drop  // tatweel
+        case 0x0610...0x061A, 0x064B...0x065F, 0x0670, 0x06D6...0x06DC, 0x06DF...0x06E4, 0x06E7, 0x06E8,
+            0x06EA...0x06ED:
+            return .drop  // harakat, Quranic marks, superscript alef
+        case 0x0660...0x0669: return .letter(0x30 + value - 0x0660)  // Arabic-Indic digits
+        case 0x06F0...0x06F9: return .letter(0x30 + value - 0x06F0)  // Persian digits
+        case 0x066B: return .letter(0x2E)  // ٫ decimal separator → "."
+        case 0x066C: return .letter(0x2C)  // ٬ thousands separator → ","
+        case 0x066A: return .letter(0x25)  // ٪ → "%"
+        case 0x0621...0x063A, 0x0641...0x064A: return .letter(value)
+        case 0x060C, 0x061B, 0x061F, 0x06D4: return .letter(value)  // ، ؛ ؟ ۔ need no decomposition
+        case 0x00AB, 0x00BB, 0x2010...0x2023, 0x2027...0x2032: return .letter(value)  // quotes, dashes
+        default: return nil
+        }
+    }
+}
+
+/// Character classes of folded scalars.
+enum ScalarClass {
+    /// Arabic letter (after folding).
+    static func isArabicLetter(_ value: UInt32) -> Bool {
+        (0x0621...0x064A).contains(value) || (0x0671...0x06D3).contains(value)
+    }
+
+    /// Basic Latin lowercase letter.
+    static func isLatinLetter(_ value: UInt32) -> Bool {
+        (0x61...0x7A).contains(value)
+    }
+
+    /// ASCII digit (every script's digits are folded to these).
+    static func isDigit(_ value: UInt32) -> Bool {
+        (0x30...0x39).contains(value)
+    }
+
+    /// Any letter of any script.
+    static func isLetter(_ value: UInt32) -> Bool {
+        if isLatinLetter(value) || isArabicLetter(value) { return true }
+        if value < 0x80 { return false }
+        return Unicode.Scalar(value)?.properties.isAlphabetic ?? false
+    }
+
+    /// Whitespace, including line breaks.
+    static func isSpace(_ value: UInt32) -> Bool {
+        value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D || value == 0x0B || value == 0x0C
+            || value == 0x85 || value == 0xA0 || value == 0x2028 || value == 0x2029
+            || (value >= 0x2000 && value <= 0x200A) || value == 0x3000
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+
+/// Finds counted amounts: a number (digits of any script, or number words, compounds, multipliers,
+/// vague counts) followed by a unit noun, or a dual noun alone (صاروخين = 2 rockets). Bare numbers
+/// without a unit (years, dates, page numbers) are not reported.
+struct QuantityExtractor: Sendable {
+    private var numberWords: [Int32: NumberWord] = [:]
+    private var units = PhraseTable(mode: .stem)
+    private var unitByPhrase: [String] = []
+    private var duals: [Int32: String] = [:]
+    private var approximators = PhraseTable(mode: .stem)
+    private var connectors: Set<Int32> = []
+    private var modifiers: Set<Int32> = []
+    private var people: Set<Int32> = []
+    private var killedWords: Set<Int32> = []
+    private var woundedWords: Set<Int32> = []
+    private let andKey: Int32
+
+    init(vocabulary: inout Vocabulary) {
+        for (word, meaning) in NumberLexicon.words {
+            for key in vocabulary.bareKeys(of: word) ?? [] { numberWords[key] = meaning }
+        }
+        for (unit, forms) in NumberLexicon.units {
+            for form in forms {
+                guard let keys = vocabulary.stemKeys(of: form) else { continue }
+                let phrase = Int(units.add(keys))
+                if phrase == unitByPhrase.count { unitByPhrase.append(unit) }
+            }
+        }
+        for (form, unit) in NumberLexicon.duals {
+            for key in vocabulary.bareKeys(of: form) ?? [] { duals[key] = unit }
+        }
+        for phrase in NumberLexicon.approximators {
+            if let keys = vocabulary.stemKeys(of: phrase) { _ = approximators.add(keys) }
+        }
+        func stemSet(_ words: [String]) -> Set<Int32> {
+            Set(words.compactMap { vocabulary.stemKeys(of: $0)?.first })
+        }
+        connectors = stemSet(NumberLexicon.connectors)
+        modifiers = stemSet(NumberLexicon.modifiers)
+        people = stemSet(NumberLexicon.people)
+        killedWords = stemSet(NumberLexicon.killedWords)
+        woundedWords = stemSet(NumberLexicon.woundedWords)
+        andKey = vocabulary.stemKeys(of: "and")?.first ?? Vocabulary.absent
+    }
+
+    private struct Reading {
+        var value: Double
+        var end: Int
+        var vague: Bool
+        var endsWithMultiplier: Bool
+    }
+
+    /// Every quantity in `field`, in text order.
+    func quantities(in field: PreparedField) -> [Quantity] {
+        var found: [Quantity] = []
+        for sentence in field.sentences {
+            var position = sentence.tokenStart
+            while position < sentence.tokenEnd {
+                if let reading = readNumber(field, at: position, limit: sentence.tokenEnd) {
+                    if let quantity = attachUnit(reading, start: position, field: field, sentence: sentence) {
+                        found.append(quantity)
+                    }
+                    position = reading.end
+                    continue
+                }
+                if let dual = dualUnit(field, position, sentence: sentence) {
+                    found.append(
+                        Quantity(
+                            value: 2,
+                            unit: dual,
+                            text: field.originalText(ofTokens: position..<(position + 1)),
+                            start: field.originalStart(ofToken: position),
+                            end: field.originalEnd(ofToken: position),
+                            field: field.name.rawValue
+                        )
+                    )
+                }
+                position += 1
+            }
+        }
+        return found
+    }
+
+    private func numberWord(_ field: PreparedField, _ index: Int) -> NumberWord? {
+        var word: NumberWord?
+        field.forEachBareKey(index) { key in
+            if word == nil { word = numberWords[key] }
+        }
+        return word
+    }
+
+    /// Reads the longest number expression starting at `start`.
+    private func readNumber(_ field: PreparedField, at start: Int, limit: Int) -> Reading? {
+        var total = 0.0
+        var partial = 0.0
+        var consumed = false
+        var vague = false
+        var lastWasDigits = false
+        var endsWithMultiplier = false
+        var index = start
+        func finish() -> Reading? {
+            consumed
+                ? Reading(value: total + partial, end: index, vague: vague, endsWithMultiplier: endsWithMultiplier)
+                : nil
+        }
+        while index < limit {
+            let token = field.tokens[index]
+            if token.kind == .number {
+                guard !consumed, let value = Self.parseDigits(field.text.scalars[token.range]) else { break }
+                partial = value
+                consumed = true
+                lastWasDigits = true
+                index += 1
+                continue
+            }
+            if consumed, field.keys[index].stem == andKey, index + 1 < limit, numberWord(field, index + 1) != nil {
+                index += 1
+                continue
+            }
+            guard let word = numberWord(field, index) else { break }
+            switch word {
+            case .value(let value):
+                if lastWasDigits { return finish() }
+                partial += value
+                endsWithMultiplier = false
+            case .hundred:
+                if lastWasDigits { return finish() }
+                partial = max(partial, 1) * 100
+                endsWithMultiplier = true
+            case .multiplier(let factor):
+                total += max(partial, 1) * factor
+                partial = 0
+                endsWithMultiplier = true
+            case .vague(let value, let multiplies):
+                if consumed {
+                    guard multiplies else { return finish() }
+                    total += max(partial, 1) * value
+                    partial = 0
+                } else {
+                    partial = value
+                }
+                vague = true
+                endsWithMultiplier = true
+            }
+            consumed = true
+            lastWasDigits = false
+            index += 1
+        }
+        return finish()
+    }
+
+    /// Parses "5000", "5,000", "3.5", "1.234.567" (separators already folded to , and .).
+    static func parseDigits(_ scalars: ArraySlice<UInt32>) -> Double? {
+        var groups: [[UInt32]] = [[]]
+        var separators: [UInt32] = []
+        for value in scalars {
+            if ScalarClass.isDigit(value) {
+                groups[groups.count - 1].append(value)
+            } else {
+                separators.append(value)
+                groups.append([])
+            }
+        }
+        func digits(_ group: [UInt32]) -> String {
+            String(String.UnicodeScalarView(group.compactMap(Unicode.Scalar.init)))
+        }
+        let thousandsGrouped = groups.dropFirst().allSatisfy { $0.count == 3 }
+        var text = ""
+        if separators.isEmpty {
+            text = digits(groups[0])
+        } else if Set(separators).count == 1, thousandsGrouped, separators.count > 1 || separators[0] == 0x2C {
+            text = groups.map(digits).joined()
+        } else if let decimal = separators.last {
+            // The last separator is the decimal point; earlier ones group thousands.
+            let integer = groups.dropLast().map(digits).joined()
+            text = integer + "." + digits(groups[groups.count - 1])
+            if separators.dropLast().contains(decimal) { return nil }
+        }
+        return Double(text)
+    }
+
+    private func matchesApproximator(_ field: PreparedField, before start: Int, sentence: Sentence) -> Bool {
+        let earliest = max(sentence.tokenStart, start - 4)
+        for position in earliest..<start {
+            var hit = false
+            approximators.forEachMatch(in: field, at: position, limit: start) { _, end, _ in
+                if end == start { hit = true }
+            }
+            if hit { return true }
+        }
+        return false
+    }
+
+    private func attachUnit(_ reading: Reading, start: Int, field: PreparedField, sentence: Sentence) -> Quantity? {
+        var unit: String?
+        var end = reading.end
+        var position = reading.end
+        let scalars = field.text.scalars
+        let numberEnd = Int(field.tokens[reading.end - 1].end)
+        var startOffset = field.originalStart(ofToken: start)
+        var endOffset = field.originalEnd(ofToken: reading.end - 1)
+
+        if numberEnd < scalars.count, scalars[numberEnd] == 0x25 {  // "%" right after the number
+            unit = "percent"
+            endOffset = Int(field.text.originEnd[numberEnd])
+        }
+        if unit == nil {
+            var skipped = 0
+            while position < sentence.tokenEnd, skipped < 2 {
+                let stem = field.keys[position].stem
+                let connector = connectors.contains(stem) && (reading.vague || reading.endsWithMultiplier)
+                let modifier = field.tokens[position].kind == .latin && modifiers.contains(stem)
+                guard connector || modifier else { break }
+                position += 1
+                skipped += 1
+            }
+            var longest: (phrase: Int32, end: Int)?
+            if position < sentence.tokenEnd {
+                units.forEachMatch(in: field, at: position, limit: sentence.tokenEnd) { phrase, phraseEnd, _ in
+                    if phraseEnd > longest?.end ?? 0 { longest = (phrase, phraseEnd) }
+                }
+            }
+            if let match = longest {
+                unit = unitByPhrase[Int(match.phrase)]
+                end = match.end
+            } else if position < sentence.tokenEnd, people.contains(field.keys[position].stem),
+                let casualty = casualtyWord(field, around: start..<(position + 1), sentence: sentence)
+            {
+                unit = casualty
+                end = position + 1
+            } else if let casualty = casualtyWord(
+                field,
+                around: start..<reading.end,
+                sentence: sentence,
+                afterToo: false
+            ) {
+                unit = casualty
+            }
+            if unit != nil, end > reading.end { endOffset = field.originalEnd(ofToken: end - 1) }
+        }
+        if unit == nil || unit == "dollars" {
+            let numberStart = Int(field.tokens[start].start)
+            if numberStart > 0, scalars[numberStart - 1] == 0x24 {  // "$" before the number
+                unit = "dollars"
+                startOffset = Int(field.text.originStart[numberStart - 1])
+            }
+        }
+        guard let unit else { return nil }
+        return Quantity(
+            value: reading.value,
+            unit: unit,
+            text: field.text.originalText(startOffset, endOffset),
+            start: startOffset,
+            end: endOffset,
+            field: field.name.rawValue,
+            approximate: reading.vague || matchesApproximator(field, before: start, sentence: sentence)
+        )
+    }
+
+    /// "killed" or "wounded" when such a word is within two tokens before `span` (or three after it).
+    private func casualtyWord(
+        _ field: PreparedField,
+        around span: Range<Int>,
+        sentence: Sentence,
+        afterToo: Bool = true
+    ) -> String? {
+        var positions = Array(max(sentence.tokenStart, span.lowerBound - 2)..<span.lowerBound).reversed().map { $0 }
+        if afterToo { positions += Array(span.upperBound..<min(sentence.tokenEnd, span.upperBound + 3)) }
+        for position in positions {
+            var result: String?
+            field.forEachTermKey(position) { key, _ in
+                if result == nil, killedWords.contains(key) { result = "killed" }
+                if result == nil, woundedWords.contains(key) { result = "wounded" }
+            }
+            if let result { return result }
+        }
+        return nil
+    }
+
+    private func dualUnit(_ field: PreparedField, _ position: Int, sentence: Sentence) -> String? {
+        guard field.tokens[position].kind == .arabic else { return nil }
+        if position > sentence.tokenStart, field.tokens[position - 1].kind == .number { return nil }
+        var unit: String?
+        field.forEachBareKey(position) { key in
+            if unit == nil { unit = duals[key] }
+        }
+        return unit
+    }
+}

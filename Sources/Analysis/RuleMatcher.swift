@@ -1,0 +1,326 @@
+/// A match of one group of a rule: tokens `start..<end` of a sentence.
+struct GroupHit: Sendable {
+    var group: Int32
+    var start: Int32
+    var end: Int32
+    /// The first token was read without a future س (ستنسحب → تنسحب).
+    var future: Bool
+}
+
+/// One rule satisfied in one sentence, with the hit chosen for each group.
+struct SentenceMatch: Sendable {
+    var rule: Int
+    var field: FieldName
+    var sentence: Int
+    /// One hit per group, in group order; the first is the trigger.
+    var hits: [GroupHit]
+}
+
+/// The topic rules compiled once into a phrase index: every term of every rule is a phrase keyed by the
+/// stem of its first word, pointing at the (rule, group) pairs and exclusions that use it.
+struct RuleMatcher: Sendable {
+    struct Topic: Sendable {
+        var id: String
+        var title: String
+        var severity: String
+        var threshold: Double
+        var parent: Int?
+        var rules: [Int]
+    }
+
+    struct Rule: Sendable {
+        var topic: Int
+        var id: String
+        var weight: Double
+        var groupCount: Int
+        var near: Int?
+        var locations: Set<RuleLocation>
+    }
+
+    /// What a matched phrase or entity mention contributes to.
+    enum Target: Sendable, Equatable {
+        case group(rule: Int32, group: Int32)
+        case ruleExclusion(rule: Int32)
+        case topicExclusion(topic: Int32)
+    }
+
+    private(set) var topics: [Topic] = []
+    private(set) var rules: [Rule] = []
+    /// Topic indices with every child before its parent.
+    private(set) var childrenFirst: [Int] = []
+    private var phrases = PhraseTable(mode: .stem)
+    private var targetsByPhrase: [[Target]] = []
+    private var targetsByEntity: [Int: [Target]] = [:]
+    private var targetsByEntityType: [String: [Target]] = [:]
+
+    /// Hits per group kept per sentence; enough for any real sentence, and it bounds the window search.
+    private static let maximumHitsPerGroup = 8
+
+    init(
+        topics definitions: [TopicDefinition],
+        entities: [String: (index: Int, type: String)],
+        vocabulary: inout Vocabulary
+    ) throws(AnalyzerConfigError) {
+        var topicIndex: [String: Int] = [:]
+        for definition in definitions {
+            guard !definition.id.isEmpty else {
+                throw AnalyzerConfigError(topic: nil, message: "a topic has an empty id")
+            }
+            guard topicIndex[definition.id] == nil else {
+                throw AnalyzerConfigError(topic: definition.id, message: "duplicate topic id")
+            }
+            guard definition.threshold > 0, definition.threshold.isFinite else {
+                throw AnalyzerConfigError(topic: definition.id, message: "threshold must be a positive number")
+            }
+            guard TopicDefinition.severities.contains(definition.severity) else {
+                throw AnalyzerConfigError(
+                    topic: definition.id,
+                    message: "severity '\(definition.severity)' is not one of "
+                        + TopicDefinition.severities.joined(separator: ", ")
+                )
+            }
+            topicIndex[definition.id] = topics.count
+            topics.append(
+                Topic(
+                    id: definition.id,
+                    title: definition.title,
+                    severity: definition.severity,
+                    threshold: definition.threshold,
+                    parent: nil,
+                    rules: []
+                )
+            )
+        }
+        var children = Array(repeating: [Int](), count: topics.count)
+        for (index, definition) in definitions.enumerated() {
+            guard let parentID = definition.parent else { continue }
+            guard let parent = topicIndex[parentID] else {
+                throw AnalyzerConfigError(topic: definition.id, message: "unknown parent topic '\(parentID)'")
+            }
+            topics[index].parent = parent
+            children[parent].append(index)
+        }
+        childrenFirst = try Self.orderChildrenFirst(topics)
+
+        for (topic, definition) in definitions.enumerated() {
+            try compileTopic(topic, definition, hasChildren: !children[topic].isEmpty, entities, &vocabulary)
+        }
+    }
+
+    private mutating func compileTopic(
+        _ topic: Int,
+        _ definition: TopicDefinition,
+        hasChildren: Bool,
+        _ entities: [String: (index: Int, type: String)],
+        _ vocabulary: inout Vocabulary
+    ) throws(AnalyzerConfigError) {
+        guard !definition.rules.isEmpty || hasChildren else {
+            throw AnalyzerConfigError(topic: definition.id, message: "a topic needs rules or child topics")
+        }
+        for term in definition.exclusions {
+            try addTerm(
+                term,
+                target: .topicExclusion(topic: Int32(topic)),
+                topic: definition.id,
+                rule: nil,
+                &vocabulary
+            )
+        }
+        var ruleIDs: Set<String> = []
+        for ruleDefinition in definition.rules {
+            let ruleID = ruleDefinition.id
+            func failure(_ message: String) -> AnalyzerConfigError {
+                AnalyzerConfigError(topic: definition.id, rule: ruleID, message: message)
+            }
+            guard !ruleID.isEmpty else { throw failure("a rule has an empty id") }
+            guard ruleIDs.insert(ruleID).inserted else { throw failure("duplicate rule id") }
+            guard ruleDefinition.weight > 0, ruleDefinition.weight.isFinite else {
+                throw failure("weight must be a positive number")
+            }
+            guard !ruleDefinition.groups.isEmpty else { throw failure("a rule needs at least one group") }
+            if let near = ruleDefinition.near, near < 0 { throw failure("near must not be negative") }
+            guard !ruleDefinition.locations.isEmpty else { throw failure("'where' must list at least one place") }
+            let rule = Int32(rules.count)
+            rules.append(
+                Rule(
+                    topic: topic,
+                    id: ruleID,
+                    weight: ruleDefinition.weight,
+                    groupCount: ruleDefinition.groups.count,
+                    near: ruleDefinition.near,
+                    locations: Set(ruleDefinition.locations)
+                )
+            )
+            topics[topic].rules.append(Int(rule))
+            for (groupNumber, group) in ruleDefinition.groups.enumerated() {
+                let target = Target.group(rule: rule, group: Int32(groupNumber))
+                guard !group.terms.isEmpty || !group.entities.isEmpty || !group.types.isEmpty else {
+                    throw failure("group \(groupNumber + 1) is empty")
+                }
+                for term in group.terms {
+                    try addTerm(term, target: target, topic: definition.id, rule: ruleID, &vocabulary)
+                }
+                for entity in group.entities {
+                    guard let found = entities[entity] else { throw failure("unknown entity '\(entity)'") }
+                    targetsByEntity[found.index, default: []].append(target)
+                }
+                for type in group.types {
+                    guard EntityDefinition.types.contains(type) else { throw failure("unknown entity type '\(type)'") }
+                    targetsByEntityType[type, default: []].append(target)
+                }
+            }
+            for term in ruleDefinition.exclusions {
+                try addTerm(term, target: .ruleExclusion(rule: rule), topic: definition.id, rule: ruleID, &vocabulary)
+            }
+        }
+    }
+
+    private mutating func addTerm(
+        _ term: String,
+        target: Target,
+        topic: String,
+        rule: String?,
+        _ vocabulary: inout Vocabulary
+    ) throws(AnalyzerConfigError) {
+        let exact = term.hasPrefix("=")
+        for spelling in SpellingVariants.expand(exact ? String(term.dropFirst()) : term) {
+            guard let keys = vocabulary.termKeys(of: exact ? "=" + spelling : spelling) else {
+                throw AnalyzerConfigError(topic: topic, rule: rule, message: "term '\(term)' has no words")
+            }
+            let phrase = Int(phrases.add(keys))
+            if phrase == targetsByPhrase.count { targetsByPhrase.append([]) }
+            if !targetsByPhrase[phrase].contains(target) { targetsByPhrase[phrase].append(target) }
+        }
+    }
+
+    private static func orderChildrenFirst(_ topics: [Topic]) throws(AnalyzerConfigError) -> [Int] {
+        var depth = Array(repeating: 0, count: topics.count)
+        for start in topics.indices {
+            var seen: Set<Int> = [start]
+            var current = start
+            var steps = 0
+            while let parent = topics[current].parent {
+                guard seen.insert(parent).inserted else {
+                    throw AnalyzerConfigError(
+                        topic: topics[start].id,
+                        message: "parent chain loops back to '\(topics[parent].id)'"
+                    )
+                }
+                current = parent
+                steps += 1
+            }
+            depth[start] = steps
+        }
+        return topics.indices.sorted { depth[$0] != depth[$1] ? depth[$0] > depth[$1] : $0 < $1 }
+    }
+
+    // MARK: Matching
+
+    private struct PendingHit {
+        var rule: Int32
+        var hit: GroupHit
+    }
+
+    /// Finds every rule satisfied in each sentence of `field`. `mentions` are the field's entity mentions.
+    func match(_ field: PreparedField, mentions: [EntityMentionSpan], entityTypes: [String]) -> [SentenceMatch] {
+        var results: [SentenceMatch] = []
+        var pending: [PendingHit] = []
+        var vetoedRules: Set<Int32> = []
+        var vetoedTopics: Set<Int32> = []
+        var mentionCursor = 0
+        for (sentenceIndex, sentence) in field.sentences.enumerated() {
+            pending.removeAll(keepingCapacity: true)
+            vetoedRules.removeAll(keepingCapacity: true)
+            vetoedTopics.removeAll(keepingCapacity: true)
+            func record(_ targets: [Target], start: Int, end: Int, future: Bool) {
+                for target in targets {
+                    switch target {
+                    case .group(let rule, let group):
+                        pending.append(
+                            PendingHit(
+                                rule: rule,
+                                hit: GroupHit(group: group, start: Int32(start), end: Int32(end), future: future)
+                            )
+                        )
+                    case .ruleExclusion(let rule): vetoedRules.insert(rule)
+                    case .topicExclusion(let topic): vetoedTopics.insert(topic)
+                    }
+                }
+            }
+            for start in sentence.tokens {
+                phrases.forEachMatch(in: field, at: start, limit: sentence.tokenEnd) { phrase, end, future in
+                    record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
+                }
+            }
+            while mentionCursor < mentions.count, mentions[mentionCursor].tokenStart < sentence.tokenEnd {
+                let mention = mentions[mentionCursor]
+                mentionCursor += 1
+                guard mention.tokenStart >= sentence.tokenStart else { continue }
+                let start = Int(mention.tokenStart)
+                let end = Int(mention.tokenEnd)
+                if let targets = targetsByEntity[Int(mention.entity)] {
+                    record(targets, start: start, end: end, future: false)
+                }
+                if let targets = targetsByEntityType[entityTypes[Int(mention.entity)]] {
+                    record(targets, start: start, end: end, future: false)
+                }
+            }
+            guard !pending.isEmpty else { continue }
+            pending.sort { ($0.rule, $0.hit.group, $0.hit.start) < ($1.rule, $1.hit.group, $1.hit.start) }
+            let location = field.location(ofSentence: sentenceIndex)
+            var index = 0
+            while index < pending.count {
+                let rule = pending[index].rule
+                var end = index
+                while end < pending.count, pending[end].rule == rule { end += 1 }
+                let definition = rules[Int(rule)]
+                if !vetoedRules.contains(rule), !vetoedTopics.contains(Int32(definition.topic)),
+                    definition.locations.contains(location),
+                    let hits = bestWindow(pending[index..<end].map(\.hit), definition)
+                {
+                    results.append(
+                        SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: hits)
+                    )
+                }
+                index = end
+            }
+        }
+        return results
+    }
+
+    /// The tightest choice of one non-overlapping hit per group within `near`, or nil.
+    private func bestWindow(_ hits: [GroupHit], _ rule: Rule) -> [GroupHit]? {
+        var byGroup = Array(repeating: [GroupHit](), count: rule.groupCount)
+        for hit in hits where byGroup[Int(hit.group)].count < Self.maximumHitsPerGroup {
+            if let last = byGroup[Int(hit.group)].last, last.start == hit.start, last.end == hit.end { continue }
+            byGroup[Int(hit.group)].append(hit)
+        }
+        guard byGroup.allSatisfy({ !$0.isEmpty }) else { return nil }
+        var best: [GroupHit]?
+        var bestSpan = Int.max
+        var chosen: [GroupHit] = []
+        chosen.reserveCapacity(rule.groupCount)
+        func search(_ group: Int, _ low: Int32, _ high: Int32) {
+            let span = group == 0 ? 0 : Int(high - low)
+            if span >= bestSpan { return }
+            if let near = rule.near, span > near { return }
+            if group == rule.groupCount {
+                best = chosen
+                bestSpan = span
+                return
+            }
+            for hit in byGroup[group] {
+                if chosen.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
+                chosen.append(hit)
+                search(
+                    group + 1,
+                    group == 0 ? hit.start : min(low, hit.start),
+                    group == 0 ? hit.start : max(high, hit.start)
+                )
+                chosen.removeLast()
+            }
+        }
+        search(0, 0, 0)
+        return best
+    }
+}

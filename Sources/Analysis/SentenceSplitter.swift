@@ -1,0 +1,112 @@
+/// A sentence: a run of tokens and its span in the original field.
+struct Sentence: Sendable {
+    /// First token index.
+    var tokenStart: Int
+    /// One past the last token index.
+    var tokenEnd: Int
+    /// First original scalar (whitespace trimmed).
+    var originalStart: Int
+    /// One past the last original scalar, terminator and closing quotes included.
+    var originalEnd: Int
+
+    /// The token indices.
+    var tokens: Range<Int> { tokenStart..<tokenEnd }
+}
+
+/// Splits folded text into sentences at . ! ? ؟ ؛ and line breaks.
+///
+/// A period does not end a sentence inside a number (3.5), after a single letter (U.S., initials),
+/// after a common abbreviation (Mr., Gen., Jan.), or when the next word starts with a lowercase letter.
+enum SentenceSplitter {
+    private static let abbreviations: Set<[UInt32]> = Set(
+        [
+            "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "adm", "gov", "sen", "rep",
+            "st", "jr", "sr", "vs", "etc", "no", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun",
+            "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "dept", "prof",
+        ].map { $0.unicodeScalars.map(\.value) }
+    )
+
+    /// Scalars that may trail a terminator and still belong to its sentence.
+    private static func isCloser(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2E, 0x21, 0x3F, 0x061F, 0x061B, 0x22, 0x27, 0x29, 0x5D, 0xBB, 0x2019, 0x201D, 0x2026: true
+        default: false
+        }
+    }
+
+    private static func isHardBreak(_ value: UInt32) -> Bool {
+        value == 0x0A || value == 0x0D || value == 0x2028 || value == 0x2029 || value == 0x85
+    }
+
+    static func split(_ text: NormalizedText, tokens: [Token]) -> [Sentence] {
+        let scalars = text.scalars
+        let count = scalars.count
+        var sentences: [Sentence] = []
+        var nextToken = 0
+        var segmentStart = 0
+
+        func close(_ end: Int) {
+            var first = segmentStart
+            var last = end
+            while first < last, ScalarClass.isSpace(scalars[first]) { first += 1 }
+            while last > first, ScalarClass.isSpace(scalars[last - 1]) { last -= 1 }
+            let tokenStart = nextToken
+            while nextToken < tokens.count, Int(tokens[nextToken].start) < end { nextToken += 1 }
+            guard nextToken > tokenStart, first < last else { return }
+            sentences.append(
+                Sentence(
+                    tokenStart: tokenStart,
+                    tokenEnd: nextToken,
+                    originalStart: Int(text.originStart[first]),
+                    originalEnd: Int(text.originEnd[last - 1])
+                )
+            )
+        }
+
+        var index = 0
+        while index < count {
+            let value = scalars[index]
+            let ends: Bool
+            switch value {
+            case 0x21, 0x3F, 0x061F, 0x061B: ends = true
+            case 0x2E: ends = periodEndsSentence(at: index, in: text)
+            default: ends = isHardBreak(value)
+            }
+            guard ends else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            if !isHardBreak(value) {
+                while end < count, isCloser(scalars[end]) { end += 1 }
+            }
+            close(end)
+            segmentStart = end
+            index = end
+        }
+        close(count)
+        return sentences
+    }
+
+    private static func periodEndsSentence(at index: Int, in text: NormalizedText) -> Bool {
+        let scalars = text.scalars
+        let count = scalars.count
+        if index > 0, index + 1 < count, ScalarClass.isDigit(scalars[index - 1]),
+            ScalarClass.isDigit(scalars[index + 1])
+        {
+            return false
+        }
+        var wordStart = index
+        while wordStart > 0, ScalarClass.isLetter(scalars[wordStart - 1]) { wordStart -= 1 }
+        let wordLength = index - wordStart
+        if wordLength == 1 { return false }
+        if wordLength > 1, wordLength <= 6, abbreviations.contains(Array(scalars[wordStart..<index])) { return false }
+        var next = index + 1
+        while next < count, ScalarClass.isSpace(scalars[next]), !isHardBreak(scalars[next]) { next += 1 }
+        if next < count {
+            let original = text.original[Int(text.originStart[next])].value
+            if (0x61...0x7A).contains(original) { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,179 @@
+/// Light stemming on folded scalars. Every result is a sub-range of the token, so stems cost no allocation.
+///
+/// Arabic follows Larkey's light10, made conservative (no stem shorter than three letters):
+/// a leading و, then one article prefix (بال كال فال لل ال), then at most one pronoun enclitic
+/// (هما هم ها كم نا), an accusative alif (هجوما → هجوم), and one pass over ات ون ين ان يه ي ه.
+/// Single-letter proclitics (ب ل ك ف, و/ف + ب ل ك) and the future س are offered as alternative
+/// readings that a lexicon lookup validates, because stripping them blindly breaks real words.
+/// English uses a minimal stemmer: plurals, -ing, -ed, a final e (not after c or g) and a final y after a consonant.
+enum Stemmer {
+    /// How an alternative reading of a token was obtained.
+    enum VariantKind: UInt8, Sendable {
+        /// One or two proclitic letters removed (بالقوات → القوات, وبقصف → قصف).
+        case clitic
+        /// The future prefix س removed from a verb (ستغادر → تغادر); a cue for intent.
+        case future
+        /// لل (li- + article) removed: the remainder is a word that was written with ال.
+        case afterArticle
+    }
+
+    private static let waw: UInt32 = 0x0648
+    private static let fa: UInt32 = 0x0641
+    private static let ba: UInt32 = 0x0628
+    private static let lam: UInt32 = 0x0644
+    private static let kaf: UInt32 = 0x0643
+    private static let sin: UInt32 = 0x0633
+    private static let yeh: UInt32 = 0x064A
+    private static let teh: UInt32 = 0x062A
+    private static let noon: UInt32 = 0x0646
+    private static let alef: UInt32 = 0x0627
+
+    private static func scalars(_ string: String) -> [UInt32] { string.unicodeScalars.map(\.value) }
+
+    private static let articles: [[UInt32]] = ["بال", "كال", "فال", "لل", "ال"].map(scalars)
+    private static let enclitics: [[UInt32]] = ["هما", "هم", "ها", "كم", "نا"].map(scalars)
+    private static let inflections: [[UInt32]] = ["ات", "ون", "ين", "ان", "يه", "ي", "ه"].map(scalars)
+    private static let minimumArabicStem = 3
+
+    // MARK: Arabic
+
+    /// The token without its leading و and article (light10 prefix step).
+    static func arabicPrefixStripped(_ text: [UInt32], _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        let upper = range.upperBound
+        if upper - lower >= 4, text[lower] == waw { lower += 1 }
+        for prefix in articles where upper - lower - prefix.count >= minimumArabicStem {
+            if text[lower..<(lower + prefix.count)].elementsEqual(prefix) {
+                lower += prefix.count
+                break
+            }
+        }
+        return lower..<upper
+    }
+
+    /// The Arabic light stem: prefixes, then suffixes.
+    static func arabicStem(_ text: [UInt32], _ range: Range<Int>) -> Range<Int> {
+        let stripped = arabicPrefixStripped(text, range)
+        let lower = stripped.lowerBound
+        var upper = stripped.upperBound
+        func endsWith(_ suffix: [UInt32]) -> Bool {
+            upper - lower - suffix.count >= minimumArabicStem
+                && text[(upper - suffix.count)..<upper].elementsEqual(suffix)
+        }
+        for suffix in enclitics where endsWith(suffix) {
+            upper -= suffix.count
+            break
+        }
+        if upper - lower - 1 >= minimumArabicStem, text[upper - 1] == alef { upper -= 1 }
+        for suffix in inflections where endsWith(suffix) {
+            upper -= suffix.count
+        }
+        return lower..<upper
+    }
+
+    /// Calls `body` with each alternative reading of an Arabic token that has leading clitics removed.
+    static func forEachVariant(
+        _ text: [UInt32],
+        _ range: Range<Int>,
+        _ body: (Range<Int>, VariantKind) -> Void
+    ) {
+        let lower = range.lowerBound
+        let upper = range.upperBound
+        let length = upper - lower
+        guard length >= 4 else { return }
+        let first = text[lower]
+        let second = text[lower + 1]
+        let conjunction = first == waw || first == fa
+        func isImperfectPrefix(_ value: UInt32) -> Bool {
+            value == yeh || value == teh || value == noon || value == alef
+        }
+        if first == ba || first == lam || first == kaf || conjunction {
+            body((lower + 1)..<upper, .clitic)
+        }
+        if length >= 5, conjunction, second == ba || second == lam || second == kaf {
+            body((lower + 2)..<upper, .clitic)
+        }
+        if length >= 5, first == sin, isImperfectPrefix(second) {
+            body((lower + 1)..<upper, .future)
+        }
+        if length >= 6, conjunction, second == sin, isImperfectPrefix(text[lower + 2]) {
+            body((lower + 2)..<upper, .future)
+        }
+        let lamLam = conjunction ? lower + 1 : lower
+        if upper - lamLam >= 5, text[lamLam] == lam, text[lamLam + 1] == lam {
+            body((lamLam + 2)..<upper, .afterArticle)
+        }
+    }
+
+    // MARK: English
+
+    private static func isVowel(_ value: UInt32) -> Bool {
+        value == 0x61 || value == 0x65 || value == 0x69 || value == 0x6F || value == 0x75
+    }
+
+    /// The minimal English stem: troops → troop, forces → forc, attacked → attack, shelling → shell,
+    /// casualties / casualty → casualt, fired / fire → fir, forces → force. Words of three letters or fewer are kept.
+    static func englishStem(_ text: [UInt32], _ range: Range<Int>) -> Range<Int> {
+        let lower = range.lowerBound
+        var upper = range.upperBound
+        guard upper - lower > 3 else { return range }
+        func ends(_ suffix: String) -> Bool {
+            let scalars = suffix.unicodeScalars
+            guard upper - lower >= scalars.count else { return false }
+            return text[(upper - scalars.count)..<upper].elementsEqual(scalars.lazy.map(\.value))
+        }
+        func hasVowel(before end: Int) -> Bool {
+            text[lower..<end].contains(where: isVowel) || text[lower..<end].contains(0x79)
+        }
+        var pluralY = false
+        if ends("ies"), upper - lower > 4 {
+            upper -= 3
+            pluralY = true
+        } else if ends("sses") {
+            upper -= 2
+        } else if ends("ss") || ends("us") || ends("is") {
+            // keep: press, campus, crisis, isis
+        } else if ends("s") {
+            upper -= 1
+        }
+        if !pluralY {
+            if ends("ing"), upper - 3 - lower >= 3, hasVowel(before: upper - 3) {
+                upper -= 3
+                upper = undoubled(text, lower, upper)
+            } else if ends("ed"), upper - 2 - lower >= 3, hasVowel(before: upper - 2) {
+                upper -= 2
+                upper = undoubled(text, lower, upper)
+            }
+            // A final e goes (fire/fired → fir) except after c or g, so forces ≠ forced.
+            if upper - lower >= 4, text[upper - 1] == 0x65, text[upper - 2] != 0x63, text[upper - 2] != 0x67 {
+                upper -= 1
+            }
+            if upper - lower >= 4, text[upper - 1] == 0x79, !isVowel(text[upper - 2]) { upper -= 1 }  // final y
+        }
+        return lower..<upper
+    }
+
+    /// planned → plan, but shelled → shell, passed → pass.
+    private static func undoubled(_ text: [UInt32], _ lower: Int, _ upper: Int) -> Int {
+        guard upper - lower >= 4 else { return upper }
+        let last = text[upper - 1]
+        guard last == text[upper - 2], !isVowel(last), last != 0x6C, last != 0x73, last != 0x7A else { return upper }
+        return upper - 1
+    }
+
+    // MARK: Any token
+
+    /// The stem of a token of any kind (numbers and other scripts are their own stem).
+    static func stem(_ text: [UInt32], _ token: Token) -> Range<Int> {
+        switch token.kind {
+        case .arabic: arabicStem(text, token.range)
+        case .latin: englishStem(text, token.range)
+        case .number, .other: token.range
+        }
+    }
+
+    /// The token with prefixes removed (Arabic) or as is (other scripts).
+    static func bare(_ text: [UInt32], _ token: Token) -> Range<Int> {
+        token.kind == .arabic ? arabicPrefixStripped(text, token.range) : token.range
+    }
+}

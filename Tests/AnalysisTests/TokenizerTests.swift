@@ -1,0 +1,41 @@
+import Testing
+
+@testable import Analysis
+
+@Suite struct TokenizerTests {
+    private func sentences(_ text: String) -> [String] {
+        let normalized = Normalizer.normalize(text)
+        let tokens = Tokenizer.tokenize(normalized)
+        return SentenceSplitter.split(normalized, tokens: tokens).map {
+            normalized.originalText($0.originalStart, $0.originalEnd)
+        }
+    }
+
+    @Test func keepsNumbersWithSeparatorsWhole() {
+        let text = Normalizer.normalize("بلغ 3.5 مليون و5,000 جندي F-16")
+        let tokens = Tokenizer.tokenize(text).map {
+            text.originalText(Int(text.originStart[$0.range.lowerBound]), Int(text.originEnd[$0.range.upperBound - 1]))
+        }
+        #expect(tokens == ["بلغ", "3.5", "مليون", "و", "5,000", "جندي", "F", "16"])
+    }
+
+    @Test func splitsSentencesOnArabicAndLatinTerminators() {
+        #expect(
+            sentences("قال الوزير. هل انسحبت القوات؟ نعم؛ انسحبت\nسطر جديد!") == [
+                "قال الوزير.", "هل انسحبت القوات؟", "نعم؛", "انسحبت", "سطر جديد!",
+            ]
+        )
+    }
+
+    @Test func doesNotSplitOnDecimalsInitialsOrAbbreviations() {
+        #expect(
+            sentences("Oil rose 3.5 percent. U.S. forces left Iraq. Gen. Smith said so.") == [
+                "Oil rose 3.5 percent.", "U.S. forces left Iraq.", "Gen. Smith said so.",
+            ]
+        )
+    }
+
+    @Test func keepsClosingQuotesWithTheirSentence() {
+        #expect(sentences("قال \"انسحبنا.\" ثم غادر.") == ["قال \"انسحبنا.\"", "ثم غادر."])
+    }
+}
