@@ -31,8 +31,8 @@ demo: build
 	$(BIN) run --config Config/demo.yaml --once
 	@echo; echo "== alerts in the store (feedwatch alerts --config Config/demo.yaml) =="
 	@$(BIN) alerts --config Config/demo.yaml
-	@echo; echo "== the alert log: state/demo/alerts.jsonl (one JSON object per line) =="
-	@tail -n 2 state/demo/alerts.jsonl | cut -c1-300
+	@echo; echo "== the last line of the alert log, state/demo/alerts.jsonl (one JSON object per alert) =="
+	@tail -n 1 state/demo/alerts.jsonl
 
 ## check: validate the shipped config, topics and entities
 check: build

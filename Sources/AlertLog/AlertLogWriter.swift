@@ -79,14 +79,26 @@ public final class AlertLogWriter: Sendable {
         }
     }
 
-    /// The JSON line for an alert, newline included. ISO 8601 dates, Arabic kept as UTF-8.
+    /// The JSON line for an alert, newline included: the fields in a fixed, readable order (`id`, `time`,
+    /// `topic`, ... with the long `evidence`, `entities` and `quantities` last), ISO 8601 dates, UTF-8 text.
     public static func line(for alert: Alert) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a plain value type with string, number and date fields cannot fail.
-        var bytes = [UInt8]((try? encoder.encode(alert)) ?? Data("{}".utf8))
-        bytes.append(UInt8(ascii: "\n"))
+        let fields: [(String, any Encodable)] = [
+            ("id", alert.id), ("time", alert.time), ("topic", alert.topic), ("severity", alert.severity),
+            ("score", alert.score), ("modality", alert.modality), ("feed", alert.feed), ("item", alert.item),
+            ("language", alert.language), ("story", alert.story), ("sources", alert.sources),
+            ("evidence", alert.evidence), ("entities", alert.entities), ("quantities", alert.quantities),
+        ]
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        for (index, (name, value)) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += Array("\"\(name)\":".utf8)
+            // Plain values of strings, numbers and dates always encode.
+            bytes += (try? encoder.encode(value)).map { Array($0) } ?? Array("null".utf8)
+        }
+        bytes += Array("}\n".utf8)
         return bytes
     }
 
