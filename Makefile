@@ -7,7 +7,7 @@ APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config ca-ce
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/feedwatch
 
-.PHONY: deps build debug run demo test check install uninstall clean
+.PHONY: deps build debug run demo test check check-systemd install uninstall clean
 
 ## deps: install the Debian packages feedwatch builds against, if any is missing
 deps:
@@ -38,24 +38,39 @@ demo: build
 check: build
 	$(BIN) check --config Config/feedwatch.yaml
 
-## test: the whole suite (builds first; network tests use 127.0.0.1 only)
+## test: the whole suite (builds first; network tests use 127.0.0.1 only), then the unit checks
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory check-systemd BIN_FOR_UNIT=$(CURDIR)/.build/debug/feedwatch
 
-## install: binary, systemd unit, default config in /etc/feedwatch (existing config files are kept)
+## check-systemd: `systemd-analyze verify` and an exposure of at most 1.5 (installs systemd if missing)
+BIN_FOR_UNIT ?= $(CURDIR)/$(BIN)
+check-systemd:
+	@command -v systemd-analyze >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq systemd; }
+	@tmp=$$(mktemp -d) && sed 's|/usr/local/bin/feedwatch|$(BIN_FOR_UNIT)|' systemd/feedwatch.service > $$tmp/feedwatch.service && \
+		systemd-analyze verify $$tmp/feedwatch.service && echo "systemd-analyze verify: OK"; rc=$$?; rm -rf $$tmp; exit $$rc
+	@exposure=$$(systemd-analyze security --offline=true systemd/feedwatch.service | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p'); \
+		echo "systemd-analyze security exposure: $$exposure (at most 1.5)"; \
+		awk -v e="$$exposure" 'BEGIN { exit !(e != "" && e <= 1.5) }'
+
+## install: binary, systemd unit, logrotate file, default config in /etc/feedwatch (existing config is kept)
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/feedwatch
-	install -D -m 0644 systemd/feedwatch.service $(DESTDIR)/etc/systemd/system/feedwatch.service
-	sed -i 's|/usr/local/bin/feedwatch|$(PREFIX)/bin/feedwatch|' $(DESTDIR)/etc/systemd/system/feedwatch.service
+	install -D -m 0644 systemd/feedwatch.service $(DESTDIR)$(SYSCONFDIR)/systemd/system/feedwatch.service
+	sed -i 's|/usr/local/bin/feedwatch|$(PREFIX)/bin/feedwatch|' $(DESTDIR)$(SYSCONFDIR)/systemd/system/feedwatch.service
+	install -D -m 0644 systemd/feedwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/feedwatch
 	install -d $(DESTDIR)$(SYSCONFDIR)/feedwatch
 	for f in feedwatch.yaml topics.yaml entities.yaml; do \
 		[ -e $(DESTDIR)$(SYSCONFDIR)/feedwatch/$$f ] || install -m 0644 Config/$$f $(DESTDIR)$(SYSCONFDIR)/feedwatch/$$f; \
 	done
+	@echo "installed; now: systemctl daemon-reload && systemctl enable --now feedwatch"
 
-## uninstall: remove what install put in place, except edited config
+## uninstall: remove the binary, the unit and the logrotate file; config, database and alert log stay
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/feedwatch $(DESTDIR)/etc/systemd/system/feedwatch.service
+	rm -f $(DESTDIR)$(PREFIX)/bin/feedwatch $(DESTDIR)$(SYSCONFDIR)/systemd/system/feedwatch.service \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/feedwatch
+	@echo "kept $(SYSCONFDIR)/feedwatch/, /var/lib/feedwatch/ and /var/log/feedwatch/; remove them by hand if wanted"
 
 clean:
 	rm -rf .build state

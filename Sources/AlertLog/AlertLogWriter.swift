@@ -28,7 +28,11 @@ public final class AlertLogWriter: Sendable {
         self.path = path
         let descriptor = try Self.open(path)
         do throws(AlertLogError) {
-            let lastID = try Self.repairAndReadLastID(descriptor: descriptor, path: path)
+            var lastID = try Self.repairAndReadLastID(descriptor: descriptor, path: path)
+            if lastID == 0 {
+                // A log just rotated away: carry on after the last alert of the rotated file.
+                lastID = try Self.lastIDOfNewestRotatedSibling(of: path)
+            }
             state = Mutex(State(descriptor: descriptor, lastWrittenID: lastID))
         } catch {
             close(descriptor)
@@ -113,6 +117,27 @@ public final class AlertLogWriter: Sendable {
         let (lastLine, _) = try lastCompleteLine(descriptor: descriptor, path: path)
         guard let lastLine else { return 0 }
         return try id(inLine: lastLine, path: path)
+    }
+
+    /// The last id in the newest uncompressed rotated copy of the log (`alerts.jsonl.1`,
+    /// `alerts.jsonl-20261129`, as logrotate names them), 0 when there is none.
+    static func lastIDOfNewestRotatedSibling(of path: String) throws(AlertLogError) -> Int64 {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        let base = url.lastPathComponent
+        let compressed = ["gz", "xz", "bz2", "zst", "lz4", "Z"]
+        let siblings = (try? FileManager.default.contentsOfDirectory(
+            at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        let rotated = siblings.filter { sibling in
+            let name = sibling.lastPathComponent
+            return name != base && (name.hasPrefix(base + ".") || name.hasPrefix(base + "-"))
+                && !compressed.contains(sibling.pathExtension)
+        }
+        func modified(_ url: URL) -> Date {
+            (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+        }
+        guard let newest = rotated.max(by: { modified($0) < modified($1) }) else { return 0 }
+        return try lastID(inLogAt: newest.path)
     }
 
     // MARK: Private

@@ -56,7 +56,9 @@ extension Feedwatch {
                 return
             }
 
-            let service = MonitorService(monitor: monitor, logger: logger)
+            let service = MonitorService(
+                configPath: options.config, configuration: loaded, store: store, log: log, fetcher: fetcher,
+                logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: service)],

@@ -41,12 +41,11 @@ func shippedConfigFolder() -> String? {
     return candidates.first { fileManager.fileExists(atPath: $0.appendingPathComponent("topics.yaml").path) }?.path
 }
 
-/// Sets up swift-log once per process: readable lines on stderr at the given level.
+/// Sets up swift-log once per process: lines on stderr at the given level, with syslog priorities
+/// under journald.
 func bootstrapLogging(level: Logger.Level) {
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+        DaemonLogHandler(label: label, level: level)
     }
 }
 

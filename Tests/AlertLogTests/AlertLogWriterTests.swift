@@ -86,4 +86,14 @@ import Testing
         #expect(try AlertLogWriter.lastID(inLogAt: path) == 2)
         #expect(try AlertLogWriter.lastID(inLogAt: rotated) == 1)
     }
+
+    @Test func aRestartAfterRotationContinuesAfterTheRotatedLog() throws {
+        try AlertLogWriter(path: path).append([alert(1), alert(2)])
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try Data("not an alert log\n".utf8).write(to: URL(fileURLWithPath: path + ".2.gz"))
+        let log = try AlertLogWriter(path: path)
+        #expect(log.lastWrittenID == 2)
+        #expect(try log.append([alert(1), alert(2), alert(3)]) == 1)
+        #expect(try lines().count == 1)
+    }
 }
