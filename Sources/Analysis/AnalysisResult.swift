@@ -163,14 +163,36 @@ public struct Analysis: Sendable, Codable, Equatable {
     public var topics: [TopicMatch]
     /// Gazetteer entities in order of first mention.
     public var entities: [EntityMatch]
-    /// Quantities in order of appearance, title first.
+    /// Quantities in order of appearance, title first; each mention once.
     public var quantities: [Quantity]
+    /// A signature for clustering reports of one story: SimHash of the word shingles plus the entity ids and
+    /// (value, unit) pairs. An analysis encoded before this field existed decodes with `Fingerprint.empty`.
+    public var fingerprint: Fingerprint
 
     /// Creates an analysis result.
-    public init(language: String, topics: [TopicMatch], entities: [EntityMatch], quantities: [Quantity]) {
+    public init(
+        language: String,
+        topics: [TopicMatch],
+        entities: [EntityMatch],
+        quantities: [Quantity],
+        fingerprint: Fingerprint = .empty
+    ) {
         self.language = language
         self.topics = topics
         self.entities = entities
         self.quantities = quantities
+        self.fingerprint = fingerprint
+    }
+
+    private enum CodingKeys: String, CodingKey { case language, topics, entities, quantities, fingerprint }
+
+    /// Decodes an analysis; a missing `fingerprint` (stored by an older version) becomes `Fingerprint.empty`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        language = try container.decode(String.self, forKey: .language)
+        topics = try container.decode([TopicMatch].self, forKey: .topics)
+        entities = try container.decode([EntityMatch].self, forKey: .entities)
+        quantities = try container.decode([Quantity].self, forKey: .quantities)
+        fingerprint = try container.decodeIfPresent(Fingerprint.self, forKey: .fingerprint) ?? .empty
     }
 }

@@ -9,6 +9,7 @@ public final class Analyzer: Sendable {
     private let modality: ModalityDetector
     private let quantities: QuantityExtractor
     private let entityTypes: [String]
+    private let scorer: TopicScorer
 
     /// Compiles rules and gazetteer; throws on an unknown parent or entity, an empty group, a term with no words...
     public init(topics: [TopicDefinition], entities: [EntityDefinition]) throws(AnalyzerConfigError) {
@@ -22,6 +23,7 @@ public final class Analyzer: Sendable {
         modality = ModalityDetector(vocabulary: &vocabulary)
         quantities = QuantityExtractor(vocabulary: &vocabulary)
         entityTypes = gazetteer.entries.map(\.type)
+        scorer = TopicScorer(matcher: matcher, modality: modality)
         self.gazetteer = gazetteer
         self.vocabulary = vocabulary
     }
@@ -31,6 +33,17 @@ public final class Analyzer: Sendable {
 
     /// Analyzes one article. Offsets in the result are Unicode scalar offsets into the original field.
     public func analyze(_ article: Article) -> Analysis {
+        run(article, explain: false).analysis
+    }
+
+    /// Analyzes one article and reports how: every rule that matched a sentence, and every rule that would
+    /// have matched but for an exclusion, with its terms. Slower than `analyze`; meant for people tuning rules.
+    public func explain(_ article: Article) -> Explanation {
+        let (analysis, traces) = run(article, explain: true)
+        return Explanation(analysis: analysis, traces: traces)
+    }
+
+    private func run(_ article: Article, explain: Bool) -> (analysis: Analysis, traces: [RuleTrace]) {
         var fields: [PreparedField] = []
         if let title = article.title, !title.isEmpty {
             fields.append(PreparedField(title, name: .title, vocabulary: vocabulary))
@@ -40,19 +53,48 @@ public final class Analyzer: Sendable {
         var sentenceMatches: [SentenceMatch] = []
         var mentionsByField: [[EntityMentionSpan]] = []
         var found: [Quantity] = []
+        var traces: [RuleTrace] = []
         for field in fields {
             let mentions = gazetteer.mentions(in: field, vocabulary: vocabulary)
             mentionsByField.append(mentions)
-            sentenceMatches += matcher.match(field, mentions: mentions, entityTypes: entityTypes)
-            found += quantities.quantities(in: field)
+            var vetoes: [RuleVeto]? = explain ? [] : nil
+            let matches = matcher.match(field, mentions: mentions, entityTypes: entityTypes, vetoes: &vetoes)
+            sentenceMatches += matches
+            if explain {
+                traces += matches.map { scorer.trace($0, in: field, veto: nil) }
+                traces += (vetoes ?? []).map { scorer.trace($0.match, in: field, veto: $0) }
+            }
+            for quantity in quantities.quantities(in: field)
+            where !found.contains(where: { $0.field == quantity.field && $0.start == quantity.start }) {
+                found.append(quantity)
+            }
         }
-        let scorer = TopicScorer(matcher: matcher, modality: modality)
-        return Analysis(
+        let entities = entityMatches(fields: fields, mentions: mentionsByField)
+        let analysis = Analysis(
             language: Self.language(of: article, fields: fields),
             topics: scorer.topics(from: sentenceMatches, fields: fields),
-            entities: entityMatches(fields: fields, mentions: mentionsByField),
-            quantities: found
+            entities: entities,
+            quantities: found,
+            fingerprint: Fingerprint(
+                simhash: SimHasher.simhash(fields),
+                entities: entities.map(\.id),
+                quantities: found.map { Fingerprint.QuantityKey(value: $0.value, unit: $0.unit) }
+            )
         )
+        traces.sort { ($0.field == "title" ? 0 : 1, $0.start, $0.topic) < ($1.field == "title" ? 0 : 1, $1.start, $1.topic) }
+        return (analysis, traces)
+    }
+
+    /// Topic metadata as compiled: id, threshold, parent; in rule-file order.
+    public var topicSummaries: [TopicSummary] {
+        matcher.topics.map { topic in
+            TopicSummary(
+                id: topic.id,
+                title: topic.title,
+                threshold: topic.threshold,
+                parent: topic.parent.map { matcher.topics[$0].id }
+            )
+        }
     }
 
     private func entityMatches(fields: [PreparedField], mentions: [[EntityMentionSpan]]) -> [EntityMatch] {

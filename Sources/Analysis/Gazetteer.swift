@@ -5,6 +5,8 @@ struct EntityMentionSpan: Sendable {
     var tokenEnd: Int32
     /// An exact name match (high confidence) rather than a fuzzy one.
     var exact: Bool
+    /// Matched through an adjective or people form (التركي, الأتراك, Turkish), not a name.
+    var adjective: Bool = false
 }
 
 /// The entity gazetteer, compiled once.
@@ -27,10 +29,18 @@ struct Gazetteer: Sendable {
 
     private(set) var entries: [Entry] = []
     private var names = PhraseTable(mode: .name)
-    private var entitiesByPhrase: [[Int32]] = []
-    private var entitiesBySkeleton: [Int32: [Int32]] = [:]
+    /// For each name phrase, the entities it names and whether it is their adjective form.
+    private var entitiesByPhrase: [[(entity: Int32, adjective: Bool)]] = []
+    private var entitiesBySkeleton = IDTable<[Int32]>()
     private var fuzzyNames: [(entity: Int32, scalars: [UInt32])] = []
-    private var fuzzyNamesByDeletion: [Int32: [Int32]] = [:]
+    private var fuzzyNamesByDeletion = DeletionIndex()
+    /// Which first letters (folded scalars below 0x700) and lengths one-edit names have: a cheap pre-check.
+    private var fuzzyLengths = 0..<0
+    /// Letter pairs that open a one-edit name (its 1st and 2nd, and 1st and 3rd letters): a token one edit
+    /// away with the same first letter opens with one of them at positions (1, 2) or (1, 3).
+    private var editPairs = LetterPairFilter()
+    /// The first two letters of every name skeleton.
+    private var skeletonPairs = LetterPairFilter()
 
     init(entities: [EntityDefinition], vocabulary: inout Vocabulary) throws(AnalyzerConfigError) {
         var seen: Set<String> = []
@@ -64,13 +74,36 @@ struct Gazetteer: Sendable {
                     try addName(spelling, entity: entity, fuzzy: definition.fuzzy, id: definition.id, &vocabulary)
                 }
             }
+            for adjective in definition.adjectives {
+                for form in Self.adjectiveForms(adjective) {
+                    for spelling in SpellingVariants.expand(form) {
+                        try addName(spelling, entity: entity, adjective: true, id: definition.id, &vocabulary)
+                    }
+                }
+            }
         }
+    }
+
+    /// The forms an adjective entry stands for: an Arabic nisba in ي gets the feminine, plural and dual
+    /// endings, each with and without ال; anything else is taken as written.
+    static func adjectiveForms(_ adjective: String) -> [String] {
+        let folded = Normalizer.key(adjective)
+        guard folded.count >= 3, folded.allSatisfy(ScalarClass.isArabicLetter), folded.last == 0x064A else {
+            return [adjective]
+        }
+        var forms: [String] = []
+        for ending in ["", "ة", "ين", "ون", "ان", "تين", "تان"] {
+            forms.append(adjective + ending)
+            if !folded.starts(with: [0x0627, 0x0644]) { forms.append("ال" + adjective + ending) }
+        }
+        return forms
     }
 
     private mutating func addName(
         _ name: String,
         entity: Int32,
-        fuzzy: Bool,
+        fuzzy: Bool = false,
+        adjective: Bool = false,
         id: String,
         _ vocabulary: inout Vocabulary
     ) throws(AnalyzerConfigError) {
@@ -81,20 +114,21 @@ struct Gazetteer: Sendable {
         }
         let scalars = text.scalars
         var keys = tokens.map { vocabulary.insert(scalars[$0.range], in: .surface) }
-        register(keys, entity)
+        register(keys, entity, adjective: adjective)
         let article: [UInt32] = [0x0627, 0x0644]
         if first.kind == .arabic, first.length >= 5, scalars[first.range].starts(with: article) {
             keys[0] = vocabulary.insert(
                 scalars[(first.range.lowerBound + 2)..<first.range.upperBound],
                 in: .articleless
             )
-            register(keys, entity)
+            register(keys, entity, adjective: adjective)
         }
         guard fuzzy, tokens.count == 1 else { return }
         if first.kind == .arabic {
             var skeleton: [UInt32] = []
             Self.skeleton(scalars[first.range], into: &skeleton)
             if skeleton.count >= Self.skeletonMinimum {
+                skeletonPairs.insert(skeleton[0], skeleton[1])
                 let key = vocabulary.insert(skeleton, in: .skeleton)
                 if entitiesBySkeleton[key]?.contains(entity) != true {
                     entitiesBySkeleton[key, default: []].append(entity)
@@ -103,20 +137,29 @@ struct Gazetteer: Sendable {
         }
         if first.kind == .arabic || first.kind == .latin, first.length >= Self.editMinimum {
             let slice = scalars[first.range]
-            let index = Int32(fuzzyNames.count)
-            fuzzyNames.append((entity, Array(slice)))
-            fuzzyNamesByDeletion[vocabulary.insert(slice, in: .deletion), default: []].append(index)
-            for skipped in slice.indices {
-                let key = vocabulary.insert(SliceSkippingOne(base: slice, skipped: skipped), in: .deletion)
-                if fuzzyNamesByDeletion[key]?.last != index { fuzzyNamesByDeletion[key, default: []].append(index) }
+            let head = Self.afterArticle(slice)
+            if head.count >= 3 {
+                editPairs.insert(head[head.startIndex], head[head.startIndex + 1])
+                editPairs.insert(head[head.startIndex], head[head.startIndex + 2])
             }
+            let lengths = (slice.count - 1)..<(slice.count + 2)
+            fuzzyLengths =
+                fuzzyLengths.isEmpty
+                ? lengths : min(fuzzyLengths.lowerBound, lengths.lowerBound)..<max(fuzzyLengths.upperBound, lengths.upperBound)
+            fuzzyNamesByDeletion.insert(slice, id: Int32(fuzzyNames.count))
+            fuzzyNames.append((entity, Array(slice)))
         }
     }
 
-    private mutating func register(_ keys: [Int32], _ entity: Int32) {
+    private mutating func register(_ keys: [Int32], _ entity: Int32, adjective: Bool) {
         let phrase = Int(names.add(keys))
         if phrase == entitiesByPhrase.count { entitiesByPhrase.append([]) }
-        if !entitiesByPhrase[phrase].contains(entity) { entitiesByPhrase[phrase].append(entity) }
+        // A name wins over an adjective form of the same words.
+        if let index = entitiesByPhrase[phrase].firstIndex(where: { $0.entity == entity }) {
+            entitiesByPhrase[phrase][index].adjective = entitiesByPhrase[phrase][index].adjective && adjective
+        } else {
+            entitiesByPhrase[phrase].append((entity, adjective))
+        }
     }
 
     // MARK: Matching
@@ -133,13 +176,14 @@ struct Gazetteer: Sendable {
                     if end > longest?.end ?? 0 { longest = (phrase, end) }
                 }
                 if let match = longest, capitalizedIfLatin(field, position) {
-                    for entity in entitiesByPhrase[Int(match.phrase)] {
+                    for (entity, adjective) in entitiesByPhrase[Int(match.phrase)] {
                         found.append(
                             EntityMentionSpan(
                                 entity: entity,
                                 tokenStart: Int32(position),
                                 tokenEnd: Int32(match.end),
-                                exact: true
+                                exact: true,
+                                adjective: adjective
                             )
                         )
                     }
@@ -164,7 +208,9 @@ struct Gazetteer: Sendable {
 
     private func capitalizedIfLatin(_ field: PreparedField, _ token: Int) -> Bool {
         guard field.tokens[token].kind == .latin else { return true }
-        return field.text.original[field.originalStart(ofToken: token)].properties.isUppercase
+        let first = field.text.original[field.originalStart(ofToken: token)]
+        if first.value < 0x80 { return (0x41...0x5A).contains(first.value) }
+        return first.properties.isUppercase
     }
 
     private func fuzzyMatch(
@@ -183,41 +229,60 @@ struct Gazetteer: Sendable {
         }
         let scalars = field.text.scalars
         if token.kind == .arabic {
-            Self.skeleton(scalars[Stemmer.bare(scalars, token)], into: &scratch)
-            if scratch.count >= Self.skeletonMinimum {
-                let key = vocabulary.id(of: scratch, in: .skeleton)
-                if let entity = entitiesBySkeleton[key]?.first(where: allowed) { return entity }
-            }
-        }
-        guard token.length >= Self.editMinimum - 1 else { return nil }
-        let slice = scalars[token.range]
-        func check(_ key: Int32) -> Int32? {
-            guard key != Vocabulary.absent, let candidates = fuzzyNamesByDeletion[key] else { return nil }
-            for candidate in candidates {
-                let name = fuzzyNames[Int(candidate)]
-                if name.scalars.first == slice.first, Self.withinOneEdit(slice, name.scalars), allowed(name.entity) {
-                    return name.entity
-                }
-            }
-            return nil
-        }
-        if let entity = check(vocabulary.id(of: slice, in: .deletion)) { return entity }
-        for skipped in slice.indices {
-            if let entity = check(vocabulary.id(of: SliceSkippingOne(base: slice, skipped: skipped), in: .deletion)) {
+            let length = Self.skeleton(
+                scalars[Stemmer.bare(scalars, token)],
+                into: &scratch,
+                openingWith: skeletonPairs,
+                trim: false
+            )
+            if length >= Self.skeletonMinimum,
+                let entity = entitiesBySkeleton[vocabulary.id(of: scratch[..<length], in: .skeleton)]?.first(where: allowed)
+            {
                 return entity
             }
         }
-        return nil
+        guard token.length >= Self.editMinimum - 1, fuzzyLengths.contains(token.length) else { return nil }
+        let slice = scalars[token.range]
+        let head = Self.afterArticle(slice)
+        guard head.count >= 3 else { return nil }
+        let first = head[head.startIndex]
+        guard editPairs.contains(first, head[head.startIndex + 1]) || editPairs.contains(first, head[head.startIndex + 2])
+        else { return nil }
+        var found: Int32?
+        fuzzyNamesByDeletion.search(slice) { candidate in
+            let name = fuzzyNames[Int(candidate)]
+            guard name.scalars.first == slice.first, Self.withinOneEdit(slice, name.scalars), allowed(name.entity)
+            else { return false }
+            found = name.entity
+            return true
+        }
+        return found
     }
 
     /// Consonant skeleton of an Arabic word: fold look-alike consonants (ط→ت ض→د ظ→ز ص ث→س ذ→ز ق غ ج→ك
     /// ح خ→ه ع ء→ا), drop a leading ال, drop inner ا و ي, collapse doubled letters.
-    static func skeleton(_ word: ArraySlice<UInt32>, into buffer: inout [UInt32]) {
-        buffer.removeAll(keepingCapacity: true)
-        var letters = word[...]
-        if letters.count > 4, letters.starts(with: [0x0627, 0x0644]) { letters = letters.dropFirst(2) }
-        let last = letters.count - 1
-        for (offset, letter) in letters.enumerated() {
+    /// With `pairs`, stops early (leaving `buffer` empty) when the first two skeleton letters are not in it.
+    /// Returns the skeleton's length: `buffer[..<length]`; letters past it are stale (the buffer is reused).
+    @discardableResult
+    static func skeleton(
+        _ word: ArraySlice<UInt32>,
+        into buffer: inout [UInt32],
+        openingWith pairs: LetterPairFilter? = nil,
+        trim: Bool = true
+    ) -> Int {
+        // Reuse the buffer's storage: overwrite, then trim (removeAll(keepingCapacity:) is slow per token).
+        var count = 0
+        func emit(_ letter: UInt32) {
+            if count < buffer.count { buffer[count] = letter } else { buffer.append(letter) }
+            count += 1
+        }
+        var start = word.startIndex
+        let end = word.endIndex
+        if end - start > 4, word[start] == 0x0627, word[start + 1] == 0x0644 { start += 2 }
+        var previous: UInt32 = 0
+        var index = start
+        while index < end {
+            let letter = word[index]
             let folded: UInt32 =
                 switch letter {
                 case 0x0637: 0x062A
@@ -229,10 +294,27 @@ struct Gazetteer: Sendable {
                 case 0x0639, 0x0621: 0x0627
                 default: letter
                 }
-            if offset > 0, offset < last, folded == 0x0627 || folded == 0x0648 || folded == 0x064A { continue }
-            if buffer.last == folded { continue }
-            buffer.append(folded)
+            let inner = index > start && index < end - 1
+            index += 1
+            if inner, folded == 0x0627 || folded == 0x0648 || folded == 0x064A { continue }
+            if count > 0, previous == folded { continue }
+            emit(folded)
+            previous = folded
+            if count == 2, let pairs, !pairs.contains(buffer[0], buffer[1]) {
+                count = 0
+                break
+            }
         }
+        if trim, buffer.count > count { buffer.removeLast(buffer.count - count) }
+        return count
+    }
+
+    /// The word without a leading ال (when more than two letters remain), for the letter-pair pre-check:
+    /// a name and a token one edit apart both have the article or both lack it.
+    static func afterArticle(_ word: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
+        let start = word.startIndex
+        if word.count > 4, word[start] == 0x0627, word[start + 1] == 0x0644 { return word[(start + 2)...] }
+        return word
     }
 
     /// Levenshtein distance at most one.
@@ -262,5 +344,25 @@ struct Gazetteer: Sendable {
         }
         edits += (a.endIndex - i) + (lengthB - j)
         return edits <= 1
+    }
+}
+
+/// A 4096-bit set of letter pairs (each letter reduced to its low six bits): a cheap, conservative
+/// pre-check before a fuzzy lookup.
+struct LetterPairFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 64)
+
+    private static func index(_ first: UInt32, _ second: UInt32) -> Int {
+        Int((first & 63) << 6 | (second & 63))
+    }
+
+    mutating func insert(_ first: UInt32, _ second: UInt32) {
+        let index = Self.index(first, second)
+        bits[index >> 6] |= 1 << UInt64(index & 63)
+    }
+
+    func contains(_ first: UInt32, _ second: UInt32) -> Bool {
+        let index = Self.index(first, second)
+        return bits[index >> 6] & (1 << UInt64(index & 63)) != 0
     }
 }

@@ -8,14 +8,23 @@ struct NormalizedText: Sendable {
     var scalars: [UInt32]
     /// For each folded scalar, the first original scalar it came from.
     var originStart: [Int32]
-    /// For each folded scalar, one past the last original scalar it covers (dropped marks after it included).
-    var originEnd: [Int32]
+
+    /// One past the last original scalar that folded scalar `index` covers: everything up to the next
+    /// folded scalar's origin, so dropped marks and tatweel after a letter belong to it.
+    @inline(__always)
+    func originEnd(_ index: Int) -> Int {
+        let next = index + 1 < originStart.count ? Int(originStart[index + 1]) : original.count
+        return max(next, Int(originStart[index]) + 1)
+    }
 
     /// The original text of the scalar range `start..<end` (original offsets).
     func originalText(_ start: Int, _ end: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: original[start..<end])
-        return String(view)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((end - start) * 2)
+        for scalar in original[start..<end] {
+            UTF8.encode(scalar) { bytes.append($0) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -29,12 +38,105 @@ struct NormalizedText: Sendable {
 enum Normalizer {
     /// Folds `text`, keeping the map back to original scalar offsets.
     static func normalize(_ text: String) -> NormalizedText {
-        let original = Array(text.unicodeScalars)
-        var result = NormalizedText(original: original, scalars: [], originStart: [], originEnd: [])
-        result.scalars.reserveCapacity(original.count)
-        result.originStart.reserveCapacity(original.count)
-        result.originEnd.reserveCapacity(original.count)
-        for (offset, scalar) in original.enumerated() {
+        fastNormalize(text) ?? generalNormalize(text)
+    }
+
+    /// Per-scalar results of the general fold for U+0080..<U+0700 and U+2000..<U+2070, computed once:
+    /// the folded scalar, `dropped`, or `general` when the scalar folds to several (or needs the general path).
+    private static let dropped: UInt32 = 0xFFFF_FFFE
+    private static let general: UInt32 = 0xFFFF_FFFF
+    private static let lowTable: [UInt32] = foldTable(0x80..<0x700)
+    private static let punctuationTable: [UInt32] = foldTable(0x2000..<0x2070)
+
+    private static func foldTable(_ range: Range<UInt32>) -> [UInt32] {
+        range.map { value in
+            guard let scalar = Unicode.Scalar(value) else { return general }
+            var result = NormalizedText(original: [], scalars: [], originStart: [])
+            fold(scalar, at: 0, into: &result, decompose: true)
+            switch result.scalars.count {
+            case 0: return dropped
+            case 1: return result.scalars[0]
+            default: return general
+            }
+        }
+    }
+
+    /// The common case, table-driven with no per-scalar branching on Unicode properties; nil when the
+    /// text holds a scalar the tables do not cover (then `generalNormalize` folds it).
+    private static func fastNormalize(_ input: String) -> NormalizedText? {
+        var text = input
+        return text.withUTF8 { bytes -> NormalizedText? in
+            let capacity = bytes.count
+            let original = UnsafeMutableBufferPointer<Unicode.Scalar>.allocate(capacity: capacity)
+            let folded = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: capacity)
+            let origins = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+            defer {
+                original.deallocate()
+                folded.deallocate()
+                origins.deallocate()
+            }
+            var scalarCount = 0
+            var foldedCount = 0
+            let complete = lowTable.withUnsafeBufferPointer { low in
+                punctuationTable.withUnsafeBufferPointer { punctuation in
+                    var index = 0
+                    while index < capacity {
+                        // Decode one scalar (Swift strings hold valid UTF-8).
+                        let lead = UInt32(bytes[index])
+                        var value: UInt32
+                        if lead < 0x80 {
+                            value = lead
+                            index += 1
+                        } else if lead < 0xE0 {
+                            value = (lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                            index += 2
+                        } else if lead < 0xF0 {
+                            value = (lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
+                                | UInt32(bytes[index + 2] & 0x3F)
+                            index += 3
+                        } else {
+                            value = (lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+                                | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
+                            index += 4
+                        }
+                        let result: UInt32
+                        if value < 0x80 {
+                            result = value &- 0x41 < 26 ? value + 0x20 : value
+                        } else if value < 0x700 {
+                            result = low[Int(value) - 0x80]
+                        } else if value >= 0x2000, value < 0x2070 {
+                            result = punctuation[Int(value) - 0x2000]
+                        } else {
+                            return false
+                        }
+                        if result == general { return false }
+                        original[scalarCount] = Unicode.Scalar(value) ?? "\u{FFFD}"
+                        if result != dropped {
+                            folded[foldedCount] = result
+                            origins[foldedCount] = Int32(scalarCount)
+                            foldedCount += 1
+                        }
+                        scalarCount += 1
+                    }
+                    return true
+                }
+            }
+            guard complete else { return nil }
+            return NormalizedText(
+                original: Array(UnsafeBufferPointer(rebasing: original[..<scalarCount])),
+                scalars: Array(UnsafeBufferPointer(rebasing: folded[..<foldedCount])),
+                originStart: Array(UnsafeBufferPointer(rebasing: origins[..<foldedCount]))
+            )
+        }
+    }
+
+    /// Any text: folds scalar by scalar through Unicode properties and compatibility decomposition.
+    private static func generalNormalize(_ text: String) -> NormalizedText {
+        let capacity = text.utf8.count
+        var result = NormalizedText(original: Array(text.unicodeScalars), scalars: [], originStart: [])
+        result.scalars.reserveCapacity(capacity)
+        result.originStart.reserveCapacity(capacity)
+        for (offset, scalar) in result.original.enumerated() {
             fold(scalar, at: Int32(offset), into: &result, decompose: true)
         }
         return result
@@ -45,17 +147,10 @@ enum Normalizer {
         normalize(text).scalars
     }
 
+    @inline(__always)
     private static func emit(_ value: UInt32, at offset: Int32, into result: inout NormalizedText) {
         result.scalars.append(value)
         result.originStart.append(offset)
-        result.originEnd.append(offset + 1)
-    }
-
-    /// A dropped mark still belongs to the letter before it: widen that letter's original span.
-    private static func absorb(at offset: Int32, into result: inout NormalizedText) {
-        if let last = result.originEnd.indices.last, result.originEnd[last] == offset {
-            result.originEnd[last] = offset + 1
-        }
     }
 
     private static func fold(
@@ -72,7 +167,7 @@ enum Normalizer {
         }
         if let arabic = fastFold(value) {
             switch arabic {
-            case .drop: absorb(at: offset, into: &result)
+            case .drop: break
             case .letter(let folded): emit(folded, at: offset, into: &result)
             }
             return
@@ -80,7 +175,6 @@ enum Normalizer {
         let properties = scalar.properties
         switch properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .spacingMark:
-            absorb(at: offset, into: &result)
             return
         case .format:
             return

@@ -11,9 +11,18 @@ struct PhraseTable: Sendable {
     }
 
     let mode: KeyMode
-    private(set) var phrases: [[Int32]] = []
     private var phraseIndex: [[Int32]: Int32] = [:]
-    private var phrasesByFirstKey: [Int32: [Int32]] = [:]
+    /// Every phrase's keys, back to back; phrase `p` is `keys[offsets[p]..<offsets[p + 1]]`.
+    private var keys: [Int32] = []
+    private var offsets: [Int32] = [0]
+    /// Per first key (a vocabulary id), the first phrase starting with it, and per phrase the next one with
+    /// the same first key: flat arrays, so a lookup on the per-token path copies (and retains) nothing.
+    private var firstByKey: [Int32] = []
+    private var lastByKey: [Int32] = []
+    private var nextWithSameKey: [Int32] = []
+
+    /// Number of phrases stored.
+    var count: Int { offsets.count - 1 }
 
     init(mode: KeyMode) {
         self.mode = mode
@@ -23,10 +32,23 @@ struct PhraseTable: Sendable {
     mutating func add(_ keys: [Int32]) -> Int32 {
         precondition(!keys.isEmpty, "a phrase has at least one key")
         if let existing = phraseIndex[keys] { return existing }
-        let index = Int32(phrases.count)
-        phrases.append(keys)
+        let index = Int32(count)
         phraseIndex[keys] = index
-        phrasesByFirstKey[keys[0], default: []].append(index)
+        self.keys.append(contentsOf: keys)
+        offsets.append(Int32(self.keys.count))
+        nextWithSameKey.append(-1)
+        let first = Int(keys[0])
+        precondition(first >= 0, "phrase keys are vocabulary ids")
+        if first >= firstByKey.count {
+            firstByKey += Array(repeating: -1, count: first + 1 - firstByKey.count)
+            lastByKey += Array(repeating: -1, count: first + 1 - lastByKey.count)
+        }
+        if lastByKey[first] >= 0 {
+            nextWithSameKey[Int(lastByKey[first])] = index
+        } else {
+            firstByKey[first] = index
+        }
+        lastByKey[first] = index
         return index
     }
 
@@ -58,17 +80,22 @@ struct PhraseTable: Sendable {
         _ future: Bool,
         _ body: (Int32, Int, Bool) -> Void
     ) {
-        guard let candidates = phrasesByFirstKey[key] else { return }
-        for phrase in candidates {
-            let keys = phrases[Int(phrase)]
-            let end = start + keys.count
+        let slot = Int(key)
+        guard slot >= 0, slot < firstByKey.count else { return }
+        var phrase = firstByKey[slot]
+        while phrase >= 0 {
+            defer { phrase = nextWithSameKey[Int(phrase)] }
+            let first = Int(offsets[Int(phrase)])
+            let length = Int(offsets[Int(phrase) + 1]) - first
+            let end = start + length
             guard end <= limit else { continue }
             var matched = true
             var offset = 1
-            while matched, offset < keys.count {
+            while matched, offset < length {
+                let wanted = keys[first + offset]
                 switch mode {
-                case .stem: matched = field.hasTermKey(start + offset, keys[offset])
-                case .name: matched = field.keys[start + offset].surface == keys[offset]
+                case .stem: matched = field.hasTermKey(start + offset, wanted)
+                case .name: matched = field.keys[start + offset].surface == wanted
                 }
                 offset += 1
             }

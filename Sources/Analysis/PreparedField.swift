@@ -13,6 +13,8 @@ struct TokenKeys: Sendable {
     var stem: Int32
     /// This token's alternative readings in `PreparedField.variants`.
     var variants: Range<Int32>
+    /// The folded range of the light stem (for fingerprints).
+    var stemRange: Range<Int32>
 }
 
 /// An alternative reading of a token with leading clitics removed.
@@ -47,35 +49,70 @@ struct PreparedField: Sendable {
         var variants: [TokenVariant] = []
         keys.reserveCapacity(tokens.count)
         let scalars = text.scalars
-        for token in tokens {
-            let first = Int32(variants.count)
-            if token.kind == .arabic {
-                Stemmer.forEachVariant(scalars, token.range) { range, kind in
-                    let remainder = Token(start: Int32(range.lowerBound), end: Int32(range.upperBound), kind: .arabic)
-                    variants.append(
-                        TokenVariant(
-                            kind: kind,
-                            surface: vocabulary.id(
-                                of: scalars,
-                                range,
-                                in: kind == .afterArticle ? .articleless : .surface
-                            ),
-                            bare: vocabulary.id(of: scalars, Stemmer.bare(scalars, remainder), in: .bare),
-                            stem: vocabulary.id(of: scalars, Stemmer.stem(scalars, remainder), in: .stem),
-                            start: Int32(range.lowerBound)
-                        )
-                    )
+        vocabulary.withLookup { vocabulary in scalars.withUnsafeBufferPointer { buffer in
+            for token in tokens {
+                let first = Int32(variants.count)
+                let bare: Range<Int>
+                let stem: Range<Int>
+                switch token.kind {
+                case .arabic:
+                    bare = Stemmer.arabicPrefixStripped(scalars, token.range)
+                    stem = Stemmer.arabicSuffixStripped(scalars, bare)
+                case .latin:
+                    bare = token.range
+                    stem = Stemmer.englishStem(scalars, token.range)
+                case .number, .other:
+                    bare = token.range
+                    stem = token.range
                 }
-            }
-            keys.append(
-                TokenKeys(
-                    surface: vocabulary.id(of: scalars, token.range, in: .surface),
-                    bare: vocabulary.id(of: scalars, Stemmer.bare(scalars, token), in: .bare),
-                    stem: vocabulary.id(of: scalars, Stemmer.stem(scalars, token), in: .stem),
-                    variants: first..<Int32(variants.count)
+                // One pass over the bare form hashes the stem (its prefix) too; without a prefix, the
+                // surface form is the bare form.
+                var stemHash: UInt64 = 0
+                var bareHash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for position in bare {
+                    if position == stem.upperBound { stemHash = bareHash }
+                    bareHash = (bareHash ^ UInt64(buffer[position])) &* 0x0000_0100_0000_01B3
+                }
+                if stem.upperBound == bare.upperBound { stemHash = bareHash }
+                let surfaceHash =
+                    bare.lowerBound == token.range.lowerBound
+                    ? bareHash : Vocabulary.sequenceHash(buffer, token.range)
+                let bareID = vocabulary.id(in: buffer, bare, .bare, sequenceHash: bareHash)
+                let stemID =
+                    stem.lowerBound == bare.lowerBound
+                    ? vocabulary.id(in: buffer, stem, .stem, sequenceHash: stemHash)
+                    : vocabulary.id(in: buffer, stem, .stem)
+                if token.kind == .arabic {
+                    Stemmer.forEachVariant(scalars, token.range) { range, kind in
+                        let variantBare = Stemmer.arabicPrefixStripped(scalars, range)
+                        // و + word: light10 already dropped the و from the token's own bare form.
+                        let same = variantBare == bare
+                        let variantStem = same ? stem : Stemmer.arabicSuffixStripped(scalars, variantBare)
+                        variants.append(
+                            TokenVariant(
+                                kind: kind,
+                                // Names never start with a future verb: no surface lookup for that reading.
+                                surface: kind == .future
+                                    ? Vocabulary.absent
+                                    : vocabulary.id(in: buffer, range, kind == .afterArticle ? .articleless : .surface),
+                                bare: same ? bareID : vocabulary.id(in: buffer, variantBare, .bare),
+                                stem: same ? stemID : vocabulary.id(in: buffer, variantStem, .stem),
+                                start: Int32(range.lowerBound)
+                            )
+                        )
+                    }
+                }
+                keys.append(
+                    TokenKeys(
+                        surface: vocabulary.id(in: buffer, token.range, .surface, sequenceHash: surfaceHash),
+                        bare: bareID,
+                        stem: stemID,
+                        variants: first..<Int32(variants.count),
+                        stemRange: Int32(stem.lowerBound)..<Int32(stem.upperBound)
+                    )
                 )
-            )
-        }
+            }
+        } }
         self.keys = keys
         self.variants = variants
     }
@@ -87,7 +124,7 @@ struct PreparedField: Sendable {
 
     /// Original scalar offset one past the end of token `index`.
     func originalEnd(ofToken index: Int) -> Int {
-        Int(text.originEnd[Int(tokens[index].end) - 1])
+        text.originEnd(Int(tokens[index].end) - 1)
     }
 
     /// The original text of tokens `range` (with whatever lies between them).
@@ -104,15 +141,21 @@ struct PreparedField: Sendable {
     }
 
     /// The ids a term word can match: the stem and the bare form of the token and of each reading,
-    /// with whether the reading dropped a future س.
+    /// with whether the reading dropped a future س. (Index loops, not slices: no retain per token.)
     @inline(__always)
     func forEachTermKey(_ index: Int, _ body: (Int32, Bool) -> Void) {
         let key = keys[index]
         if key.stem != Vocabulary.absent { body(key.stem, false) }
         if key.bare != Vocabulary.absent { body(key.bare, false) }
-        for variant in variants[Int(key.variants.lowerBound)..<Int(key.variants.upperBound)] {
-            if variant.stem != Vocabulary.absent { body(variant.stem, variant.kind == .future) }
-            if variant.bare != Vocabulary.absent { body(variant.bare, variant.kind == .future) }
+        var position = Int(key.variants.lowerBound)
+        let end = Int(key.variants.upperBound)
+        while position < end {
+            let variant = variants[position]
+            position += 1
+            let future = variant.kind == .future
+            // A reading with the same keys as the token itself (و + word) adds nothing.
+            if variant.stem != Vocabulary.absent, variant.stem != key.stem || future { body(variant.stem, future) }
+            if variant.bare != Vocabulary.absent, variant.bare != key.bare || future { body(variant.bare, future) }
         }
     }
 
@@ -121,9 +164,13 @@ struct PreparedField: Sendable {
     func hasTermKey(_ index: Int, _ id: Int32) -> Bool {
         let key = keys[index]
         if key.stem == id || key.bare == id { return true }
-        return variants[Int(key.variants.lowerBound)..<Int(key.variants.upperBound)].contains {
-            $0.stem == id || $0.bare == id
+        var position = Int(key.variants.lowerBound)
+        let end = Int(key.variants.upperBound)
+        while position < end {
+            if variants[position].stem == id || variants[position].bare == id { return true }
+            position += 1
         }
+        return false
     }
 
     /// The token's bare id and its variants' bare ids.
@@ -131,9 +178,12 @@ struct PreparedField: Sendable {
     func forEachBareKey(_ index: Int, _ body: (Int32) -> Void) {
         let key = keys[index]
         if key.bare != Vocabulary.absent { body(key.bare) }
-        for variant in variants[Int(key.variants.lowerBound)..<Int(key.variants.upperBound)]
-        where variant.bare != Vocabulary.absent && variant.kind == .clitic {
-            body(variant.bare)
+        var position = Int(key.variants.lowerBound)
+        let end = Int(key.variants.upperBound)
+        while position < end {
+            let variant = variants[position]
+            position += 1
+            if variant.bare != Vocabulary.absent, variant.kind == .clitic { body(variant.bare) }
         }
     }
 
@@ -142,9 +192,12 @@ struct PreparedField: Sendable {
     func forEachNameKey(_ index: Int, _ body: (Int32) -> Void) {
         let key = keys[index]
         if key.surface != Vocabulary.absent { body(key.surface) }
-        for variant in variants[Int(key.variants.lowerBound)..<Int(key.variants.upperBound)]
-        where variant.surface != Vocabulary.absent && variant.kind != .future {
-            body(variant.surface)
+        var position = Int(key.variants.lowerBound)
+        let end = Int(key.variants.upperBound)
+        while position < end {
+            let variant = variants[position]
+            position += 1
+            if variant.surface != Vocabulary.absent, variant.kind != .future { body(variant.surface) }
         }
     }
 }

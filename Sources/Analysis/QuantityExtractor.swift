@@ -4,16 +4,16 @@ import Foundation
 /// vague counts) followed by a unit noun, or a dual noun alone (صاروخين = 2 rockets). Bare numbers
 /// without a unit (years, dates, page numbers) are not reported.
 struct QuantityExtractor: Sendable {
-    private var numberWords: [Int32: NumberWord] = [:]
+    private var numberWords = IDTable<NumberWord>()
     private var units = PhraseTable(mode: .stem)
     private var unitByPhrase: [String] = []
-    private var duals: [Int32: String] = [:]
+    private var duals = IDTable<String>()
     private var approximators = PhraseTable(mode: .stem)
     private var connectors: Set<Int32> = []
     private var modifiers: Set<Int32> = []
     private var people: Set<Int32> = []
-    private var killedWords: Set<Int32> = []
-    private var woundedWords: Set<Int32> = []
+    /// "killed" or "wounded" by the stem id of a casualty word.
+    private var casualtyWords = IDTable<String>()
     private let andKey: Int32
 
     init(vocabulary: inout Vocabulary) {
@@ -39,8 +39,9 @@ struct QuantityExtractor: Sendable {
         connectors = stemSet(NumberLexicon.connectors)
         modifiers = stemSet(NumberLexicon.modifiers)
         people = stemSet(NumberLexicon.people)
-        killedWords = stemSet(NumberLexicon.killedWords)
-        woundedWords = stemSet(NumberLexicon.woundedWords)
+        for (unit, words) in [("wounded", NumberLexicon.woundedWords), ("killed", NumberLexicon.killedWords)] {
+            for key in stemSet(words) { casualtyWords[key] = unit }
+        }
         andKey = vocabulary.stemKeys(of: "and")?.first ?? Vocabulary.absent
     }
 
@@ -134,13 +135,14 @@ struct QuantityExtractor: Sendable {
                 endsWithMultiplier = true
             case .vague(let value, let multiplies):
                 if consumed {
+                    // ثلاثة آلاف: a plural power after a figure multiplies it exactly.
                     guard multiplies else { return finish() }
                     total += max(partial, 1) * value
                     partial = 0
                 } else {
                     partial = value
+                    vague = true
                 }
-                vague = true
                 endsWithMultiplier = true
             }
             consumed = true
@@ -150,34 +152,55 @@ struct QuantityExtractor: Sendable {
         return finish()
     }
 
-    /// Parses "5000", "5,000", "3.5", "1.234.567" (separators already folded to , and .).
+    /// Parses "5000", "5,000", "3.5", "1.234.567" (separators already folded to , and .): one separator
+    /// repeated between groups of three digits groups thousands (a lone "," too); otherwise the last
+    /// separator is the decimal point and earlier ones group thousands.
     static func parseDigits(_ scalars: ArraySlice<UInt32>) -> Double? {
-        var groups: [[UInt32]] = [[]]
-        var separators: [UInt32] = []
-        for value in scalars {
+        var separatorCount = 0
+        var firstSeparator: UInt32 = 0
+        var sameSeparators = true
+        var groupLength = 0
+        var laterGroupsOfThree = true
+        var lastSeparatorIndex = -1
+        for index in scalars.indices {
+            let value = scalars[index]
             if ScalarClass.isDigit(value) {
-                groups[groups.count - 1].append(value)
-            } else {
-                separators.append(value)
-                groups.append([])
+                groupLength += 1
+                continue
             }
+            if separatorCount > 0, groupLength != 3 { laterGroupsOfThree = false }
+            if separatorCount == 0 {
+                firstSeparator = value
+            } else if value != firstSeparator {
+                sameSeparators = false
+            }
+            lastSeparatorIndex = index
+            separatorCount += 1
+            groupLength = 0
         }
-        func digits(_ group: [UInt32]) -> String {
-            String(String.UnicodeScalarView(group.compactMap(Unicode.Scalar.init)))
+        if separatorCount > 0, groupLength != 3 { laterGroupsOfThree = false }
+        func integer(_ range: Range<Int>) -> Double {
+            var result = 0.0
+            for value in scalars[range] where ScalarClass.isDigit(value) {
+                result = result * 10 + Double(value - 0x30)
+            }
+            return result
         }
-        let thousandsGrouped = groups.dropFirst().allSatisfy { $0.count == 3 }
-        var text = ""
-        if separators.isEmpty {
-            text = digits(groups[0])
-        } else if Set(separators).count == 1, thousandsGrouped, separators.count > 1 || separators[0] == 0x2C {
-            text = groups.map(digits).joined()
-        } else if let decimal = separators.last {
-            // The last separator is the decimal point; earlier ones group thousands.
-            let integer = groups.dropLast().map(digits).joined()
-            text = integer + "." + digits(groups[groups.count - 1])
-            if separators.dropLast().contains(decimal) { return nil }
+        let all = scalars.startIndex..<scalars.endIndex
+        if separatorCount == 0
+            || (sameSeparators && laterGroupsOfThree && (separatorCount > 1 || firstSeparator == 0x2C))
+        {
+            return integer(all)
         }
-        return Double(text)
+        let decimal = scalars[lastSeparatorIndex]
+        if scalars[scalars.startIndex..<lastSeparatorIndex].contains(decimal) { return nil }
+        var fraction = 0.0
+        var scale = 1.0
+        for value in scalars[(lastSeparatorIndex + 1)...] {
+            fraction = fraction * 10 + Double(value - 0x30)
+            scale *= 10
+        }
+        return integer(scalars.startIndex..<lastSeparatorIndex) + fraction / scale
     }
 
     private func matchesApproximator(_ field: PreparedField, before start: Int, sentence: Sentence) -> Bool {
@@ -203,7 +226,7 @@ struct QuantityExtractor: Sendable {
 
         if numberEnd < scalars.count, scalars[numberEnd] == 0x25 {  // "%" right after the number
             unit = "percent"
-            endOffset = Int(field.text.originEnd[numberEnd])
+            endOffset = field.text.originEnd(numberEnd)
         }
         if unit == nil {
             var skipped = 0
@@ -265,21 +288,33 @@ struct QuantityExtractor: Sendable {
         sentence: Sentence,
         afterToo: Bool = true
     ) -> String? {
-        var positions = Array(max(sentence.tokenStart, span.lowerBound - 2)..<span.lowerBound).reversed().map { $0 }
-        if afterToo { positions += Array(span.upperBound..<min(sentence.tokenEnd, span.upperBound + 3)) }
-        for position in positions {
+        func check(_ position: Int) -> String? {
             var result: String?
             field.forEachTermKey(position) { key, _ in
-                if result == nil, killedWords.contains(key) { result = "killed" }
-                if result == nil, woundedWords.contains(key) { result = "wounded" }
+                if result == nil, let word = casualtyWords[key] { result = word }
             }
-            if let result { return result }
+            return result
+        }
+        var position = span.lowerBound - 1
+        while position >= max(sentence.tokenStart, span.lowerBound - 2) {
+            if let result = check(position) { return result }
+            position -= 1
+        }
+        if afterToo {
+            for position in span.upperBound..<max(span.upperBound, min(sentence.tokenEnd, span.upperBound + 3)) {
+                if let result = check(position) { return result }
+            }
         }
         return nil
     }
 
     private func dualUnit(_ field: PreparedField, _ position: Int, sentence: Sentence) -> String? {
-        guard field.tokens[position].kind == .arabic else { return nil }
+        let token = field.tokens[position]
+        guard token.kind == .arabic, token.length >= 4 else { return nil }
+        // Duals end in ين or ان.
+        let scalars = field.text.scalars
+        guard scalars[Int(token.end) - 1] == 0x0646, scalars[Int(token.end) - 2] == 0x064A || scalars[Int(token.end) - 2] == 0x0627
+        else { return nil }
         if position > sentence.tokenStart, field.tokens[position - 1].kind == .number { return nil }
         var unit: String?
         field.forEachBareKey(position) { key in

@@ -36,8 +36,12 @@ public struct TopicDefinition: Decodable, Sendable {
     public var threshold: Double
     /// Id of an umbrella topic that fires whenever this one does.
     public var parent: String?
-    /// Terms that veto any of this topic's rules in the sentence where they occur (YAML key `not`).
+    /// Terms that veto any of this topic's rules in the clause where they occur (YAML key `not`): a match
+    /// whose trigger or context word shares a clause with one of these terms is not counted.
     public var exclusions: [String]
+    /// Terms that veto any of this topic's rules in the whole sentence where they occur (YAML key
+    /// `not_in_sentence`), for domain words such as a football match that color every clause.
+    public var sentenceExclusions: [String]
     /// The topic's rules; may be empty for a pure umbrella topic.
     public var rules: [RuleDefinition]
 
@@ -49,6 +53,7 @@ public struct TopicDefinition: Decodable, Sendable {
         threshold: Double = 1.0,
         parent: String? = nil,
         exclusions: [String] = [],
+        sentenceExclusions: [String] = [],
         rules: [RuleDefinition]
     ) {
         self.id = id
@@ -57,17 +62,21 @@ public struct TopicDefinition: Decodable, Sendable {
         self.threshold = threshold
         self.parent = parent
         self.exclusions = exclusions
+        self.sentenceExclusions = sentenceExclusions
         self.rules = rules
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, title, severity, threshold, parent, rules
         case exclusions = "not"
+        case sentenceExclusions = "not_in_sentence"
     }
 
     /// Decodes a topic, rejecting unknown keys and severities outside `severities`.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["id", "title", "severity", "threshold", "parent", "not", "rules"])
+        try decoder.rejectUnknownKeys(allowed: [
+            "id", "title", "severity", "threshold", "parent", "not", "not_in_sentence", "rules",
+        ])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         title = try container.decodeIfPresent(String.self, forKey: .title) ?? id
@@ -77,6 +86,7 @@ public struct TopicDefinition: Decodable, Sendable {
         threshold = try container.decodeIfPresent(Double.self, forKey: .threshold) ?? 1.0
         parent = try container.decodeIfPresent(String.self, forKey: .parent)
         exclusions = try container.decodeList(String.self, forKey: .exclusions)
+        sentenceExclusions = try container.decodeList(String.self, forKey: .sentenceExclusions)
         rules = try container.decodeList(RuleDefinition.self, forKey: .rules)
     }
 }
@@ -102,8 +112,10 @@ public struct RuleDefinition: Decodable, Sendable {
     public var groups: [TermGroup]
     /// Maximum distance in tokens between the groups' matches; `nil` means anywhere in the sentence.
     public var near: Int?
-    /// Terms that veto this rule in the sentence where they occur (YAML key `not`).
+    /// Terms that veto this rule in the clause where they occur (YAML key `not`).
     public var exclusions: [String]
+    /// Terms that veto this rule in the whole sentence where they occur (YAML key `not_in_sentence`).
+    public var sentenceExclusions: [String]
     /// Where the rule may match; defaults to everywhere.
     public var locations: [RuleLocation]
 
@@ -114,6 +126,7 @@ public struct RuleDefinition: Decodable, Sendable {
         groups: [TermGroup],
         near: Int? = nil,
         exclusions: [String] = [],
+        sentenceExclusions: [String] = [],
         locations: [RuleLocation] = RuleLocation.allCases
     ) {
         self.id = id
@@ -121,23 +134,28 @@ public struct RuleDefinition: Decodable, Sendable {
         self.groups = groups
         self.near = near
         self.exclusions = exclusions
+        self.sentenceExclusions = sentenceExclusions
         self.locations = locations
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, weight, all, any, near
         case exclusions = "not"
+        case sentenceExclusions = "not_in_sentence"
         case locations = "where"
     }
 
     /// Decodes a rule; exactly one of `all` and `any` must be present.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["id", "weight", "all", "any", "near", "not", "where"])
+        try decoder.rejectUnknownKeys(allowed: [
+            "id", "weight", "all", "any", "near", "not", "not_in_sentence", "where",
+        ])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         weight = try container.decodeIfPresent(Double.self, forKey: .weight) ?? 1.0
         near = try container.decodeIfPresent(Int.self, forKey: .near)
         exclusions = try container.decodeList(String.self, forKey: .exclusions)
+        sentenceExclusions = try container.decodeList(String.self, forKey: .sentenceExclusions)
         locations = try container.decodeIfPresent([RuleLocation].self, forKey: .locations) ?? RuleLocation.allCases
         switch (container.contains(.all), container.contains(.any)) {
         case (true, false):
@@ -228,6 +246,11 @@ public struct EntityDefinition: Decodable, Sendable {
     public var arabicNames: [String]
     /// English names and variants.
     public var englishNames: [String]
+    /// Adjective (nisba) and people forms that point at the entity, e.g. "تركي" and "الأتراك" or "Turkish"
+    /// and "Turks" (YAML key `adj`). An Arabic form ending in ي also matches with ال and with the endings
+    /// ة, ين, ون, ان, تين, تان (التركية, الإيرانيين). They are reported as mentions, but a rule's
+    /// `entities:` and `types:` count only names, since "the Iraqi minister" is not a mention of Iraq as a place.
+    public var adjectives: [String]
     /// Whether single-word names may also match by consonant skeleton and one typo (low confidence).
     public var fuzzy: Bool
     /// Words that must never be taken for this entity by fuzzy matching (e.g. a common word one letter off).
@@ -240,6 +263,7 @@ public struct EntityDefinition: Decodable, Sendable {
         name: String? = nil,
         arabicNames: [String] = [],
         englishNames: [String] = [],
+        adjectives: [String] = [],
         fuzzy: Bool = true,
         fuzzyExceptions: [String] = []
     ) {
@@ -248,6 +272,7 @@ public struct EntityDefinition: Decodable, Sendable {
         self.name = name ?? englishNames.first ?? arabicNames.first ?? id
         self.arabicNames = arabicNames
         self.englishNames = englishNames
+        self.adjectives = adjectives
         self.fuzzy = fuzzy
         self.fuzzyExceptions = fuzzyExceptions
     }
@@ -256,17 +281,19 @@ public struct EntityDefinition: Decodable, Sendable {
         case id, type, name, fuzzy
         case arabicNames = "ar"
         case englishNames = "en"
+        case adjectives = "adj"
         case fuzzyExceptions = "except"
     }
 
     /// Decodes an entity, rejecting unknown keys and types outside `types`.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["id", "type", "name", "ar", "en", "fuzzy", "except"])
+        try decoder.rejectUnknownKeys(allowed: ["id", "type", "name", "ar", "en", "adj", "fuzzy", "except"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         type = try container.decodeChoice(forKey: .type, allowed: Self.types)
         arabicNames = try container.decodeList(String.self, forKey: .arabicNames)
         englishNames = try container.decodeList(String.self, forKey: .englishNames)
+        adjectives = try container.decodeList(String.self, forKey: .adjectives)
         name =
             try container.decodeIfPresent(String.self, forKey: .name) ?? englishNames.first ?? arabicNames.first ?? id
         fuzzy = try container.decodeIfPresent(Bool.self, forKey: .fuzzy) ?? true

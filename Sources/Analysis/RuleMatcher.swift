@@ -40,8 +40,10 @@ struct RuleMatcher: Sendable {
     /// What a matched phrase or entity mention contributes to.
     enum Target: Sendable, Equatable {
         case group(rule: Int32, group: Int32)
-        case ruleExclusion(rule: Int32)
-        case topicExclusion(topic: Int32)
+        /// A rule's `not` (clause scope) or `not_in_sentence` (sentence scope) term.
+        case ruleExclusion(rule: Int32, wholeSentence: Bool)
+        /// A topic's `not` or `not_in_sentence` term, vetoing every rule of the topic.
+        case topicExclusion(topic: Int32, wholeSentence: Bool)
     }
 
     private(set) var topics: [Topic] = []
@@ -52,6 +54,7 @@ struct RuleMatcher: Sendable {
     private var targetsByPhrase: [[Target]] = []
     private var targetsByEntity: [Int: [Target]] = [:]
     private var targetsByEntityType: [String: [Target]] = [:]
+    private var clauses = ClauseSplitter()
 
     /// Hits per group kept per sentence; enough for any real sentence, and it bounds the window search.
     private static let maximumHitsPerGroup = 8
@@ -101,6 +104,7 @@ struct RuleMatcher: Sendable {
             children[parent].append(index)
         }
         childrenFirst = try Self.orderChildrenFirst(topics)
+        clauses = ClauseSplitter(vocabulary: &vocabulary)
 
         for (topic, definition) in definitions.enumerated() {
             try compileTopic(topic, definition, hasChildren: !children[topic].isEmpty, entities, &vocabulary)
@@ -117,14 +121,16 @@ struct RuleMatcher: Sendable {
         guard !definition.rules.isEmpty || hasChildren else {
             throw AnalyzerConfigError(topic: definition.id, message: "a topic needs rules or child topics")
         }
-        for term in definition.exclusions {
-            try addTerm(
-                term,
-                target: .topicExclusion(topic: Int32(topic)),
-                topic: definition.id,
-                rule: nil,
-                &vocabulary
-            )
+        for (terms, wholeSentence) in [(definition.exclusions, false), (definition.sentenceExclusions, true)] {
+            for term in terms {
+                try addTerm(
+                    term,
+                    target: .topicExclusion(topic: Int32(topic), wholeSentence: wholeSentence),
+                    topic: definition.id,
+                    rule: nil,
+                    &vocabulary
+                )
+            }
         }
         var ruleIDs: Set<String> = []
         for ruleDefinition in definition.rules {
@@ -169,8 +175,18 @@ struct RuleMatcher: Sendable {
                     targetsByEntityType[type, default: []].append(target)
                 }
             }
-            for term in ruleDefinition.exclusions {
-                try addTerm(term, target: .ruleExclusion(rule: rule), topic: definition.id, rule: ruleID, &vocabulary)
+            for (terms, wholeSentence) in [
+                (ruleDefinition.exclusions, false), (ruleDefinition.sentenceExclusions, true),
+            ] {
+                for term in terms {
+                    try addTerm(
+                        term,
+                        target: .ruleExclusion(rule: rule, wholeSentence: wholeSentence),
+                        topic: definition.id,
+                        rule: ruleID,
+                        &vocabulary
+                    )
+                }
             }
         }
     }
@@ -221,17 +237,37 @@ struct RuleMatcher: Sendable {
         var hit: GroupHit
     }
 
+    /// An exclusion term found in a sentence: tokens `start..<end`, vetoing a rule or a whole topic.
+    private struct ExclusionHit {
+        /// The rule index, or -1 - topic index for a topic-wide exclusion.
+        var scope: Int32
+        var start: Int32
+        var end: Int32
+    }
+
     /// Finds every rule satisfied in each sentence of `field`. `mentions` are the field's entity mentions.
-    func match(_ field: PreparedField, mentions: [EntityMentionSpan], entityTypes: [String]) -> [SentenceMatch] {
+    /// When `vetoes` is not nil, each rule that would have matched but for an exclusion is appended to it.
+    func match(
+        _ field: PreparedField,
+        mentions: [EntityMentionSpan],
+        entityTypes: [String],
+        vetoes: inout [RuleVeto]?
+    ) -> [SentenceMatch] {
         var results: [SentenceMatch] = []
         var pending: [PendingHit] = []
-        var vetoedRules: Set<Int32> = []
-        var vetoedTopics: Set<Int32> = []
+        var clauseExclusions: [ExclusionHit] = []
+        var sentenceVetoedRules: [Int32: ExclusionHit] = [:]
+        var sentenceVetoedTopics: [Int32: ExclusionHit] = [:]
+        var clauseOfToken: [Int32] = []
         var mentionCursor = 0
+        // Locals, so the closures below capture arrays rather than a copy of the whole matcher.
+        let phrases = phrases
+        let targetsByPhrase = targetsByPhrase
         for (sentenceIndex, sentence) in field.sentences.enumerated() {
             pending.removeAll(keepingCapacity: true)
-            vetoedRules.removeAll(keepingCapacity: true)
-            vetoedTopics.removeAll(keepingCapacity: true)
+            clauseExclusions.removeAll(keepingCapacity: true)
+            sentenceVetoedRules.removeAll(keepingCapacity: true)
+            sentenceVetoedTopics.removeAll(keepingCapacity: true)
             func record(_ targets: [Target], start: Int, end: Int, future: Bool) {
                 for target in targets {
                     switch target {
@@ -242,8 +278,20 @@ struct RuleMatcher: Sendable {
                                 hit: GroupHit(group: group, start: Int32(start), end: Int32(end), future: future)
                             )
                         )
-                    case .ruleExclusion(let rule): vetoedRules.insert(rule)
-                    case .topicExclusion(let topic): vetoedTopics.insert(topic)
+                    case .ruleExclusion(let rule, let wholeSentence):
+                        let hit = ExclusionHit(scope: rule, start: Int32(start), end: Int32(end))
+                        if wholeSentence {
+                            sentenceVetoedRules[rule] = sentenceVetoedRules[rule] ?? hit
+                        } else {
+                            clauseExclusions.append(hit)
+                        }
+                    case .topicExclusion(let topic, let wholeSentence):
+                        let hit = ExclusionHit(scope: -1 - topic, start: Int32(start), end: Int32(end))
+                        if wholeSentence {
+                            sentenceVetoedTopics[topic] = sentenceVetoedTopics[topic] ?? hit
+                        } else {
+                            clauseExclusions.append(hit)
+                        }
                     }
                 }
             }
@@ -255,7 +303,7 @@ struct RuleMatcher: Sendable {
             while mentionCursor < mentions.count, mentions[mentionCursor].tokenStart < sentence.tokenEnd {
                 let mention = mentions[mentionCursor]
                 mentionCursor += 1
-                guard mention.tokenStart >= sentence.tokenStart else { continue }
+                guard mention.tokenStart >= sentence.tokenStart, !mention.adjective else { continue }
                 let start = Int(mention.tokenStart)
                 let end = Int(mention.tokenEnd)
                 if let targets = targetsByEntity[Int(mention.entity)] {
@@ -267,22 +315,57 @@ struct RuleMatcher: Sendable {
             }
             guard !pending.isEmpty else { continue }
             pending.sort { ($0.rule, $0.hit.group, $0.hit.start) < ($1.rule, $1.hit.group, $1.hit.start) }
+            if !clauseExclusions.isEmpty {
+                clauses.assign(field, sentence, into: &clauseOfToken)
+            }
             let location = field.location(ofSentence: sentenceIndex)
             var index = 0
             while index < pending.count {
                 let rule = pending[index].rule
                 var end = index
                 while end < pending.count, pending[end].rule == rule { end += 1 }
+                defer { index = end }
+                // Most rules seen in a sentence have hits for only some groups: skip them before anything else.
+                var groupsSeen: UInt64 = 0
+                for position in index..<end { groupsSeen |= 1 << UInt64(min(63, pending[position].hit.group)) }
+                guard groupsSeen.nonzeroBitCount >= min(rules[Int(rule)].groupCount, 64) else { continue }
                 let definition = rules[Int(rule)]
-                if !vetoedRules.contains(rule), !vetoedTopics.contains(Int32(definition.topic)),
-                    definition.locations.contains(location),
-                    let hits = bestWindow(pending[index..<end].map(\.hit), definition)
-                {
+                let topicScope = -1 - Int32(definition.topic)
+                guard definition.locations.contains(location) else { continue }
+                let allHits = pending[index..<end].map(\.hit)
+                var veto = sentenceVetoedRules[rule] ?? sentenceVetoedTopics[Int32(definition.topic)]
+                var hits = allHits
+                if veto == nil, !clauseExclusions.isEmpty {
+                    // An exclusion takes out every hit that shares its clause; the rule may still match elsewhere.
+                    hits.removeAll { hit in
+                        let clause = clauseOfToken[Int(hit.start) - sentence.tokenStart]
+                        guard
+                            let blocker = clauseExclusions.first(where: { exclusion in
+                                (exclusion.scope == rule || exclusion.scope == topicScope)
+                                    && (clauseOfToken[Int(exclusion.start) - sentence.tokenStart] == clause
+                                        || clauseOfToken[Int(exclusion.end) - 1 - sentence.tokenStart] == clause)
+                            })
+                        else { return false }
+                        veto = veto ?? blocker
+                        return true
+                    }
+                } else if veto != nil {
+                    hits = []
+                }
+                if let window = bestWindow(hits, definition) {
                     results.append(
-                        SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: hits)
+                        SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window)
+                    )
+                } else if vetoes != nil, let blocker = veto, let window = bestWindow(allHits, definition) {
+                    vetoes?.append(
+                        RuleVeto(
+                            match: SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window),
+                            exclusion: Int(blocker.start)..<Int(blocker.end),
+                            wholeSentence: sentenceVetoedRules[rule] != nil
+                                || sentenceVetoedTopics[Int32(definition.topic)] != nil
+                        )
                     )
                 }
-                index = end
             }
         }
         return results
@@ -323,4 +406,14 @@ struct RuleMatcher: Sendable {
         search(0, 0, 0)
         return best
     }
+}
+
+/// A rule that matched a sentence but was vetoed by an exclusion term (for `explain`).
+struct RuleVeto: Sendable {
+    /// The match the rule would have made.
+    var match: SentenceMatch
+    /// Tokens of the exclusion term that vetoed it.
+    var exclusion: Range<Int>
+    /// Whether the term vetoes the whole sentence (`not_in_sentence`) rather than its clause.
+    var wholeSentence: Bool
 }

@@ -58,7 +58,7 @@ enum SentenceSplitter {
                     tokenStart: tokenStart,
                     tokenEnd: nextToken,
                     originalStart: Int(text.originStart[first]),
-                    originalEnd: Int(text.originEnd[last - 1])
+                    originalEnd: text.originEnd(last - 1)
                 )
             )
         }

@@ -28,46 +28,64 @@ enum Stemmer {
     private static let noon: UInt32 = 0x0646
     private static let alef: UInt32 = 0x0627
 
-    private static func scalars(_ string: String) -> [UInt32] { string.unicodeScalars.map(\.value) }
-
-    private static let articles: [[UInt32]] = ["بال", "كال", "فال", "لل", "ال"].map(scalars)
-    private static let enclitics: [[UInt32]] = ["هما", "هم", "ها", "كم", "نا"].map(scalars)
-    private static let inflections: [[UInt32]] = ["ات", "ون", "ين", "ان", "يه", "ي", "ه"].map(scalars)
     private static let minimumArabicStem = 3
 
     // MARK: Arabic
 
-    /// The token without its leading و and article (light10 prefix step).
+    private static let heh: UInt32 = 0x0647
+    private static let meem: UInt32 = 0x0645
+
+    /// The token without its leading و and article (light10 prefix step): the first of بال كال فال لل ال
+    /// that leaves at least three letters.
+    @inline(__always)
     static func arabicPrefixStripped(_ text: [UInt32], _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
         let upper = range.upperBound
         if upper - lower >= 4, text[lower] == waw { lower += 1 }
-        for prefix in articles where upper - lower - prefix.count >= minimumArabicStem {
-            if text[lower..<(lower + prefix.count)].elementsEqual(prefix) {
-                lower += prefix.count
-                break
-            }
+        let length = upper - lower
+        if length >= 6, text[lower + 1] == alef, text[lower + 2] == lam,
+            text[lower] == ba || text[lower] == kaf || text[lower] == fa
+        {
+            lower += 3
+        } else if length >= 5, text[lower + 1] == lam, text[lower] == lam || text[lower] == alef {
+            lower += 2
         }
         return lower..<upper
     }
 
     /// The Arabic light stem: prefixes, then suffixes.
     static func arabicStem(_ text: [UInt32], _ range: Range<Int>) -> Range<Int> {
-        let stripped = arabicPrefixStripped(text, range)
+        arabicSuffixStripped(text, arabicPrefixStripped(text, range))
+    }
+
+    /// Light10's suffix step on a prefix-stripped range: at most one pronoun enclitic (هما هم ها كم نا),
+    /// an accusative alif, then one pass over ات ون ين ان يه ي ه; never below three letters.
+    static func arabicSuffixStripped(_ text: [UInt32], _ stripped: Range<Int>) -> Range<Int> {
         let lower = stripped.lowerBound
         var upper = stripped.upperBound
-        func endsWith(_ suffix: [UInt32]) -> Bool {
-            upper - lower - suffix.count >= minimumArabicStem
-                && text[(upper - suffix.count)..<upper].elementsEqual(suffix)
+        @inline(__always) func ends(_ first: UInt32, _ second: UInt32) -> Bool {
+            upper - lower - 2 >= minimumArabicStem && text[upper - 2] == first && text[upper - 1] == second
         }
-        for suffix in enclitics where endsWith(suffix) {
-            upper -= suffix.count
-            break
+        @inline(__always) func ends(_ last: UInt32) -> Bool {
+            upper - lower - 1 >= minimumArabicStem && text[upper - 1] == last
         }
-        if upper - lower - 1 >= minimumArabicStem, text[upper - 1] == alef { upper -= 1 }
-        for suffix in inflections where endsWith(suffix) {
-            upper -= suffix.count
+        // Enclitics, first match only: هما, هم, ها, كم, نا.
+        if upper - lower - 3 >= minimumArabicStem, text[upper - 3] == heh, text[upper - 2] == meem,
+            text[upper - 1] == alef
+        {
+            upper -= 3
+        } else if ends(heh, meem) || ends(heh, alef) || ends(kaf, meem) || ends(noon, alef) {
+            upper -= 2
         }
+        if ends(alef) { upper -= 1 }
+        // Inflections, each in turn: ات, ون, ين, ان, يه, ي, ه.
+        if ends(alef, teh) { upper -= 2 }
+        if ends(waw, noon) { upper -= 2 }
+        if ends(yeh, noon) { upper -= 2 }
+        if ends(alef, noon) { upper -= 2 }
+        if ends(yeh, heh) { upper -= 2 }
+        if ends(yeh) { upper -= 1 }
+        if ends(heh) { upper -= 1 }
         return lower..<upper
     }
 
@@ -117,10 +135,15 @@ enum Stemmer {
         let lower = range.lowerBound
         var upper = range.upperBound
         guard upper - lower > 3 else { return range }
-        func ends(_ suffix: String) -> Bool {
-            let scalars = suffix.unicodeScalars
-            guard upper - lower >= scalars.count else { return false }
-            return text[(upper - scalars.count)..<upper].elementsEqual(scalars.lazy.map(\.value))
+        func ends(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard upper - lower >= count else { return false }
+            return suffix.withUTF8Buffer { bytes in
+                for offset in 0..<count where text[upper - count + offset] != UInt32(bytes[offset]) {
+                    return false
+                }
+                return true
+            }
         }
         func hasVowel(before end: Int) -> Bool {
             text[lower..<end].contains(where: isVowel) || text[lower..<end].contains(0x79)

@@ -42,6 +42,14 @@ import Testing
                     fuzzy: false
                 ),
                 EntityDefinition(id: "militias", type: "group", arabicNames: ["الميليشيات الولائية"]),
+                EntityDefinition(
+                    id: "turkey",
+                    type: "country",
+                    arabicNames: ["تركيا"],
+                    englishNames: ["Turkey"],
+                    adjectives: ["تركي", "الأتراك", "Turkish", "Turks"],
+                    fuzzy: false
+                ),
             ]
         )
     }
@@ -87,6 +95,44 @@ import Testing
 
     @Test func expandsSpellingVariantsOfNames() {
         #expect(mentions("هاجمت المليشيات الولائية", "militias").map(\.text) == ["المليشيات الولائية"])
+    }
+
+    @Test func resolvesAdjectiveAndPeopleFormsToTheCountry() {
+        let text = "القصف التركي ومسيرات تركية وقوات تركيا، وقال الأتراك إن Turkish jets and Turks left."
+        #expect(
+            mentions(text, "turkey").map(\.text) == ["التركي", "تركية", "تركيا", "الأتراك", "Turkish", "Turks"]
+        )
+        #expect(mentions("والتركيين", "turkey").map(\.text) == ["والتركيين"])
+        #expect(mentions("a turkish bath", "turkey").isEmpty)
+    }
+
+    @Test func adjectiveMentionsDoNotCountAsPlacesInRules() throws {
+        let analyzer = try Analyzer(
+            topics: [
+                TopicDefinition(
+                    id: "t",
+                    rules: [
+                        RuleDefinition(id: "r", groups: [TermGroup(terms: ["leave"]), TermGroup(types: ["country"])])
+                    ]
+                )
+            ],
+            entities: [
+                EntityDefinition(id: "turkey", type: "country", englishNames: ["Turkey"], adjectives: ["Turkish"])
+            ]
+        )
+        #expect(analyzer.analyze(Article(id: "1", text: "Troops will leave Turkey.")).topicIDs == ["t"])
+        let adjective = analyzer.analyze(Article(id: "2", text: "Turkish troops will leave."))
+        #expect(adjective.topics.isEmpty)
+        #expect(adjective.entity("turkey") != nil)
+    }
+
+    @Test func expandsArabicNisbaForms() {
+        let forms = Set(Gazetteer.adjectiveForms("تركي"))
+        for form in ["تركي", "التركي", "تركية", "التركية", "تركيين", "التركيون", "تركيتين"] {
+            #expect(forms.contains(form), "missing \(form)")
+        }
+        #expect(Gazetteer.adjectiveForms("Turkish") == ["Turkish"])
+        #expect(Gazetteer.adjectiveForms("الأتراك") == ["الأتراك"])
     }
 
     @Test func reportsOffsetsIntoTheOriginalField() throws {

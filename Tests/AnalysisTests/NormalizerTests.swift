@@ -33,7 +33,7 @@ import Testing
         let words = tokens.map { token in
             text.originalText(
                 Int(text.originStart[token.range.lowerBound]),
-                Int(text.originEnd[token.range.upperBound - 1])
+                text.originEnd(token.range.upperBound - 1)
             )
         }
         #expect(words == ["قال", "بـغـداد", "وَالعِرَاقُ", "2020"])
@@ -43,7 +43,18 @@ import Testing
         let text = Normalizer.normalize("x\u{FEFB}y")
         #expect(text.scalars.count == 4)
         #expect(Array(text.originStart) == [0, 1, 1, 2])
-        #expect(Array(text.originEnd) == [1, 2, 2, 3])
+        #expect(text.scalars.indices.map(text.originEnd) == [1, 2, 2, 3])
+    }
+
+    @Test func tableDrivenAndGeneralFoldingAgree() {
+        // The emoji sends the whole text down the general (Unicode properties) path; the prefix must fold
+        // exactly as the table-driven path folds it alone.
+        let sample = "أعلنت الـقوات، يوم ٢٠ مايو، سحب 5٬000 جندي — “Troops” withdraw\u{00A0}now\u{200F}؛ إِلى الشمال"
+        let fast = Normalizer.normalize(sample)
+        let general = Normalizer.normalize(sample + " \u{1F600}")
+        #expect(Array(general.scalars.prefix(fast.scalars.count)) == fast.scalars)
+        #expect(Array(general.originStart.prefix(fast.originStart.count)) == fast.originStart)
+        #expect(fast.original.count == sample.unicodeScalars.count)
     }
 
     @Test func splitsSpellingVariants() {

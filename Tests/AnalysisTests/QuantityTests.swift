@@ -29,6 +29,15 @@ import Testing
         ("أسفر عن مقتل 4 أشخاص", 4, "killed"),
         ("unemployment rose to 14.5%", 14.5, "percent"),
         ("خلال الأيام العشرة الماضية أطلقت 3 طائرات مسيرة", 3, "drones"),
+        ("قتل ثلاثة جنود", 3, "soldiers"),
+        ("انتشار 25 جنديا", 25, "soldiers"),
+        ("نشر ١٢٬٥٠٠ جندي", 12_500, "soldiers"),
+        ("عقد بقيمة ٣٫٥ مليار دولار", 3_500_000_000, "dollars"),
+        ("تصدير 2.5 مليون برميل يوميا", 2_500_000, "barrels"),
+        ("خلال ثلاثة أعوام", 3, "years"),
+        ("أصيب الجنديين", 2, "soldiers"),
+        ("وصل ثلاثة آلاف وخمسمائة جندي", 3500, "soldiers"),
+        ("sent 3,000 troops", 3000, "soldiers"),
     ])
     func readsNumberAndUnit(_ sample: (String, Double, String)) throws {
         let found = try quantities(sample.0)
@@ -45,6 +54,10 @@ import Testing
         #expect(hedged.value == 300 && hedged.approximate)
         let exact = try #require(try quantities("300 soldiers").first)
         #expect(!exact.approximate)
+        let compound = try #require(try quantities("وصل ثلاثة آلاف جندي").first)
+        #expect(compound.value == 3000 && !compound.approximate)
+        let hundreds = try #require(try quantities("سقط مئات القتلى").first)
+        #expect(hundreds.value == 100 && hundreds.unit == "killed" && hundreds.approximate)
     }
 
     @Test func ignoresNumbersWithoutUnits() throws {

@@ -27,7 +27,8 @@ import Testing
 
     @Test func shippedEntitiesDecode() throws {
         let entities = try AnalysisFixtures.shippedEntities()
-        #expect(entities.count >= 60)
+        #expect(entities.count >= 150)
+        #expect(Set(entities.map(\.type)) == Set(EntityDefinition.types))
         #expect(Set(entities.map(\.id)).count == entities.count)
         let pmf = try #require(entities.first { $0.id == "pmf" })
         #expect(!pmf.arabicNames.contains("حشد") && !pmf.arabicNames.contains("الحشد"))

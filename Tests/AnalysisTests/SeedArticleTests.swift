@@ -18,7 +18,7 @@ struct SeedArticleTests {
         #expect(analysis.language == "ar")
     }
 
-    @Test(arguments: ["troop-withdrawal", "militia-attack"])
+    @Test(arguments: ["troop-withdrawal", "militia-attack", "foreign-incursion", "oil-energy-deal", "armed-attack"])
     func firesTopicWithSentenceEvidence(_ id: String) throws {
         let topic = try #require(analysis.topic(id), "topics found: \(analysis.topicIDs.sorted())")
         #expect(!topic.evidence.isEmpty)
@@ -31,6 +31,26 @@ struct SeedArticleTests {
                 #expect(evidence.text.contains(term), "term \(term) is not in its sentence")
             }
         }
+    }
+
+    @Test func firesNoUnsupportedTopic() {
+        // "رئيس الحكومة" names the prime minister; nothing in the article is about forming a government.
+        let expected: Set = [
+            "troop-withdrawal", "militia-attack", "foreign-incursion", "oil-energy-deal", "armed-attack",
+        ]
+        #expect(analysis.topicIDs.subtracting(expected).isEmpty, "extra topics: \(analysis.topicIDs.subtracting(expected))")
+    }
+
+    @Test func foreignIncursionIsTheTurkishAttack() throws {
+        let topic = try #require(analysis.topic("foreign-incursion"))
+        #expect(topic.evidence.contains { $0.text.contains("للهجوم التركي في شمال العراق") })
+    }
+
+    @Test func troopWithdrawalEvidenceIsTheThreeYearPledge() throws {
+        let topic = try #require(analysis.topic("troop-withdrawal"))
+        let first = try #require(topic.evidence.first)
+        #expect(first.text.contains("في غضون 3 سنوات"))
+        #expect(first.modality == .intent)
     }
 
     @Test func troopWithdrawalIsAnnouncedIntent() throws {
@@ -48,7 +68,7 @@ struct SeedArticleTests {
     @Test(arguments: [
         "trump", "al_kadhimi", "iraq", "washington", "pmf", "pompeo", "fuad_hussein", "erdogan",
         "qaani", "soleimani", "quds_force", "irgc", "isis", "iran", "usa", "baghdad", "tehran",
-        "baghdad_airport", "white_house", "coalition",
+        "baghdad_airport", "white_house", "coalition", "turkey",
     ])
     func findsEntity(_ id: String) {
         #expect(analysis.entity(id) != nil, "entities found: \(analysis.entities.map(\.id))")
@@ -79,6 +99,17 @@ struct SeedArticleTests {
     @Test func neverTakesBareHashdForThePMF() throws {
         let pmf = try #require(analysis.entity("pmf"))
         #expect(pmf.mentions.allSatisfy { $0.text.contains("الشعبي") })
+    }
+
+    @Test func findsTurkeyThroughItsAdjectives() throws {
+        let turkey = try #require(analysis.entity("turkey"))
+        #expect(turkey.mentions.contains { $0.text == "التركي" })
+        #expect(turkey.mentions.contains { $0.text == "الأتراك" })
+    }
+
+    @Test func reportsEachQuantityMentionOnce() {
+        let places = analysis.quantities.map { "\($0.field):\($0.start)" }
+        #expect(Set(places).count == places.count)
     }
 
     @Test func findsSoldiersAndYears() {

@@ -14,7 +14,7 @@ import Testing
     @Test func keepsNumbersWithSeparatorsWhole() {
         let text = Normalizer.normalize("بلغ 3.5 مليون و5,000 جندي F-16")
         let tokens = Tokenizer.tokenize(text).map {
-            text.originalText(Int(text.originStart[$0.range.lowerBound]), Int(text.originEnd[$0.range.upperBound - 1]))
+            text.originalText(Int(text.originStart[$0.range.lowerBound]), text.originEnd($0.range.upperBound - 1))
         }
         #expect(tokens == ["بلغ", "3.5", "مليون", "و", "5,000", "جندي", "F", "16"])
     }

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import Analysis
+
+@Suite(.timeLimit(.minutes(1))) struct FingerprintTests {
+    private static let story = """
+        Gunmen attacked a police checkpoint near Kirkuk on Tuesday night, killing three officers and wounding \
+        two others, the interior ministry said. The attackers fled towards the hills after a gun battle that \
+        lasted about an hour, and security forces launched a search of nearby villages.
+        """
+
+    private func fingerprint(_ text: String) throws -> Fingerprint {
+        try AnalysisFixtures.analyzer().analyze(Article(id: "f", text: text)).fingerprint
+    }
+
+    @Test func nearDuplicatesAreCloseAndOtherStoriesAreFar() throws {
+        let original = try fingerprint(Self.story)
+        let edited = try fingerprint(
+            Self.story.replacingOccurrences(of: "Tuesday night", with: "Tuesday evening")
+                .replacingOccurrences(of: "about an hour", with: "nearly an hour")
+        )
+        let other = try fingerprint(
+            "Parliament approved the budget after a long debate, and the finance minister promised new jobs."
+        )
+        #expect(original.hammingDistance(to: edited) <= 12, "edited: \(original.hammingDistance(to: edited))")
+        #expect(original.hammingDistance(to: other) >= 16, "other: \(original.hammingDistance(to: other))")
+        #expect(original.hammingDistance(to: original) == 0)
+    }
+
+    @Test func carriesSortedEntitiesAndQuantities() throws {
+        let print = try fingerprint("Three soldiers and 3 soldiers: Iraq, Baghdad and Iraq again, 2 years.")
+        #expect(print.entities == print.entities.sorted())
+        #expect(Set(print.entities) == ["baghdad", "iraq"])
+        #expect(print.quantities.contains(Fingerprint.QuantityKey(value: 3, unit: "soldiers")))
+        #expect(print.quantities.filter { $0.unit == "soldiers" }.count == 1)
+        #expect(print.entityOverlap(with: print) == 1)
+    }
+
+    @Test func crossLanguageReportsShareEntitiesAndQuantities() throws {
+        let english = try fingerprint("Trump said 5000 soldiers would leave Iraq.")
+        let arabic = try fingerprint("قال ترامب إن 5000 جندي سيغادرون العراق.")
+        #expect(english.entityOverlap(with: arabic) == 1)
+        #expect(english.quantityOverlap(with: arabic) == 1)
+    }
+
+    @Test func encodesTheSimHashAsHexAndDecodesOldAnalyses() throws {
+        let analysis = try AnalysisFixtures.analyzer().analyze(Article(id: "j", text: Self.story))
+        let data = try JSONEncoder().encode(analysis)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let fingerprint = try #require(object["fingerprint"] as? [String: Any])
+        let hex = try #require(fingerprint["simhash"] as? String)
+        #expect(hex.count == 16 && UInt64(hex, radix: 16) == analysis.fingerprint.simhash)
+        #expect(try JSONDecoder().decode(Analysis.self, from: data) == analysis)
+
+        var old = object
+        old.removeValue(forKey: "fingerprint")
+        let decoded = try JSONDecoder().decode(Analysis.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.fingerprint == .empty)
+        #expect(decoded.topics == analysis.topics)
+    }
+}
+
+/// `AnalysisJSON` writes what `JSONEncoder` writes.
+@Suite(.timeLimit(.minutes(1))) struct AnalysisJSONTests {
+    @Test(arguments: [
+        "Gunmen opened fire on a checkpoint near Kirkuk, killing 2 people; the \"Popular Mobilization\" denied it.\n\tback\\slash / slash \u{1} control",
+        "ترامب يبلغ الكاظمي أن قوات التحالف ستغادر العراق في غضون 3 سنوات، وأن 5000 جندي سيبقون حتى ذلك الحين.",
+        "",
+    ])
+    func matchesJSONEncoder(_ text: String) throws {
+        let analysis = try AnalysisFixtures.analyzer().analyze(Article(id: "x", title: "Title \u{7F}", text: text))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = try JSONSerialization.jsonObject(with: encoder.encode(analysis)) as? NSDictionary
+        let written = try JSONSerialization.jsonObject(with: Data(AnalysisJSON.encode(analysis))) as? NSDictionary
+        #expect(expected != nil && written == expected)
+
+        let withID = try #require(
+            try JSONSerialization.jsonObject(with: Data(AnalysisJSON.encode(analysis, id: "a/1"))) as? [String: Any]
+        )
+        #expect(withID["id"] as? String == "a/1")
+        #expect(Set(withID.keys) == Set((expected as? [String: Any])?.keys.map { $0 } ?? []).union(["id"]))
+    }
+}
