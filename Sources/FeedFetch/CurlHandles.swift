@@ -196,6 +196,22 @@ final class MultiHandle: @unchecked Sendable {
     }
 }
 
+/// Reads parts of a URL with libcurl's own URL parser, so they match what libcurl connects to.
+enum CurlURL {
+    /// The host of `url`, lowercased and without IPv6 brackets; nil when `url` does not parse or has no host.
+    static func host(of url: String) -> String? {
+        guard let handle = curl_url() else { return nil }
+        defer { curl_url_cleanup(handle) }
+        guard curl_url_set(handle, CURLUPART_URL, url, UInt32(CURLU_NON_SUPPORT_SCHEME)) == CURLUE_OK else { return nil }
+        var part: UnsafeMutablePointer<CChar>?
+        guard curl_url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK, let part else { return nil }
+        defer { curl_free(part) }
+        var host = String(cString: part).lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : host
+    }
+}
+
 extension String {
     /// The string without trailing CR and LF characters.
     fileprivate func trimmingSuffixNewlines() -> String {

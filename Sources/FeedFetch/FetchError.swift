@@ -23,6 +23,9 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         public static let dnsFailed = Code("dnsFailed")
         /// The TLS handshake or certificate verification failed.
         public static let tls = Code("tls")
+        /// The connection closed before the whole body arrived (short of `Content-Length`, or a chunked body
+        /// without its last chunk).
+        public static let truncated = Code("truncated")
         /// The URL could not be parsed.
         public static let invalidURL = Code("invalidURL")
         /// The awaiting task was cancelled or the fetcher was shut down.

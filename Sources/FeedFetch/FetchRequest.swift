@@ -43,10 +43,18 @@ public struct FetchRequest: Sendable {
     public var limits: FetchLimits
     /// Whether `file://` URLs may be fetched; redirects never lead to `file://`.
     public var allowFile: Bool
-    /// Whether loopback, private, link-local and unspecified addresses may be connected to.
-    public var allowPrivateAddresses: Bool
+    /// Which hosts may be reached at loopback, private, link-local and unspecified addresses.
+    public var privateAddresses: PrivateAddressAccess
 
-    /// A request for `url`, conditional when `etag` or `lastModified` is given.
+    /// Whether every host, redirects included, may be reached at a loopback, private, link-local or
+    /// unspecified address (``PrivateAddressAccess/allowed``); setting false refuses them all.
+    public var allowPrivateAddresses: Bool {
+        get { privateAddresses == .allowed }
+        set { privateAddresses = newValue ? .allowed : .refused }
+    }
+
+    /// A request for `url`, conditional when `etag` or `lastModified` is given; `allowPrivateAddresses`
+    /// chooses between ``PrivateAddressAccess/allowed`` and ``PrivateAddressAccess/refused``.
     public init(
         url: String,
         etag: String? = nil,
@@ -60,6 +68,18 @@ public struct FetchRequest: Sendable {
         self.lastModified = lastModified
         self.limits = limits
         self.allowFile = allowFile
-        self.allowPrivateAddresses = allowPrivateAddresses
+        self.privateAddresses = allowPrivateAddresses ? .allowed : .refused
     }
+}
+
+/// Which connections the address guard lets through to non-public addresses (loopback, private networks,
+/// link-local including the cloud metadata address, unspecified). Public addresses are always allowed.
+public enum PrivateAddressAccess: Sendable, Equatable {
+    /// No host may be reached at a non-public address: the default for anything fetched from the internet.
+    case refused
+    /// Only the request URL's own host may be; a redirect to any other host must lead to a public address.
+    /// For a feed that opted in on its own: its server is trusted, not wherever that server sends us.
+    case requestHostOnly
+    /// Every host may be, redirects included (a trusted network).
+    case allowed
 }

@@ -16,9 +16,27 @@ public struct FetchResponse: Sendable {
     public var retryAfter: Double?
     /// Seconds the transfer took, redirects included.
     public var duration: Double
+    /// Seconds the response stays fresh according to the server (`Cache-Control: max-age`, else `Expires` minus
+    /// `Date`, less `Age`); 0 for `no-cache`, `no-store` or an expired date; nil when the server said nothing.
+    public var freshness: Double?
+    /// The redirects followed to reach the final response, in order; empty when the first response was final.
+    public var redirects: [FetchRedirect]
 
     /// Whether the server said our stored copy is still current (status 304).
     public var isNotModified: Bool { status == 304 }
+
+    /// Where the requested URL has moved for good: the URL reached by the leading run of permanent redirects
+    /// (301, 308), or nil when the first redirect was temporary or there was none.
+    ///
+    /// `A -301-> B -302-> C` gives `B` (A moved to B; B only borrows C for now); `A -302-> B -301-> C` gives nil.
+    public var permanentRedirectURL: String? {
+        var target: String?
+        for redirect in redirects {
+            guard redirect.isPermanent else { break }
+            target = redirect.to
+        }
+        return target
+    }
 
     /// A response with the given parts; the fetcher builds these, tests and callers may too.
     public init(
@@ -29,7 +47,9 @@ public struct FetchResponse: Sendable {
         lastModified: String? = nil,
         effectiveURL: String,
         retryAfter: Double? = nil,
-        duration: Double
+        duration: Double,
+        freshness: Double? = nil,
+        redirects: [FetchRedirect] = []
     ) {
         self.status = status
         self.body = body
@@ -39,5 +59,28 @@ public struct FetchResponse: Sendable {
         self.effectiveURL = effectiveURL
         self.retryAfter = retryAfter
         self.duration = duration
+        self.freshness = freshness
+        self.redirects = redirects
+    }
+}
+
+/// One redirect followed during a fetch.
+public struct FetchRedirect: Sendable, Equatable {
+    /// The redirect's status: 301, 302, 303, 307 or 308.
+    public var status: Int
+    /// The URL that answered with the redirect.
+    public var from: String
+    /// The URL it sent us to, absolute.
+    public var to: String
+
+    /// Whether the move is permanent (301 Moved Permanently, 308 Permanent Redirect): the only kind a
+    /// client should remember.
+    public var isPermanent: Bool { status == 301 || status == 308 }
+
+    /// A redirect from `from` to `to` with `status`.
+    public init(status: Int, from: String, to: String) {
+        self.status = status
+        self.from = from
+        self.to = to
     }
 }

@@ -13,6 +13,14 @@ struct ResponseHeaders: Equatable, Sendable {
     var lastModified: String?
     /// `Retry-After`, verbatim; see `retryAfterSeconds(now:)`.
     var retryAfter: String?
+    /// Every `Cache-Control` line, joined with commas; see `freshness(now:)`.
+    var cacheControl: String?
+    /// `Expires`, verbatim.
+    var expires: String?
+    /// `Date`, verbatim: the server's clock, against which `Expires` is read.
+    var date: String?
+    /// `Age`, verbatim: seconds a cache has already held the response.
+    var age: String?
 
     /// Takes in one raw header line as libcurl delivers it (CRLF included).
     mutating func consume(line: some Collection<UInt8>) {
@@ -31,6 +39,10 @@ struct ResponseHeaders: Equatable, Sendable {
         case "etag": etag = value
         case "last-modified": lastModified = value
         case "retry-after": retryAfter = value
+        case "cache-control": cacheControl = cacheControl.map { "\($0), \(value)" } ?? value
+        case "expires": expires = value
+        case "date": date = value
+        case "age": age = value
         default: break
         }
     }
@@ -41,6 +53,54 @@ struct ResponseHeaders: Equatable, Sendable {
     func retryAfterSeconds(now: Int) -> Double? {
         guard let retryAfter else { return nil }
         return Self.parseRetryAfter(retryAfter, now: now)
+    }
+
+    /// Seconds the response stays fresh from now, as the server declares it (RFC 9111 §4.2): `Cache-Control:
+    /// max-age`, else `Expires` minus `Date`, less `Age`; never negative. `no-cache` and `no-store` mean 0, an
+    /// unreadable `Expires` means already expired. Nil when the server said nothing about freshness.
+    ///
+    /// - Parameter now: the current time in seconds since 1970, used when `Date` is absent or unreadable.
+    func freshness(now: Int) -> Double? {
+        var lifetime: Double?
+        if let cacheControl {
+            var maxAge: Double?
+            var mustRevalidateEachTime = false
+            for directive in cacheControl.split(separator: ",") {
+                let parts = directive.split(separator: "=", maxSplits: 1)
+                let name = Self.trimmed(parts.first ?? "").lowercased()
+                switch name {
+                case "no-cache", "no-store":
+                    mustRevalidateEachTime = true
+                case "max-age" where parts.count == 2:
+                    var value = Self.trimmed(parts[1])
+                    if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                    if let seconds = Self.deltaSeconds(value) { maxAge = min(maxAge ?? .infinity, seconds) }
+                default:
+                    break
+                }
+            }
+            lifetime = mustRevalidateEachTime ? 0 : maxAge
+        }
+        if lifetime == nil, let expires {
+            let expiresAt = curl_getdate(expires, nil)
+            if expiresAt == -1 {
+                lifetime = 0
+            } else {
+                let serverNow = date.map { curl_getdate($0, nil) }.flatMap { $0 == -1 ? nil : $0 } ?? now
+                lifetime = Double(max(0, expiresAt - serverNow))
+            }
+        }
+        guard let lifetime else { return nil }
+        let alreadyAged = age.flatMap(Self.deltaSeconds) ?? 0
+        return max(0, lifetime - alreadyAged)
+    }
+
+    /// The status code of an HTTP status line (`HTTP/1.1 301 Moved Permanently`, `HTTP/2 200`), or nil.
+    static func statusCode(ofStatusLine line: String) -> Int? {
+        guard line.hasPrefix("HTTP/") else { return nil }
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\r" || $0 == "\n" || $0 == "\r\n" })
+        guard fields.count >= 2, fields[1].count == 3 else { return nil }
+        return Int(fields[1])
     }
 
     /// Parses a `Retry-After` value: delta-seconds, or an HTTP-date (any of the three RFC 9110 formats)
@@ -54,6 +114,12 @@ struct ResponseHeaders: Equatable, Sendable {
         let date = curl_getdate(value, nil)
         guard date != -1 else { return nil }
         return Double(max(0, date - now))
+    }
+
+    /// A non-negative whole number of seconds (RFC 9111 delta-seconds), or nil.
+    private static func deltaSeconds(_ text: String) -> Double? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Double(text)
     }
 
     /// `text` without surrounding spaces, tabs, CR and LF.

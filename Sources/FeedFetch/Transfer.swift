@@ -34,7 +34,11 @@ final class Transfer {
     private var body: [UInt8] = []
     private var headers = ResponseHeaders()
     private var exceededBodyLimit = false
-    private var refusedPeer: (address: String, scope: String)?
+    private var refusedPeer: (address: String, scope: String, host: String?)?
+    /// Each final (non-1xx) response's status and the URL it answered, in order: the redirect chain.
+    private var responses: [(status: Int, url: String)] = []
+    /// The request URL's host, for ``PrivateAddressAccess/requestHostOnly``.
+    private let requestHost: String?
 
     /// The `Accept` header: feed formats first, anything else last.
     private static let acceptedTypes =
@@ -49,6 +53,7 @@ final class Transfer {
         }
         self.job = job
         self.easy = easy
+        requestHost = job.request.privateAddresses == .requestHostOnly ? CurlURL.host(of: url) : nil
         do throws(CurlSetupError) {
             try configure()
         } catch {
@@ -100,7 +105,7 @@ final class Transfer {
         try easy.setDataCallback(CURLOPT_HEADERFUNCTION, data: CURLOPT_HEADERDATA, { data, size, count, context in
             guard let context else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.headers.consume(line: UnsafeRawBufferPointer(start: data, count: size * count))
+            transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         }, context: context)
         try easy.setPrerequestCallback({ context, peer, _, _, _ in
@@ -142,21 +147,42 @@ final class Transfer {
         return chunk.count
     }
 
+    /// Takes one header line; a status line also records which URL answered with which status, so the
+    /// redirect chain can be told apart (libcurl reports only the final URL).
+    private func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        if line.starts(with: "HTTP/".utf8) {
+            let text = String(decoding: line, as: UTF8.self)
+            // 1xx responses (100 Continue, 103 Early Hints) precede the real one and are not hops.
+            if let status = ResponseHeaders.statusCode(ofStatusLine: text), status >= 200 {
+                responses.append((status, easy.stringInfo(CURLINFO_EFFECTIVE_URL) ?? job.request.url))
+            }
+        }
+        headers.consume(line: line)
+    }
+
     /// Whether a request may go to `peer`, the connected IP address (empty for `file://`).
     private func admitsConnection(to peer: String) -> Bool {
-        if job.request.allowPrivateAddresses { return true }
+        let hopHost = easy.stringInfo(CURLINFO_EFFECTIVE_URL).flatMap(CurlURL.host(of:))
+        switch job.request.privateAddresses {
+        case .allowed:
+            return true
+        case .requestHostOnly where hopHost != nil && hopHost == requestHost:
+            return true
+        case .requestHostOnly, .refused:
+            break
+        }
         if peer.isEmpty {
             // Only a local file has no peer; anything else without an address is refused.
             if easy.stringInfo(CURLINFO_SCHEME)?.lowercased() == "file" { return true }
-            refusedPeer = ("(none)", "unknown")
+            refusedPeer = ("(none)", "unknown", hopHost)
             return false
         }
         guard let scope = AddressScope(address: peer) else {
-            refusedPeer = (peer, "unrecognised")
+            refusedPeer = (peer, "unrecognised", hopHost)
             return false
         }
         guard scope.isPublic else {
-            refusedPeer = (peer, scope.label)
+            refusedPeer = (peer, scope.label, hopHost)
             return false
         }
         return true
@@ -168,6 +194,7 @@ final class Transfer {
         var status = easy.longInfo(CURLINFO_RESPONSE_CODE) ?? 0
         if status == 0, easy.stringInfo(CURLINFO_SCHEME)?.lowercased() == "file" { status = 200 }
         let microseconds = easy.offsetInfo(CURLINFO_TOTAL_TIME_T) ?? 0
+        let now = Int(time(nil))
         return FetchResponse(
             status: status,
             body: status == 304 ? [] : body,
@@ -175,9 +202,18 @@ final class Transfer {
             etag: headers.etag,
             lastModified: headers.lastModified,
             effectiveURL: easy.stringInfo(CURLINFO_EFFECTIVE_URL) ?? job.request.url,
-            retryAfter: headers.retryAfterSeconds(now: Int(time(nil))),
-            duration: Double(microseconds) / 1_000_000
+            retryAfter: headers.retryAfterSeconds(now: now),
+            duration: Double(microseconds) / 1_000_000,
+            freshness: headers.freshness(now: now),
+            redirects: redirects()
         )
+    }
+
+    /// The redirects followed: every recorded response but the last, paired with the URL that came next.
+    private func redirects() -> [FetchRedirect] {
+        zip(responses, responses.dropFirst()).compactMap { hop, next in
+            (300..<400).contains(hop.status) ? FetchRedirect(status: hop.status, from: hop.url, to: next.url) : nil
+        }
     }
 
     private func error(for result: CURLcode) -> FetchError {
@@ -186,7 +222,9 @@ final class Transfer {
         let summary: String
         if let refusedPeer {
             code = .addressNotAllowed
-            summary = "refused to connect to \(refusedPeer.scope) address \(refusedPeer.address)"
+            let host = refusedPeer.host.map { " (\($0))" } ?? ""
+            let hop = responses.isEmpty ? "" : " after \(responses.count) redirect(s)"
+            summary = "refused to connect to \(refusedPeer.scope) address \(refusedPeer.address)\(host)\(hop)"
         } else if exceededBodyLimit || result == CURLE_FILESIZE_EXCEEDED {
             code = .bodyTooLarge
             summary = "body larger than \(job.request.limits.maxBodyBytes) bytes"
@@ -214,6 +252,8 @@ final class Transfer {
              CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
              CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT, CURLE_USE_SSL_FAILED:
             (.tls, "TLS failed")
+        case CURLE_PARTIAL_FILE:
+            (.truncated, "the connection closed before the whole body arrived")
         case CURLE_URL_MALFORMAT:
             (.invalidURL, "invalid URL")
         default:

@@ -2,45 +2,67 @@ public import AlertLog
 import Analysis
 public import FeedFetch
 import FeedParse
-import Foundation
+public import Foundation
 public import Logging
 public import Store
+import Synchronization
 
 /// What one poll of one feed did.
 public struct FeedReport: Sendable, Equatable {
-    /// The feed's URL.
+    /// The feed's configured URL.
     public var url: String
     /// The HTTP status, when the server answered.
     public var status: Int?
     /// Why the fetch or parse failed, if it did.
     public var error: String?
-    /// Items in the feed.
+    /// Items in the feed (0 for a 304: nothing was parsed).
     public var items: Int
     /// Items not seen before, analysed and stored.
     public var newItems: Int
     /// Alerts raised.
     public var alerts: Int
+    /// When the feed is due next.
+    public var nextDueAt: Date?
 }
 
 /// The pipeline for one feed at a time: fetch, parse, drop seen items, analyse the new ones, commit the
-/// batch in one transaction, then append the committed alerts to the log.
+/// batch and the feed's next state in one transaction, then append the committed alerts to the log.
+///
+/// Scheduling lives here too: when each feed is due next (``PollPolicy``), which URL it is fetched from
+/// (permanent redirects seen on two polls in a row move it), and in which order a batch of due feeds is
+/// started (round-robin over hosts, a few fetches per host, starts to one host spaced apart).
 public final class FeedMonitor: Sendable {
+    /// Polls in a row that must see the same permanent redirect before the feed is fetched from its target.
+    static let redirectConfirmations = 2
+
     private let configuration: LoadedConfiguration
+    private let feedsByURL: [String: FeedConfig]
     private let store: FeedStore
     private let publisher: AlertPublisher
+    private let committer: GroupCommitter
     private let fetcher: FeedFetcher
     private let logger: Logger
-    private let policy = PollPolicy()
+    private let scheduling: SchedulingSettings
+    private let policy: PollPolicy
+    /// When each host's latest fetch started, so the gap between starts holds across batches.
+    private let hostStarts = Mutex<[String: ContinuousClock.Instant]>([:])
 
     /// Creates a monitor over an open store and log.
+    ///
+    /// - Parameter scheduling: intervals, backoff, politeness and fetch limits beyond ``PollSettings``.
     public init(
-        configuration: LoadedConfiguration, store: FeedStore, log: AlertLogWriter, fetcher: FeedFetcher, logger: Logger
+        configuration: LoadedConfiguration, store: FeedStore, log: AlertLogWriter, fetcher: FeedFetcher, logger: Logger,
+        scheduling: SchedulingSettings = SchedulingSettings()
     ) {
         self.configuration = configuration
+        self.feedsByURL = Dictionary(configuration.config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
         self.publisher = AlertPublisher(store: store, log: log)
+        self.committer = GroupCommitter(store: store, publisher: publisher)
         self.fetcher = fetcher
         self.logger = logger
+        self.scheduling = scheduling
+        self.policy = PollPolicy(settings: scheduling)
     }
 
     /// The settings in use.
@@ -53,74 +75,150 @@ public final class FeedMonitor: Sendable {
         try await publisher.publishPending()
     }
 
-    /// Makes sure every configured feed has a row in the store and returns their states.
+    /// Makes sure every configured feed has a row in the store and returns their states, in config order.
     public func registerFeeds() async throws(StoreError) -> [FeedFetchState] {
         try await store.registerFeeds(config.feeds.map { ($0.url, $0.name) })
     }
 
-    /// Polls every configured feed once, `poll.concurrency` at a time.
+    /// Polls every configured feed once.
     public func pollAll() async throws -> [FeedReport] {
         let states = try await registerFeeds()
         return try await poll(states)
     }
 
-    /// Polls the given feeds, `poll.concurrency` at a time, and returns a report per feed in input order.
+    /// Polls the given feeds and returns a report per feed, in input order.
+    ///
+    /// At most `poll.concurrency` feeds are in the pipeline at once, at most
+    /// ``SchedulingSettings/connectionsPerHost`` of them fetching from one host, and fetches from one host
+    /// start ``SchedulingSettings/hostGap`` apart. Feeds are taken round-robin over their hosts, so one
+    /// host with many feeds neither holds back the others nor is hit in a burst.
+    ///
+    /// - Throws: the first store error (the feeds still in flight are cancelled); fetch and parse failures are
+    ///   not thrown but recorded per feed.
     public func poll(_ feeds: [FeedFetchState]) async throws -> [FeedReport] {
+        guard !feeds.isEmpty else { return [] }
         let limit = max(1, config.poll.concurrency)
+        var queue = PollQueue(
+            hosts: feeds.map { PollQueue.hostKey(of: $0.requestURL) },
+            perHostLimit: scheduling.connectionsPerHost,
+            gap: .milliseconds(Int64((max(0, scheduling.hostGap) * 1000).rounded())),
+            lastStarts: hostStarts.withLock { $0 })
         var reports = [FeedReport?](repeating: nil, count: feeds.count)
-        try await withThrowingTaskGroup(of: (Int, FeedReport).self) { group in
-            var next = 0
-            func launch() {
-                let index = next
-                let state = feeds[index]
-                next += 1
-                group.addTask { (index, try await self.poll(state)) }
+        let (events, sink) = AsyncStream.makeStream(of: PollEvent.self)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            var timer: ContinuousClock.Instant?
+            var iterator = events.makeAsyncIterator()
+            while true {
+                let now = ContinuousClock.now
+                while running < limit, let index = queue.next(now: now) {
+                    running += 1
+                    let state = feeds[index]
+                    group.addTask {
+                        do {
+                            let report = try await self.poll(state, fetchEnded: { sink.yield(.fetchEnded(index)) })
+                            sink.yield(.finished(index, report))
+                        } catch {
+                            sink.yield(.failed(error))
+                        }
+                    }
+                }
+                if running == 0 && queue.isEmpty { break }
+                if running < limit, let ready = queue.nextReadyTime(after: now), timer.map({ ready < $0 }) ?? true {
+                    // Feeds wait only for a host's gap: wake up when it has passed.
+                    timer = ready
+                    group.addTask {
+                        try? await Task.sleep(until: ready, clock: .continuous)
+                        sink.yield(.timer)
+                    }
+                }
+                guard let event = await iterator.next() else { break }
+                switch event {
+                case .fetchEnded(let index):
+                    queue.fetchEnded(index)
+                case .finished(let index, let report):
+                    queue.fetchEnded(index)
+                    reports[index] = report
+                    running -= 1
+                case .failed(let error):
+                    throw error
+                case .timer:
+                    timer = nil
+                }
             }
-            while next < min(limit, feeds.count) { launch() }
-            while let (index, report) = try await group.next() {
-                reports[index] = report
-                if next < feeds.count { launch() }
-            }
+            sink.finish()
+            group.cancelAll()
+        }
+        let horizon = ContinuousClock.now - .seconds(max(0, scheduling.hostGap))
+        hostStarts.withLock { starts in
+            starts.merge(queue.lastStarts) { max($0, $1) }
+            starts = starts.filter { $0.value > horizon }
         }
         return reports.compactMap { $0 }
     }
 
-    /// Polls one feed: the whole pipeline, ending in one committed batch and the log catching up.
+    /// Polls one feed now: the whole pipeline, ending in one committed batch and the log catching up.
     public func poll(_ state: FeedFetchState) async throws -> FeedReport {
-        guard let feed = config.feeds.first(where: { $0.url == state.url }) else {
+        try await poll(state, fetchEnded: {})
+    }
+
+    /// Polls one feed, calling `fetchEnded` as soon as the network part is over (or was skipped).
+    private func poll(_ state: FeedFetchState, fetchEnded: @Sendable () -> Void) async throws -> FeedReport {
+        guard let feed = feedsByURL[state.url] else {
+            fetchEnded()
             return FeedReport(url: state.url, status: nil, error: "not in the config", items: 0, newItems: 0, alerts: 0)
         }
         var logger = self.logger
         logger[metadataKey: "feed"] = "\(feed.name)"
         let interval = feed.interval ?? config.poll.interval
-        let request = FetchRequest(
-            url: feed.url,
+        let requestURL = state.requestURL
+        var request = FetchRequest(
+            url: requestURL,
             etag: state.etag,
             lastModified: state.lastModified,
-            limits: FetchLimits(totalTimeout: config.poll.timeout),
-            allowFile: feed.allowFile,
-            allowPrivateAddresses: feed.allowPrivateAddresses ?? config.allowPrivateAddresses
+            limits: FetchLimits(
+                connectTimeout: scheduling.connectTimeout,
+                totalTimeout: config.poll.timeout,
+                lowSpeedBytesPerSecond: scheduling.lowSpeedBytesPerSecond,
+                lowSpeedSeconds: scheduling.lowSpeedSeconds,
+                maxBodyBytes: scheduling.maxBodyBytes),
+            allowFile: feed.allowFile
         )
+        request.privateAddresses = privateAddressAccess(for: feed)
+
         let started = Date()
         var record = FetchRecord(
             fetchedAt: started, status: nil, error: nil, etag: state.etag, lastModified: state.lastModified,
-            consecutiveFailures: 0, nextDueAt: started, bytes: nil, duration: nil)
+            consecutiveFailures: 0, nextDueAt: started, bytes: nil, duration: nil,
+            fetchURL: state.fetchURL, pendingRedirect: state.pendingRedirect, ttlMinutes: state.ttlMinutes)
         var report = FeedReport(url: feed.url, status: nil, error: nil, items: 0, newItems: 0, alerts: 0)
         var processed: [ProcessedItem] = []
         var retryAfter: Double?
+        var freshness: Double?
+        var isGone = false
 
         do {
-            let response = try await fetcher.fetch(request)
+            let response: FetchResponse
+            do {
+                defer { fetchEnded() }
+                response = try await fetcher.fetch(request)
+            }
             record.status = response.status
             record.bytes = response.body.count
             record.duration = response.duration
             report.status = response.status
             retryAfter = response.retryAfter
+            freshness = response.freshness
             switch response.status {
             case 304:
                 logger.debug("not modified")
+                // RFC 9111 §4.3.4: a 304 updates the stored validators it carries.
+                record.etag = response.etag ?? record.etag
+                record.lastModified = response.lastModified ?? record.lastModified
             case 200..<300:
-                let parsed = try FeedParser.parse(response.body, contentType: response.contentType, baseURL: feed.url)
+                let parsed = try FeedParser.parse(
+                    response.body, contentType: response.contentType, baseURL: response.effectiveURL)
                 for problem in parsed.problems.prefix(5) {
                     logger.info("feed problem: \(problem)")
                 }
@@ -132,37 +230,98 @@ public final class FeedMonitor: Sendable {
                 }
                 record.etag = response.etag
                 record.lastModified = response.lastModified
+                record.ttlMinutes = parsed.ttl
+            case 410:
+                isGone = true
+                record.error = "HTTP 410 Gone"
             default:
                 record.error = "HTTP \(response.status)"
             }
+            if record.error == nil {
+                followPermanentRedirect(response, from: requestURL, feed: feed, into: &record, logger: logger)
+            }
         } catch let error as FetchError {
-            record.error = error.description
+            record.error = "\(error.code): \(error.description)"
         } catch let error as FeedParseError {
-            record.error = "not a feed: \(error)"
+            record.error = "\(error)"
         }
 
         let finished = Date()
         record.fetchedAt = finished
         record.duration = record.duration ?? finished.timeIntervalSince(started)
         record.consecutiveFailures = record.error == nil ? 0 : state.consecutiveFailures + 1
-        let delay = policy.delay(
-            interval: interval, failures: record.consecutiveFailures, retryAfter: retryAfter,
-            random: Double.random(in: 0..<1))
+        let random = Double.random(in: 0..<1)
+        let delay: Double
+        if isGone {
+            delay = policy.delayWhenGone(random: random)
+        } else if record.error != nil {
+            delay = policy.delayAfterFailure(
+                interval: interval, failures: record.consecutiveFailures, retryAfter: retryAfter, random: random)
+        } else {
+            let ttl = record.ttlMinutes.map { Double($0) * 60 }
+            let hint = [ttl, freshness].compactMap { $0 }.max()
+            delay = policy.delayAfterSuccess(interval: interval, serverHint: hint, random: random)
+        }
         record.nextDueAt = finished.addingTimeInterval(delay)
+        report.nextDueAt = record.nextDueAt
         if let error = record.error {
             report.error = error
-            logger.warning(
-                "poll failed (\(record.consecutiveFailures) in a row), next try in \(Int(delay)) s: \(error)")
+            if isGone {
+                logger.error(
+                    "feed is gone (HTTP 410) at \(requestURL); retrying once a day; remove it from the config if it stays gone")
+            } else {
+                logger.warning(
+                    "poll failed (\(record.consecutiveFailures) in a row), next try in \(Int(delay)) s: \(error)")
+            }
         }
 
-        let alerts = try await store.commit(FeedBatch(feedID: state.feedID, fetch: record, items: processed))
+        // Returns once the batch is committed and its alerts are in the log.
+        let alerts = try await committer.commit(FeedBatch(feedID: state.feedID, fetch: record, items: processed))
         report.newItems = processed.count
         report.alerts = alerts.count
         if !alerts.isEmpty {
-            try await publisher.publishPending()
             logger.notice("\(alerts.count) alert(s): ids \(alerts.map(\.id).map(String.init).joined(separator: ","))")
         }
         return report
+    }
+
+    /// Updates the record's fetch URL and pending redirect from a successful response.
+    ///
+    /// A permanent redirect (301, 308 at the start of the chain) must be seen on
+    /// ``redirectConfirmations`` successful polls in a row before the feed is fetched from its target;
+    /// a temporary one (302, 303, 307) is never remembered. A poll that fails leaves the count as it was:
+    /// it neither confirms nor contradicts the move. A move from https to http is never made.
+    private func followPermanentRedirect(
+        _ response: FetchResponse, from requestURL: String, feed: FeedConfig, into record: inout FetchRecord,
+        logger: Logger
+    ) {
+        guard let target = response.permanentRedirectURL, target != requestURL,
+            !(requestURL.lowercased().hasPrefix("https:") && target.lowercased().hasPrefix("http:"))
+        else {
+            record.pendingRedirect = nil
+            return
+        }
+        let seen = (record.pendingRedirect?.url == target ? record.pendingRedirect?.seen ?? 0 : 0) + 1
+        guard seen >= Self.redirectConfirmations else {
+            record.pendingRedirect = PendingRedirect(url: target, seen: seen)
+            logger.info("permanent redirect to \(target) seen; following it for good if the next poll sees it too")
+            return
+        }
+        record.pendingRedirect = nil
+        record.fetchURL = target == feed.url ? nil : target
+        logger.notice(
+            "feed moved permanently: fetching \(target) from now on instead of \(requestURL); update its url in \(config.file) (the feed keeps its items)"
+        )
+    }
+
+    /// The address guard's setting for a feed: a top-level opt-in trusts every host; a feed's own opt-in
+    /// trusts only the feed's host, not wherever it redirects.
+    private func privateAddressAccess(for feed: FeedConfig) -> PrivateAddressAccess {
+        switch feed.allowPrivateAddresses {
+        case .some(false): .refused
+        case .some(true): config.allowPrivateAddresses ? .allowed : .requestHostOnly
+        case nil: config.allowPrivateAddresses ? .allowed : .refused
+        }
     }
 
     private func analyse(_ item: FeedItem) -> ProcessedItem {
@@ -180,19 +339,165 @@ public final class FeedMonitor: Sendable {
     }
 }
 
-/// Serializes appends to the alert log: each call appends every committed alert after the log's last id,
-/// so the log never skips or repeats an id however commits interleave.
+/// What the feeds of one batch report to the loop that starts them.
+private enum PollEvent: Sendable {
+    /// Feed `index` is done with the network.
+    case fetchEnded(Int)
+    /// Feed `index` went through the whole pipeline.
+    case finished(Int, FeedReport)
+    /// A feed's pipeline threw (a store failure): the batch stops.
+    case failed(any Error)
+    /// A host's gap may have passed.
+    case timer
+}
+
+/// Group commit: one feed's batch is committed at once when the store is idle; batches that arrive while a
+/// commit is in flight wait and go together in the next transaction. Under load (a cycle of 1,000 feeds
+/// answering 304) this turns a thousand tiny transactions into a few dozen, without delaying a lone commit.
+///
+/// Every batch stays atomic: a group commits all its batches or none. When a group fails, each of its batches is
+/// retried alone, so one bad batch costs only its own feed. After each commit the new alerts go to the log, in
+/// commit order, before the waiting feeds resume.
+actor GroupCommitter {
+    /// Most batches in one transaction, so one commit never holds the writer for long.
+    static let maximumGroup = 64
+
+    private typealias Waiter = (batch: FeedBatch, continuation: CheckedContinuation<Result<[Alert], any Error>, Never>)
+
+    private let store: FeedStore
+    private let publisher: AlertPublisher
+    private var waiting: [Waiter] = []
+    private var isDraining = false
+
+    init(store: FeedStore, publisher: AlertPublisher) {
+        self.store = store
+        self.publisher = publisher
+    }
+
+    /// Commits `batch` (alone or with others), appends its alerts to the log, and returns them.
+    /// - Throws: ``StoreError`` when the commit failed, or the log's error when the append did (the batch
+    ///   is committed then, and the log catches up on the next append or start).
+    func commit(_ batch: FeedBatch) async throws -> [Alert] {
+        let result = await withCheckedContinuation { continuation in
+            waiting.append((batch, continuation))
+            if !isDraining {
+                isDraining = true
+                Task { await self.drain() }
+            }
+        }
+        return try result.get()
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let group = Array(waiting.prefix(Self.maximumGroup))
+            waiting.removeFirst(group.count)
+            let results: [Result<[Alert], any Error>]
+            do {
+                results = try await store.commit(group.map(\.batch)).map { .success($0) }
+            } catch where group.count > 1 {
+                var alone: [Result<[Alert], any Error>] = []
+                for waiter in group {
+                    do {
+                        alone.append(.success(try await store.commit(waiter.batch)))
+                    } catch {
+                        alone.append(.failure(error))
+                    }
+                }
+                results = alone
+            } catch {
+                results = Array(repeating: .failure(error), count: group.count)
+            }
+            let created = results.flatMap { (try? $0.get()) ?? [] }
+            var published: Result<Void, any Error> = .success(())
+            if !created.isEmpty {
+                do {
+                    try await publisher.publish(created)
+                } catch {
+                    published = .failure(error)
+                }
+            }
+            for (waiter, result) in zip(group, results) {
+                switch (result, published) {
+                case (.success(let alerts), .failure(let error)) where !alerts.isEmpty:
+                    waiter.continuation.resume(returning: .failure(error))
+                default:
+                    waiter.continuation.resume(returning: result)
+                }
+            }
+        }
+        isDraining = false
+    }
+}
+
+/// Appends committed alerts to the log, in id order, each read from the store once.
+///
+/// A caller returns once every alert committed before its call is in the log. Calls that arrive while a pass
+/// is running are served together by the next pass (which starts after their commits), so concurrent feeds
+/// never read and decode the same alerts twice.
 actor AlertPublisher {
+    private typealias Waiter = (pass: Int, continuation: CheckedContinuation<Result<Int, any Error>, Never>)
+
     private let store: FeedStore
     private let log: AlertLogWriter
+    /// Passes started so far; the pass numbered `started + 1` is the first to begin after now.
+    private var started = 0
+    /// The highest pass number some caller waits for.
+    private var demanded = 0
+    private var waiters: [Waiter] = []
+    private var isRunning = false
 
     init(store: FeedStore, log: AlertLogWriter) {
         self.store = store
         self.log = log
     }
 
+    /// Appends `alerts`, just committed: straight from memory when they directly follow the log's last line,
+    /// otherwise (an earlier append failed, or alerts were committed elsewhere) by catching up from the store.
+    func publish(_ alerts: [Alert]) async throws {
+        let sorted = alerts.sorted { $0.id < $1.id }
+        let follows = zip(sorted, sorted.dropFirst()).allSatisfy { $0.id + 1 == $1.id }
+        if !isRunning, follows, sorted.first?.id == log.lastWrittenID + 1 {
+            try log.append(sorted)
+        } else {
+            try await publishPending()
+        }
+    }
+
+    /// Appends every committed alert the log lacks.
+    /// - Returns: how many lines the pass that served this call appended.
     @discardableResult
     func publishPending() async throws -> Int {
+        let pass = started + 1
+        demanded = max(demanded, pass)
+        let result = await withCheckedContinuation { continuation in
+            waiters.append((pass, continuation))
+            if !isRunning {
+                isRunning = true
+                Task { await self.run() }
+            }
+        }
+        return try result.get()
+    }
+
+    private func run() async {
+        while demanded > started {
+            started += 1
+            let pass = started
+            let result: Result<Int, any Error>
+            do {
+                result = .success(try await appendAll())
+            } catch {
+                result = .failure(error)
+            }
+            let served = waiters.filter { $0.pass <= pass }
+            waiters.removeAll { $0.pass <= pass }
+            for waiter in served { waiter.continuation.resume(returning: result) }
+        }
+        isRunning = false
+    }
+
+    private func appendAll() async throws -> Int {
         var written = 0
         while true {
             let pending = try await store.alerts(after: log.lastWrittenID, limit: 1_000)

@@ -27,6 +27,31 @@ public struct FeedFetchState: Sendable, Equatable {
     public var lastBytes: Int?
     /// Seconds the last fetch took.
     public var lastDuration: Double?
+    /// Where the feed is fetched from since a permanent redirect was confirmed; nil: from ``url``.
+    public var fetchURL: String?
+    /// A permanent redirect seen on the latest polls but not yet confirmed.
+    public var pendingRedirect: PendingRedirect?
+    /// When the feed was last fetched without error.
+    public var lastSuccessAt: Date?
+    /// The feed's own `<ttl>` (minutes it may be cached) from its last full fetch.
+    public var ttlMinutes: Int?
+
+    /// The URL to request: ``fetchURL`` when the feed has moved, else ``url``.
+    public var requestURL: String { fetchURL ?? url }
+}
+
+/// A permanent redirect (301, 308) seen on consecutive polls of a feed, not yet acted on.
+public struct PendingRedirect: Sendable, Equatable {
+    /// Where the feed's URL redirected to.
+    public var url: String
+    /// Polls in a row that saw this same redirect.
+    public var seen: Int
+
+    /// Creates a pending redirect.
+    public init(url: String, seen: Int) {
+        self.url = url
+        self.seen = seen
+    }
 }
 
 /// What one fetch of a feed did, recorded with the items it brought in one transaction.
@@ -49,8 +74,14 @@ public struct FetchRecord: Sendable {
     public var bytes: Int?
     /// Seconds the fetch took.
     public var duration: Double?
+    /// Where to fetch the feed from from now on; nil: from its configured URL.
+    public var fetchURL: String?
+    /// A permanent redirect seen but not yet confirmed; nil when the latest poll saw none.
+    public var pendingRedirect: PendingRedirect?
+    /// The feed's `<ttl>` in minutes (kept from before on a 304 or a failure).
+    public var ttlMinutes: Int?
 
-    /// Creates a fetch record.
+    /// Creates a fetch record. A record without an ``error`` also sets the feed's last success time.
     public init(
         fetchedAt: Date,
         status: Int?,
@@ -60,7 +91,10 @@ public struct FetchRecord: Sendable {
         consecutiveFailures: Int,
         nextDueAt: Date,
         bytes: Int?,
-        duration: Double?
+        duration: Double?,
+        fetchURL: String? = nil,
+        pendingRedirect: PendingRedirect? = nil,
+        ttlMinutes: Int? = nil
     ) {
         self.fetchedAt = fetchedAt
         self.status = status
@@ -71,6 +105,9 @@ public struct FetchRecord: Sendable {
         self.nextDueAt = nextDueAt
         self.bytes = bytes
         self.duration = duration
+        self.fetchURL = fetchURL
+        self.pendingRedirect = pendingRedirect
+        self.ttlMinutes = ttlMinutes
     }
 }
 

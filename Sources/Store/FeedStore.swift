@@ -32,20 +32,41 @@ public final class FeedStore: Sendable {
 
     // MARK: Feeds
 
-    /// Makes sure each configured feed has a row (matched by URL; names follow the config) and returns their states.
+    /// Makes sure each configured feed has a row (matched by URL; names follow the config) and returns their
+    /// states, in the order of `feeds`.
+    ///
+    /// A configured URL without a row adopts the row of a feed that moved there: one whose ``FeedFetchState/fetchURL``
+    /// is that URL and whose own URL is no longer configured. So editing the config to a feed's new address, as
+    /// the move's log line suggests, keeps its items and state instead of starting over (and re-alerting).
     public func registerFeeds(_ feeds: [(url: String, name: String)]) async throws(StoreError) -> [FeedFetchState] {
         try await write("register feeds") { db in
-            for feed in feeds {
-                try db.execute(
-                    sql: """
-                        INSERT INTO feeds (url, name) VALUES (?, ?)
-                        ON CONFLICT(url) DO UPDATE SET name = excluded.name
-                        """,
-                    arguments: [feed.url, feed.name]
-                )
+            let configured = Set(feeds.map(\.url))
+            let rows = try Self.feedStates(db)
+            let existing = Dictionary(rows.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            // Feeds that moved and whose old URL left the config, by the URL they moved to.
+            var adoptable: [String: FeedFetchState] = [:]
+            for row in rows where !configured.contains(row.url) {
+                if let fetchURL = row.fetchURL, adoptable[fetchURL] == nil { adoptable[fetchURL] = row }
             }
-            let urls = feeds.map(\.url)
-            return try Self.feedStates(db).filter { urls.contains($0.url) }
+            var changed = false
+            for feed in feeds {
+                if let row = existing[feed.url] {
+                    guard row.name != feed.name else { continue }
+                    try db.execute(sql: "UPDATE feeds SET name = ? WHERE id = ?", arguments: [feed.name, row.feedID])
+                } else if let moved = adoptable.removeValue(forKey: feed.url) {
+                    try db.execute(
+                        sql: "UPDATE feeds SET url = ?, name = ?, fetch_url = NULL WHERE id = ?",
+                        arguments: [feed.url, feed.name, moved.feedID])
+                } else {
+                    try db.execute(
+                        sql: "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET name = excluded.name",
+                        arguments: [feed.url, feed.name])
+                }
+                changed = true
+            }
+            let states = changed ? try Self.feedStates(db) : rows
+            let byURL = Dictionary(states.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            return feeds.compactMap { byURL[$0.url] }
         }
     }
 
@@ -96,85 +117,106 @@ public final class FeedStore: Sendable {
     /// alerts it created, with their ids. An item the feed already has is skipped with its alerts, so a
     /// batch committed twice adds nothing.
     public func commit(_ batch: FeedBatch) async throws(StoreError) -> [Alert] {
+        try await commit([batch]).first ?? []
+    }
+
+    /// Commits several feeds' batches in ONE transaction (a group commit: one write to the log instead of
+    /// one per feed) and returns each batch's alerts, in order. Each batch is applied exactly as committing
+    /// it alone would; if any fails, none is committed.
+    public func commit(_ batches: [FeedBatch]) async throws(StoreError) -> [[Alert]] {
+        guard !batches.isEmpty else { return [] }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try await write("commit batch for feed \(batch.feedID)") { db in
-            let fetch = batch.fetch
+        let operation =
+            batches.count == 1
+            ? "commit batch for feed \(batches[0].feedID)"
+            : "commit batches for feeds \(batches.map { String($0.feedID) }.joined(separator: ","))"
+        return try await write(operation) { db in
+            try batches.map { try Self.apply($0, in: db, encoder: encoder) }
+        }
+    }
+
+    /// Writes one batch: the feed's new state, its new items, their analyses and alerts.
+    private static func apply(_ batch: FeedBatch, in db: Database, encoder: JSONEncoder) throws -> [Alert] {
+        let fetch = batch.fetch
+        try db.execute(
+            sql: """
+                UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
+                    consecutive_failures = ?, next_due_at = ?, last_bytes = ?, last_duration = ?,
+                    fetch_url = ?, pending_redirect_url = ?, pending_redirect_seen = ?, ttl_minutes = ?,
+                    last_success_at = CASE WHEN ? IS NULL THEN ? ELSE last_success_at END
+                WHERE id = ?
+                """,
+            arguments: [
+                fetch.etag, fetch.lastModified, fetch.fetchedAt, fetch.status, fetch.error,
+                fetch.consecutiveFailures, fetch.nextDueAt, fetch.bytes, fetch.duration,
+                fetch.fetchURL, fetch.pendingRedirect?.url, fetch.pendingRedirect?.seen ?? 0, fetch.ttlMinutes,
+                fetch.error, fetch.fetchedAt, batch.feedID,
+            ]
+        )
+        guard
+            let feedRow = try Row.fetchOne(db, sql: "SELECT name, url FROM feeds WHERE id = ?", arguments: [batch.feedID])
+        else {
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
+        }
+        let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
+        var alerts: [Alert] = []
+        for item in batch.items {
             try db.execute(
                 sql: """
-                    UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
-                        consecutive_failures = ?, next_due_at = ?, last_bytes = ?, last_duration = ?
-                    WHERE id = ?
+                    INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    fetch.etag, fetch.lastModified, fetch.fetchedAt, fetch.status, fetch.error,
-                    fetch.consecutiveFailures, fetch.nextDueAt, fetch.bytes, fetch.duration, batch.feedID,
+                    batch.feedID, item.key, item.keySource, item.title, item.link, item.published, fetch.fetchedAt,
                 ]
             )
-            guard
-                let feedRow = try Row.fetchOne(db, sql: "SELECT name, url FROM feeds WHERE id = ?", arguments: [batch.feedID])
-            else {
-                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
-            }
-            let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
-            var alerts: [Alert] = []
-            for item in batch.items {
+            guard db.changesCount == 1 else { continue }
+            let itemID = db.lastInsertedRowID
+            let analysis = item.analysis
+            try db.execute(
+                sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
+                    String(decoding: try encoder.encode(analysis), as: UTF8.self), fetch.fetchedAt,
+                ]
+            )
+            let entities = String(decoding: try encoder.encode(analysis.entities), as: UTF8.self)
+            let quantities = String(decoding: try encoder.encode(analysis.quantities), as: UTF8.self)
+            for topic in item.alertTopics {
                 try db.execute(
                     sql: """
-                        INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO alerts (created_at, topic, severity, score, modality, feed_id, item_id, story,
+                            sources, language, evidence, entities, quantities)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        batch.feedID, item.key, item.keySource, item.title, item.link, item.published, fetch.fetchedAt,
+                        fetch.fetchedAt, topic.id, topic.severity, topic.score, topic.modality.rawValue,
+                        batch.feedID, itemID, itemID, analysis.language,
+                        String(decoding: try encoder.encode(topic.evidence), as: UTF8.self), entities, quantities,
                     ]
                 )
-                guard db.changesCount == 1 else { continue }
-                let itemID = db.lastInsertedRowID
-                let analysis = item.analysis
-                try db.execute(
-                    sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [
-                        itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
-                        String(decoding: try encoder.encode(analysis), as: UTF8.self), fetch.fetchedAt,
-                    ]
+                alerts.append(
+                    Alert(
+                        id: db.lastInsertedRowID,
+                        time: fetch.fetchedAt,
+                        topic: topic.id,
+                        severity: topic.severity,
+                        score: topic.score,
+                        modality: topic.modality.rawValue,
+                        feed: feed,
+                        item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
+                        language: analysis.language,
+                        evidence: topic.evidence,
+                        entities: analysis.entities,
+                        quantities: analysis.quantities,
+                        story: itemID,
+                        sources: 1
+                    )
                 )
-                let entities = String(decoding: try encoder.encode(analysis.entities), as: UTF8.self)
-                let quantities = String(decoding: try encoder.encode(analysis.quantities), as: UTF8.self)
-                for topic in item.alertTopics {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO alerts (created_at, topic, severity, score, modality, feed_id, item_id, story,
-                                sources, language, evidence, entities, quantities)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            fetch.fetchedAt, topic.id, topic.severity, topic.score, topic.modality.rawValue,
-                            batch.feedID, itemID, itemID, analysis.language,
-                            String(decoding: try encoder.encode(topic.evidence), as: UTF8.self), entities, quantities,
-                        ]
-                    )
-                    alerts.append(
-                        Alert(
-                            id: db.lastInsertedRowID,
-                            time: fetch.fetchedAt,
-                            topic: topic.id,
-                            severity: topic.severity,
-                            score: topic.score,
-                            modality: topic.modality.rawValue,
-                            feed: feed,
-                            item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
-                            language: analysis.language,
-                            evidence: topic.evidence,
-                            entities: analysis.entities,
-                            quantities: analysis.quantities,
-                            story: itemID,
-                            sources: 1
-                        )
-                    )
-                }
             }
-            return alerts
         }
+        return alerts
     }
 
     // MARK: Alerts
@@ -261,7 +303,13 @@ public final class FeedStore: Sendable {
                 consecutiveFailures: row["consecutive_failures"],
                 nextDueAt: row["next_due_at"],
                 lastBytes: row["last_bytes"],
-                lastDuration: row["last_duration"]
+                lastDuration: row["last_duration"],
+                fetchURL: row["fetch_url"],
+                pendingRedirect: (row["pending_redirect_url"] as String?).map {
+                    PendingRedirect(url: $0, seen: row["pending_redirect_seen"])
+                },
+                lastSuccessAt: row["last_success_at"],
+                ttlMinutes: row["ttl_minutes"]
             )
         }
     }

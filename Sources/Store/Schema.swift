@@ -62,6 +62,23 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("v2: feeds moved by permanent redirects, last success, ttl") { db in
+            // `url` stays the config's URL, the key that ties config and store together; `fetch_url` is where
+            // the feed is fetched from after a permanent redirect was confirmed (NULL: from `url`).
+            // `pending_redirect_url` is a permanent redirect seen but not yet confirmed, and
+            // `pending_redirect_seen` how many polls in a row have seen it. `ttl_minutes` is the feed's own
+            // <ttl> from its last full fetch, kept so a 304 is scheduled like the 200 before it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
+                    ALTER TABLE feeds ADD COLUMN pending_redirect_url TEXT;
+                    ALTER TABLE feeds ADD COLUMN pending_redirect_seen INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE feeds ADD COLUMN last_success_at DATETIME;
+                    ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
+                    UPDATE feeds SET last_success_at = last_fetch_at WHERE last_error IS NULL AND last_fetch_at IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

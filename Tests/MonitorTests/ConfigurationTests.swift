@@ -161,20 +161,65 @@ import Testing
     let policy = PollPolicy()
 
     @Test func successWaitsTheIntervalWithJitter() {
-        #expect(policy.delay(interval: 900, failures: 0, retryAfter: nil, random: 0) == 810)
-        #expect(policy.delay(interval: 900, failures: 0, retryAfter: nil, random: 0.5) == 900)
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: nil, random: 0) == 810)
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: nil, random: 0.5) == 900)
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: nil, random: 0.999) < 990)
     }
 
-    @Test func failuresBackOffExponentiallyUpToSixHours() {
-        let delays = (1...12).map { policy.delay(interval: 900, failures: $0, retryAfter: nil, random: 0.5) }
+    @Test func noFeedIsPolledMoreOftenThanTheMinimumInterval() {
+        #expect(policy.delayAfterSuccess(interval: 5, serverHint: nil, random: 0.5) == 60)
+        #expect(policy.delayAfterFailure(interval: 5, failures: 1, retryAfter: nil, random: 0.5) == 60)
+    }
+
+    @Test func serverHintsOnlyEverPushTheNextPollLater() {
+        // ttl / max-age / Expires of an hour beat a 15-minute interval, jitter only adding to them.
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: 3600, random: 0) == 3600)
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: 3600, random: 0.5) == 3780)
+        // A hint shorter than the interval changes nothing, and so does max-age=0.
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: 60, random: 0.5) == 900)
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: 0, random: 0.5) == 900)
+    }
+
+    @Test func serverHintsAreCappedAtTheMaximumInterval() {
+        let yearAway = 365.0 * 86_400
+        #expect(policy.delayAfterSuccess(interval: 900, serverHint: yearAway, random: 0) == 86_400)
+        // The user's own longer interval is not a server hint: it stays.
+        #expect(policy.delayAfterSuccess(interval: 2 * 86_400, serverHint: nil, random: 0.5) == 2 * 86_400)
+    }
+
+    @Test func failuresBackOffExponentiallyUpToSixHoursAndNeverStop() {
+        let delays = (1...40).map { policy.delayAfterFailure(interval: 900, failures: $0, retryAfter: nil, random: 0.5) }
         #expect(delays[0] == 60)
         #expect(delays[1] == 120)
         #expect(delays[2] == 240)
         #expect(zip(delays, delays.dropFirst()).allSatisfy { $0 <= $1 })
-        #expect(abs((delays.last ?? 0) - 6 * 3600) < 1)
+        #expect(delays.allSatisfy { $0 <= 21_600 })
+        #expect(delays[39] == 21_600)
+        #expect(policy.delayAfterFailure(interval: 900, failures: 10_000, retryAfter: nil, random: 0.999) == 6 * 3600)
     }
 
-    @Test func retryAfterIsHonoured() {
-        #expect(policy.delay(interval: 900, failures: 1, retryAfter: 3000, random: 0.5) == 3000)
+    @Test func backoffIsJittered() {
+        let low = policy.delayAfterFailure(interval: 900, failures: 4, retryAfter: nil, random: 0)
+        let high = policy.delayAfterFailure(interval: 900, failures: 4, retryAfter: nil, random: 0.999)
+        #expect(low == 432)
+        #expect(high > 527 && high < 528)
+    }
+
+    @Test func retryAfterIsHonouredUpToTheMaximumInterval() {
+        #expect(policy.delayAfterFailure(interval: 900, failures: 1, retryAfter: 3000, random: 0.5) == 3000)
+        #expect(policy.delayAfterFailure(interval: 900, failures: 1, retryAfter: 10, random: 0.5) == 60)
+        #expect(policy.delayAfterFailure(interval: 900, failures: 1, retryAfter: 30 * 86_400, random: 0.5) == 86_400)
+    }
+
+    @Test func goneFeedsAreRetriedDaily() {
+        #expect(policy.delayWhenGone(random: 0.5) == 86_400)
+        #expect(policy.delayWhenGone(random: 0) == 0.9 * 86_400)
+    }
+
+    @Test func boundsComeFromTheSettings() {
+        let tight = PollPolicy(settings: SchedulingSettings(minimumInterval: 1, maximumInterval: 600, maximumBackoff: 300))
+        #expect(tight.delayAfterSuccess(interval: 2, serverHint: 7200, random: 0) == 600)
+        #expect(tight.delayAfterFailure(interval: 2, failures: 1, retryAfter: nil, random: 0.5) == 2)
+        #expect(tight.delayAfterFailure(interval: 900, failures: 30, retryAfter: nil, random: 0.5) == 300)
     }
 }

@@ -14,6 +14,8 @@ public struct ReceivedRequest: Sendable {
     public var path: String
     /// Header values by lowercased name.
     public var headers: [String: String]
+    /// When the request head had been read.
+    public var receivedAt: ContinuousClock.Instant = .now
 }
 
 /// How the test server answers one request.
@@ -24,6 +26,15 @@ public enum TestReply: Sendable {
     case stayQuiet
     /// A 200 with no `Content-Length` whose body never ends, until the client hangs up.
     case endlessBody
+    /// A 200 with `Transfer-Encoding: chunked` whose chunks never end, until the client hangs up.
+    case endlessChunkedBody
+    /// A 200 whose `Content-Length` promises `declaredLength` bytes; `body` is sent and the connection closed
+    /// (so a `declaredLength` above `body.count` leaves the client short).
+    case wrongLength(declaredLength: Int, body: [UInt8])
+    /// A chunked 200 that sends `body` in chunks, then closes without the terminating zero-length chunk.
+    case truncatedChunkedBody([UInt8])
+    /// A 200 that promises 1 MiB, then sends one byte each `interval` until the client hangs up.
+    case drip(interval: Duration)
 }
 
 /// A failed socket call while starting the test server.
@@ -134,7 +145,38 @@ public final class TestServer: Sendable {
             let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024)
             guard write(Array(head.utf8), to: connection) else { return }
             while !isStopped.load(ordering: .relaxed), write(chunk, to: connection) {}
+        case .endlessChunkedBody:
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+            let chunk = Self.chunk([UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024))
+            guard write(Array(head.utf8), to: connection) else { return }
+            while !isStopped.load(ordering: .relaxed), write(chunk, to: connection) {}
+        case .wrongLength(let declaredLength, let body):
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: \(declaredLength)\r\n"
+                + "Connection: close\r\n\r\n"
+            _ = write(Array(head.utf8) + body, to: connection)
+            shutdown(connection, Int32(SHUT_WR))
+            waitForHangUp(connection, limit: .seconds(2))
+        case .truncatedChunkedBody(let body):
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+            guard write(Array(head.utf8), to: connection) else { return }
+            for start in stride(from: 0, to: body.count, by: 1024) {
+                guard write(Self.chunk(Array(body[start..<min(start + 1024, body.count)])), to: connection) else { return }
+            }
+            shutdown(connection, Int32(SHUT_WR))
+            waitForHangUp(connection, limit: .seconds(2))
+        case .drip(let interval):
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 1048576\r\n\r\n"
+            guard write(Array(head.utf8), to: connection) else { return }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !isStopped.load(ordering: .relaxed), ContinuousClock.now < deadline, write([UInt8(ascii: "<")], to: connection) {
+                Thread.sleep(forTimeInterval: interval / .seconds(1))
+            }
         }
+    }
+
+    /// One chunk of a chunked body: hex size, CRLF, data, CRLF.
+    private static func chunk(_ data: [UInt8]) -> [UInt8] {
+        Array("\(String(data.count, radix: 16))\r\n".utf8) + data + Array("\r\n".utf8)
     }
 
     /// Reads up to the end of the request head (requests carry no body here); nil if the client went away.
@@ -156,7 +198,8 @@ public final class TestServer: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        return ReceivedRequest(
+            method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, receivedAt: .now)
     }
 
     /// Whether `data` holds the blank line that ends a request head.
@@ -194,8 +237,13 @@ public final class TestServer: Sendable {
         case 301: "Moved Permanently"
         case 302: "Found"
         case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
         case 404: "Not Found"
+        case 410: "Gone"
         case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
         default: "Status"
         }
     }

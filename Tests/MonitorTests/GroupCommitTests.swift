@@ -1,0 +1,78 @@
+import AlertLog
+import Foundation
+@testable import Monitor
+import Store
+import TestSupport
+import Testing
+
+/// Group commit and the alert log under concurrency: batches that arrive together share a transaction, a bad
+/// batch fails alone, and every alert reaches the log once, in id order.
+@Suite(.timeLimit(.minutes(1)))
+struct GroupCommitTests {
+    @Test func concurrentCommitsAllLandAndABadBatchFailsAlone() async throws {
+        let folder = try TestPaths.makeTemporaryFolder("groupcommit")
+        let store = try FeedStore(path: folder.appendingPathComponent("feedwatch.sqlite").path)
+        let log = try AlertLogWriter(path: folder.appendingPathComponent("alerts.jsonl").path)
+        let feeds = try await store.registerFeeds((0..<40).map { ("https://example.org/\($0)", "feed\($0)") })
+        let committer = GroupCommitter(store: store, publisher: AlertPublisher(store: store, log: log))
+        let now = Date()
+        func batch(_ feedID: Int64) -> FeedBatch {
+            FeedBatch(
+                feedID: feedID,
+                fetch: FetchRecord(
+                    fetchedAt: now, status: 304, error: nil, etag: "\"e\(feedID)\"", lastModified: nil,
+                    consecutiveFailures: 0, nextDueAt: now.addingTimeInterval(900), bytes: 0, duration: 0.01),
+                items: [])
+        }
+        let missingFeed: Int64 = 999_999
+
+        let outcomes = await withTaskGroup(of: (Int64, Bool).self) { group in
+            for id in feeds.map(\.feedID) + [missingFeed] {
+                group.addTask {
+                    do {
+                        _ = try await committer.commit(batch(id))
+                        return (id, true)
+                    } catch {
+                        return (id, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int64: Bool]()) { $0[$1.0] = $1.1 }
+        }
+
+        #expect(outcomes[missingFeed] == false)
+        #expect(feeds.allSatisfy { outcomes[$0.feedID] == true }, "the bad batch did not take its group down")
+        let states = try await store.feedStates()
+        #expect(states.allSatisfy { $0.lastStatus == 304 && $0.etag == "\"e\($0.feedID)\"" })
+    }
+
+    @Test func alertsFromManyFeedsPolledTogetherReachTheLogOnceInIdOrder() async throws {
+        let server = try TestServer { request in
+            let feed = request.path.dropFirst()
+            let items = (1...3).map { index in
+                """
+                <item><title>Withdrawal timetable \(feed)-\(index)</title><guid>\(feed)-\(index)</guid>
+                <description>US troops will withdraw from Iraq within three years, the defence ministry said on \
+                Sunday. The withdrawal of the remaining forces will begin next month.</description></item>
+                """
+            }
+            let body = "<rss version=\"2.0\"><channel><title>\(feed)</title>\(items.joined())</channel></rss>"
+            return .respond(status: 200, headers: MonitorHarness.rssType, body: Array(body.utf8))
+        }
+        defer { server.stop() }
+        let feeds = (0..<12).map { MonitorHarness.Feed(url: server.url("/f\($0)"), name: "f\($0)") }
+        let harness = try MonitorHarness("alertorder", feeds: feeds)
+
+        let reports = try await harness.cycle()
+
+        let stored = try await harness.store.alerts(after: 0)
+        let lines = try String(contentsOfFile: harness.log.path, encoding: .utf8).split(separator: "\n")
+        let logged = try lines.map { line -> Int64 in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return Int64(object?["id"] as? Int ?? -1)
+        }
+        #expect(reports.reduce(0) { $0 + $1.alerts } == stored.count)
+        #expect(stored.count >= 12, "every feed's withdrawal items alert")
+        #expect(logged == Array(1...Int64(stored.count)), "each alert once, in id order")
+    }
+}
