@@ -9,7 +9,7 @@ import GRDB
 public final class FeedStore: Sendable {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` naming the file when it cannot be opened or migrated.
