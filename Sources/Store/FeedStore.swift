@@ -186,24 +186,41 @@ public final class FeedStore: Sendable {
         }
     }
 
-    /// Alerts created at or after `since` (all when nil), of one topic (all when nil), newest last.
-    public func alerts(since: Date?, topic: String?, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
+    /// The newest `limit` alerts that match `query`, returned oldest first.
+    public func alerts(matching query: AlertQuery, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
         try await read("read alerts") { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
-            if let since {
+            if let afterID = query.afterID {
+                conditions.append("a.id > ?")
+                arguments += [afterID]
+            }
+            if let since = query.since {
                 conditions.append("a.created_at >= ?")
                 arguments += [since]
             }
-            if let topic {
+            if let topic = query.topic {
                 conditions.append("a.topic = ?")
                 arguments += [topic]
+            }
+            if let feed = query.feed {
+                conditions.append("(f.name = ? OR f.url = ?)")
+                arguments += [feed, feed]
+            }
+            if let minimum = query.minimumSeverity {
+                conditions.append("\(AlertQuery.severityRankSQL) >= ?")
+                arguments += [AlertQuery.rank(of: minimum)]
             }
             let clause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
             let newestFirst = try Self.fetchAlerts(
                 db, where: clause, arguments: arguments, order: "a.id DESC", limit: limit)
             return newestFirst.reversed()
         }
+    }
+
+    /// Alerts created at or after `since` (all when nil), of one topic (all when nil), newest last.
+    public func alerts(since: Date?, topic: String?, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
+        try await alerts(matching: AlertQuery(since: since, topic: topic), limit: limit)
     }
 
     /// The highest alert id committed, 0 when there is none.

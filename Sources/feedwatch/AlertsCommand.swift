@@ -5,10 +5,15 @@ import Foundation
 import Monitor
 import Store
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Feedwatch {
-    /// `feedwatch alerts`: list alerts from the store.
+    /// `feedwatch alerts`: list (or follow) alerts from the store.
     struct Alerts: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List alerts from the store.")
+        static let configuration = CommandConfiguration(
+            abstract: "List alerts from the store, or follow new ones as they are committed.")
 
         @OptionGroup var options: ConfigOptions
 
@@ -18,50 +23,73 @@ extension Feedwatch {
         @Option(help: "Only alerts of this topic id.")
         var topic: String?
 
-        @Option(help: "At most this many alerts (the newest).")
+        @Option(help: "Only alerts from this feed (its name or URL).")
+        var feed: String?
+
+        @Option(help: "Only alerts of at least this severity: low, medium, high, critical.")
+        var minSeverity: String?
+
+        @Option(help: "At most this many alerts (the newest) before following.")
         var limit: Int = 100
 
         @Flag(help: "Print JSON lines, as in the alert log.")
         var json = false
 
+        @Flag(help: "Keep running and print new alerts as they are committed (like tail -f, from the store).")
+        var follow = false
+
+        func validate() throws {
+            if let minSeverity, !AlertQuery.severities.contains(minSeverity.lowercased()) {
+                throw ValidationError("--min-severity must be one of \(AlertQuery.severities.joined(separator: ", "))")
+            }
+            if limit < 0 { throw ValidationError("--limit must not be negative") }
+        }
+
         func run() async throws {
             let loaded = try loadConfiguration(options.config)
-            var sinceDate: Date?
+            var query = AlertQuery(topic: topic, feed: feed, minimumSeverity: minSeverity?.lowercased())
             if let since {
                 guard let date = Self.parseSince(since, now: Date()) else {
                     printError("feedwatch alerts: --since '\(since)': write a duration (30m, 24h, 7d) or a date (2026-11-29)")
                     throw ExitCode(2)
                 }
-                sinceDate = date
+                query.since = date
             }
-            let alerts: [Alert]
+            let store: FeedStore
             do {
-                let store = try FeedStore(path: loaded.config.databasePath)
-                alerts = try await store.alerts(since: sinceDate, topic: topic, limit: limit)
+                store = try FeedStore(path: loaded.config.databasePath)
             } catch {
                 printError("feedwatch alerts: \(error)")
                 throw ExitCode(1)
             }
-            if json {
-                for alert in alerts {
-                    FileHandle.standardOutput.write(Data(AlertLogWriter.line(for: alert)))
-                }
-                return
+            let printer = AlertPrinter(json: json)
+            var alerts = try await fetch(store, query, limit: limit)
+            if alerts.isEmpty && !json && !follow { print("no alerts") }
+            while true {
+                for alert in alerts { printer.print(alert) }
+                guard follow else { return }
+                if let last = alerts.last?.id { query.afterID = last }
+                if query.afterID == nil { query.afterID = try await lastID(store) }
+                try await Task.sleep(for: .seconds(1))
+                alerts = try await fetch(store, query, limit: 10_000)
             }
-            if alerts.isEmpty {
-                print("no alerts")
-                return
+        }
+
+        private func fetch(_ store: FeedStore, _ query: AlertQuery, limit: Int) async throws -> [Alert] {
+            do {
+                return try await store.alerts(matching: query, limit: limit)
+            } catch {
+                printError("feedwatch alerts: \(error)")
+                throw ExitCode(1)
             }
-            let time = ISO8601DateFormatter()
-            for alert in alerts {
-                let title = alert.item.title ?? alert.item.link ?? alert.item.guid
-                print(
-                    "#\(alert.id)  \(time.string(from: alert.time))  \(alert.topic) [\(alert.severity), \(alert.modality), score \(String(format: "%.1f", alert.score))]  \(alert.feed.name)"
-                )
-                print("    \(title)")
-                if let evidence = alert.evidence.first {
-                    print("    « \(evidence.text) »")
-                }
+        }
+
+        private func lastID(_ store: FeedStore) async throws -> Int64 {
+            do {
+                return try await store.lastAlertID()
+            } catch {
+                printError("feedwatch alerts: \(error)")
+                throw ExitCode(1)
             }
         }
 
@@ -77,5 +105,51 @@ extension Feedwatch {
             day.formatOptions = [.withFullDate]
             return day.date(from: text)
         }
+    }
+}
+
+/// Prints alerts as JSON lines or as a readable block cut to the terminal's width.
+struct AlertPrinter {
+    let json: Bool
+    let width: Int?
+    private let time: ISO8601DateFormatter
+
+    init(json: Bool) {
+        self.json = json
+        width = Self.terminalWidth()
+        time = ISO8601DateFormatter()
+    }
+
+    func print(_ alert: Alert) {
+        if json {
+            FileHandle.standardOutput.write(Data(AlertLogWriter.line(for: alert)))
+            return
+        }
+        let score = String(format: "%.1f", alert.score)
+        var lines = [
+            "#\(alert.id)  \(time.string(from: alert.time))  \(alert.topic)  \(alert.severity)  \(alert.modality)  score \(score)  \(alert.feed.name)",
+            "    " + (alert.item.title ?? alert.item.link ?? alert.item.guid),
+        ]
+        if let evidence = alert.evidence.first {
+            lines.append("    « \(evidence.text) »")
+        }
+        if let link = alert.item.link { lines.append("    \(link)") }
+        let text = lines.map(cut).joined(separator: "\n") + "\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func cut(_ line: String) -> String {
+        let flat = line.replacingOccurrences(of: "\n", with: " ")
+        guard let width, flat.count > width, width > 1 else { return flat }
+        return String(flat.prefix(width - 1)) + "…"
+    }
+
+    /// Columns of the terminal on stdout; `$COLUMNS` when piped; nil (no cutting) otherwise.
+    private static func terminalWidth() -> Int? {
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init)
     }
 }

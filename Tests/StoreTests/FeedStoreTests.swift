@@ -116,3 +116,24 @@ enum Batches {
         }
     }
 }
+
+@Suite struct AlertQueryTests {
+    @Test func filtersByFeedSeverityTopicAndID() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("query-\(UUID().uuidString)")
+        let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
+        let feeds = try await store.registerFeeds([("https://a.example/rss", "a"), ("https://b.example/rss", "b")])
+        var low = Batches.item("low", topics: ["protest"])
+        low.alertTopics = low.alertTopics.map { var topic = $0; topic.severity = "low"; return topic }
+        _ = try await store.commit(FeedBatch(feedID: feeds[0].feedID, fetch: Batches.fetch(), items: [low]))
+        _ = try await store.commit(
+            FeedBatch(feedID: feeds[1].feedID, fetch: Batches.fetch(), items: [Batches.item("high")]))
+
+        #expect(try await store.alerts(matching: AlertQuery(feed: "b")).map(\.item.guid) == ["high"])
+        #expect(try await store.alerts(matching: AlertQuery(feed: "https://a.example/rss")).map(\.item.guid) == ["low"])
+        #expect(try await store.alerts(matching: AlertQuery(minimumSeverity: "medium")).map(\.item.guid) == ["high"])
+        #expect(try await store.alerts(matching: AlertQuery(minimumSeverity: "low")).count == 2)
+        #expect(try await store.alerts(matching: AlertQuery(topic: "protest")).map(\.id) == [1])
+        #expect(try await store.alerts(matching: AlertQuery(afterID: 1)).map(\.id) == [2])
+        #expect(try await store.alerts(matching: AlertQuery(), limit: 1).map(\.id) == [2], "the newest within the limit")
+    }
+}
