@@ -160,7 +160,8 @@ public final class FeedMonitor: Sendable {
         report.alerts = alerts.count
         if !alerts.isEmpty {
             try await publisher.publishPending()
-            logger.notice("\(alerts.count) alert(s): ids \(alerts.map(\.id).map(String.init).joined(separator: ","))")
+            let ids = alerts.count == 1 ? "id \(alerts[0].id)" : "ids \(alerts[0].id)...\(alerts[alerts.count - 1].id)"
+            logger.notice("\(alerts.count) alert(s), \(ids)")
         }
         return report
     }

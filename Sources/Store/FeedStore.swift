@@ -341,9 +341,11 @@ extension StoreError {
         }
         var diskFull = false
         if let dbError = error as? DatabaseError {
-            diskFull = dbError.resultCode == .SQLITE_FULL
-                || dbError.extendedResultCode == .SQLITE_IOERR_WRITE
-                || dbError.extendedResultCode == .SQLITE_IOERR_FSYNC
+            // ENOSPC and EFBIG (a file size limit) surface as SQLITE_FULL or as an I/O error on write.
+            let writeErrors: [ResultCode] = [
+                .SQLITE_IOERR_WRITE, .SQLITE_IOERR_FSYNC, .SQLITE_IOERR_TRUNCATE, .SQLITE_IOERR_SHMSIZE,
+            ]
+            diskFull = dbError.resultCode == .SQLITE_FULL || writeErrors.contains(dbError.extendedResultCode)
         }
         self.init(path: path, operation: operation, message: "\(error)", isDiskFull: diskFull)
     }

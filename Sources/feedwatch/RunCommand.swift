@@ -24,6 +24,8 @@ extension Feedwatch {
 
         func run() async throws {
             bootstrapLogging(level: logLevel)
+            // A file size limit must surface as a write error (EFBIG) that the store reports, not kill us.
+            signal(SIGXFSZ, SIG_IGN)
             let logger = Logger(label: "feedwatch")
             let loaded = try loadConfiguration(options.config)
             let store: FeedStore
@@ -43,8 +45,19 @@ extension Feedwatch {
             )
 
             if once {
-                try await monitor.catchUpAlertLog()
-                let reports = try await monitor.pollAll()
+                let reports: [FeedReport]
+                do {
+                    try await monitor.catchUpAlertLog()
+                    reports = try await monitor.pollAll()
+                } catch let error as StoreError where error.isDiskFull {
+                    printError("feedwatch: cannot commit, the disk is full (or a file size limit was reached): \(error)")
+                    printError("feedwatch: nothing committed before was lost; run again when there is space")
+                    throw ExitCode(1)
+                } catch let error as AlertLogError {
+                    printError("feedwatch: cannot write the alert log: \(error)")
+                    printError("feedwatch: the alerts are committed in the store; the log catches up on the next run")
+                    throw ExitCode(1)
+                }
                 for report in reports {
                     let status = report.status.map { "HTTP \($0)" } ?? "-"
                     let outcome = report.error.map { "FAILED: \($0)" } ?? "\(report.items) items, \(report.newItems) new"

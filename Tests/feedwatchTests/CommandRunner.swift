@@ -11,8 +11,19 @@ struct CommandResult {
 enum Feedwatch {
     /// Runs `feedwatch <arguments>` with a time limit (the process is killed past it).
     static func run(_ arguments: [String], input: String? = nil, timeout: Double = 60) throws -> CommandResult {
+        try run(executable: TestPaths.executable, arguments, input: input, timeout: timeout)
+    }
+
+    /// Runs a `/bin/sh -c` script (for `ulimit` and the like) with a time limit.
+    static func runShell(_ script: String, timeout: Double = 60) throws -> CommandResult {
+        try run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", script], timeout: timeout)
+    }
+
+    private static func run(
+        executable: URL, _ arguments: [String], input: String? = nil, timeout: Double
+    ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = TestPaths.executable
+        process.executableURL = executable
         process.arguments = arguments
         let output = Pipe()
         let errors = Pipe()
