@@ -44,6 +44,8 @@ public struct FeedwatchConfig: Sendable {
     public var topicsPath: String
     /// The entities file.
     public var entitiesPath: String
+    /// Where to write Prometheus metrics after every cycle (a node_exporter textfile), if anywhere.
+    public var metricsPath: String?
     /// Poll settings.
     public var poll: PollSettings
     /// Lets every feed reach loopback and private addresses (tests and local setups).
@@ -154,6 +156,7 @@ public enum ConfigurationLoader {
             alertLogPath: place(raw.alertLog ?? "alerts.jsonl", in: "LOGS_DIRECTORY"),
             topicsPath: resolve(raw.topics ?? "topics.yaml"),
             entitiesPath: resolve(raw.entities ?? "entities.yaml"),
+            metricsPath: raw.metricsFile.map(resolve),
             poll: poll,
             allowPrivateAddresses: raw.allowPrivateAddresses ?? false,
             feeds: feeds
@@ -215,6 +218,7 @@ struct RawConfig: Decodable {
     var alertLog: String?
     var topics: String?
     var entities: String?
+    var metricsFile: String?
     var poll: RawPoll?
     var allowPrivateAddresses: Bool?
     var feeds: [RawFeed]
@@ -222,6 +226,7 @@ struct RawConfig: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, topics, entities, poll, feeds
         case alertLog = "alert_log"
+        case metricsFile = "metrics_file"
         case allowPrivateAddresses = "allow_private_addresses"
     }
 
@@ -232,6 +237,7 @@ struct RawConfig: Decodable {
         alertLog = try container.decodeIfPresent(String.self, forKey: .alertLog)
         topics = try container.decodeIfPresent(String.self, forKey: .topics)
         entities = try container.decodeIfPresent(String.self, forKey: .entities)
+        metricsFile = try container.decodeIfPresent(String.self, forKey: .metricsFile)
         poll = try container.decodeIfPresent(RawPoll.self, forKey: .poll)
         allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
         feeds = try container.decodeIfPresent([RawFeed].self, forKey: .feeds) ?? []

@@ -20,6 +20,12 @@ public struct FeedReport: Sendable, Equatable {
     public var newItems: Int
     /// Alerts raised.
     public var alerts: Int
+    /// The kind of failure, for metrics: `timeout`, `dns`, `http_503`, `parse`, ...; nil on success.
+    public var errorKind: String? = nil
+    /// Seconds the fetch took.
+    public var duration: Double? = nil
+    /// The topic of each alert raised.
+    public var alertTopics: [String] = []
 }
 
 /// The pipeline for one feed at a time: fetch, parse, drop seen items, analyse the new ones, commit the
@@ -134,11 +140,14 @@ public final class FeedMonitor: Sendable {
                 record.lastModified = response.lastModified
             default:
                 record.error = "HTTP \(response.status)"
+                report.errorKind = "http_\(response.status)"
             }
         } catch let error as FetchError {
             record.error = error.description
+            report.errorKind = error.code.description
         } catch let error as FeedParseError {
             record.error = "not a feed: \(error)"
+            report.errorKind = "parse"
         }
 
         let finished = Date()
@@ -158,6 +167,8 @@ public final class FeedMonitor: Sendable {
         let alerts = try await store.commit(FeedBatch(feedID: state.feedID, fetch: record, items: processed))
         report.newItems = processed.count
         report.alerts = alerts.count
+        report.alertTopics = alerts.map(\.topic)
+        report.duration = record.duration
         if !alerts.isEmpty {
             try await publisher.publishPending()
             let ids = alerts.count == 1 ? "id \(alerts[0].id)" : "ids \(alerts[0].id)...\(alerts[alerts.count - 1].id)"

@@ -19,6 +19,7 @@ public final class MonitorService: Service, Sendable {
     private let notifier: SystemdNotifier
     private let heartbeat: Heartbeat
     private let environment: [String: String]
+    private let metrics: DaemonMetrics?
     private let state: Mutex<State>
 
     private struct State {
@@ -45,6 +46,7 @@ public final class MonitorService: Service, Sendable {
         self.environment = environment
         let timeout = configuration.config.poll.timeout
         heartbeat = Heartbeat(stuckAfter: .seconds(max(120, timeout * 4)))
+        metrics = configuration.config.metricsPath.map(DaemonMetrics.init(path:))
         let monitor = FeedMonitor(configuration: configuration, store: store, log: log, fetcher: fetcher, logger: logger)
         state = Mutex(State(monitor: monitor))
     }
@@ -90,12 +92,14 @@ public final class MonitorService: Service, Sendable {
             if !due.isEmpty {
                 let monitor = self.monitor
                 heartbeat.cycleStarted()
+                let started = ContinuousClock.now
                 do {
                     let reports = try await monitor.poll(due)
                     let alerts = reports.reduce(0) { $0 + $1.alerts }
                     let failed = reports.filter { $0.error != nil }.count
                     recordCycle(alerts: alerts, failed: failed)
                     logger.info("polled \(reports.count) feed(s): \(alerts) alert(s), \(failed) failed")
+                    await writeMetrics(reports, duration: ContinuousClock.now - started)
                 } catch let error as StoreError where error.isDiskFull {
                     logger.error("cannot commit, the disk is full; retrying in 30 s: \(error)")
                     notifier.notify(["STATUS=cannot commit: disk full (\(error.path))"])
@@ -114,6 +118,18 @@ public final class MonitorService: Service, Sendable {
             let next = states.compactMap(\.nextDueAt).min() ?? now.addingTimeInterval(interval)
             let wait = min(max(next.timeIntervalSinceNow, 0.05), 1)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
+        }
+    }
+
+    private func writeMetrics(_ reports: [FeedReport], duration: Duration) async {
+        guard let metrics else { return }
+        do {
+            let states = try await monitor.registerFeeds()
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+            metrics.record(cycle: reports, duration: seconds, states: states, at: Date())
+            try metrics.write()
+        } catch {
+            logger.warning("metrics not written: \(error)")
         }
     }
 

@@ -45,6 +45,7 @@ extension Feedwatch {
             )
 
             if once {
+                let started = Date()
                 let reports: [FeedReport]
                 do {
                     try await monitor.catchUpAlertLog()
@@ -65,6 +66,16 @@ extension Feedwatch {
                 }
                 let alerts = reports.reduce(0) { $0 + $1.alerts }
                 let failed = reports.filter { $0.error != nil }.count
+                if let path = loaded.config.metricsPath {
+                    let metrics = DaemonMetrics(path: path)
+                    let elapsed = Date().timeIntervalSince(started)
+                    metrics.record(cycle: reports, duration: elapsed, states: try await monitor.registerFeeds(), at: Date())
+                    do {
+                        try metrics.write()
+                    } catch {
+                        logger.warning("\(error)")
+                    }
+                }
                 logger.notice("cycle done: \(reports.count) feed(s), \(failed) failed, \(alerts) new alert(s)")
                 return
             }
