@@ -71,7 +71,10 @@ public final class FeedMonitor: Sendable {
     }
 
     /// Polls the given feeds, `poll.concurrency` at a time, and returns a report per feed in input order.
-    public func poll(_ feeds: [FeedFetchState]) async throws -> [FeedReport] {
+    /// `onFeedDone` hears of each feed as it finishes (the watchdog's sign of progress).
+    public func poll(
+        _ feeds: [FeedFetchState], onFeedDone: (@Sendable (FeedReport) -> Void)? = nil
+    ) async throws -> [FeedReport] {
         let limit = max(1, config.poll.concurrency)
         var reports = [FeedReport?](repeating: nil, count: feeds.count)
         try await withThrowingTaskGroup(of: (Int, FeedReport).self) { group in
@@ -85,6 +88,7 @@ public final class FeedMonitor: Sendable {
             while next < min(limit, feeds.count) { launch() }
             while let (index, report) = try await group.next() {
                 reports[index] = report
+                onFeedDone?(report)
                 if next < feeds.count { launch() }
             }
         }

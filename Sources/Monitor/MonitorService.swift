@@ -94,7 +94,8 @@ public final class MonitorService: Service, Sendable {
                 heartbeat.cycleStarted()
                 let started = ContinuousClock.now
                 do {
-                    let reports = try await monitor.poll(due)
+                    let heartbeat = self.heartbeat
+                    let reports = try await monitor.poll(due) { _ in heartbeat.progressed() }
                     let alerts = reports.reduce(0) { $0 + $1.alerts }
                     let failed = reports.filter { $0.error != nil }.count
                     recordCycle(alerts: alerts, failed: failed)
