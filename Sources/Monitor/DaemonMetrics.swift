@@ -4,9 +4,9 @@ import Store
 
 /// The daemon's metrics in Prometheus text format, written atomically after every cycle to a file that
 /// node_exporter's textfile collector reads (`metrics_file` in the config).
-public final class DaemonMetrics: Sendable {
+final class DaemonMetrics: Sendable {
     /// The file the metrics are written to.
-    public let path: String
+    let path: String
     private let registry = PrometheusCollectorRegistry()
     private let fetchSeconds: ValueHistogram
     private let itemsParsed: Counter
@@ -17,7 +17,7 @@ public final class DaemonMetrics: Sendable {
     private static let namespace = "feedwatch"
 
     /// Creates the metrics for a file path.
-    public init(path: String) {
+    init(path: String) {
         self.path = path
         fetchSeconds = registry.makeValueHistogram(
             descriptor: Self.name("fetch_duration", unit: "seconds", help: "Time to fetch one feed."),
@@ -30,7 +30,8 @@ public final class DaemonMetrics: Sendable {
             descriptor: Self.name("cycle_duration", unit: "seconds", help: "Duration of the last poll cycle."))
         lastSuccess = registry.makeGauge(
             descriptor: Self.name(
-                "last_successful_cycle", unit: "timestamp_seconds", help: "When a poll cycle last committed."))
+                "last_successful_cycle", unit: "timestamp_seconds",
+                help: "When a poll cycle in which some feed succeeded last finished."))
     }
 
     private static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
@@ -38,7 +39,7 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Records one finished cycle: its feeds' reports, its duration, and every feed's state after it.
-    public func record(cycle reports: [FeedReport], duration: Double, states: [FeedFetchState], at date: Date) {
+    func record(cycle reports: [FeedReport], duration: Double, states: [FeedFetchState], at date: Date) {
         for report in reports {
             if let seconds = report.duration { fetchSeconds.record(seconds) }
             itemsParsed.increment(by: Int64(report.items))
@@ -68,16 +69,18 @@ public final class DaemonMetrics: Sendable {
             ).set(Double(count))
         }
         cycleSeconds.set(duration)
-        lastSuccess.set(date.timeIntervalSince1970)
+        if reports.contains(where: { $0.error == nil }) {
+            lastSuccess.set(date.timeIntervalSince1970)
+        }
     }
 
     /// The current metrics as Prometheus text.
-    public func text() -> String {
+    func text() -> String {
         registry.emitToString()
     }
 
     /// Writes the metrics to ``path`` atomically: a temporary file beside it, then a rename.
-    public func write() throws(MetricsError) {
+    func write() throws(MetricsError) {
         let temporary = path + ".tmp"
         do {
             try Data(registry.emitToBuffer()).write(to: URL(fileURLWithPath: temporary))

@@ -3,6 +3,7 @@ import Analysis
 public import FeedFetch
 import FeedParse
 import Foundation
+import ServiceLifecycle
 public import Logging
 public import Store
 
@@ -89,10 +90,17 @@ public final class FeedMonitor: Sendable {
             while let (index, report) = try await group.next() {
                 reports[index] = report
                 onFeedDone?(report)
-                if next < feeds.count { launch() }
+                // On a graceful stop, finish the fetches in flight but start no more.
+                if next < feeds.count && !Task.isShuttingDownGracefully { launch() }
             }
         }
         return reports.compactMap { $0 }
+    }
+
+    /// The stored state of every configured feed, read-only (nothing is written, so it works on a full disk).
+    public func configuredFeedStates() async throws(StoreError) -> [FeedFetchState] {
+        let urls = Set(config.feeds.map(\.url))
+        return try await store.feedStates().filter { urls.contains($0.url) }
     }
 
     /// Polls one feed: the whole pipeline, ending in one committed batch and the log catching up.
@@ -174,7 +182,12 @@ public final class FeedMonitor: Sendable {
         report.alertTopics = alerts.map(\.topic)
         report.duration = record.duration
         if !alerts.isEmpty {
-            try await publisher.publishPending()
+            do {
+                try await publisher.publishPending()
+            } catch {
+                // The alerts are committed; the log catches up at the end of the cycle or on the next start.
+                logger.error("alert log not written yet: \(error)")
+            }
             let ids = alerts.count == 1 ? "id \(alerts[0].id)" : "ids \(alerts[0].id)...\(alerts[alerts.count - 1].id)"
             logger.notice("\(alerts.count) alert(s), \(ids)")
         }

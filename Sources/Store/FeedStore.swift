@@ -98,7 +98,10 @@ public final class FeedStore: Sendable {
     public func commit(_ batch: FeedBatch) async throws(StoreError) -> [Alert] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try await write("commit batch for feed \(batch.feedID)") { db in
+        // A batch with alerts is synced to disk before it returns (synchronous=FULL): its alerts go to the
+        // log next, and the log must never hold an alert that a power loss could take out of the store.
+        let durable = batch.items.contains { !$0.alertTopics.isEmpty }
+        return try await write("commit batch for feed \(batch.feedID)", durable: durable) { db in
             let fetch = batch.fetch
             try db.execute(
                 sql: """
@@ -245,10 +248,20 @@ public final class FeedStore: Sendable {
     // MARK: Private
 
     private func write<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+        _ operation: String, durable: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         do {
-            return try await pool.write(body)
+            guard durable else { return try await pool.write(body) }
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch {
             throw StoreError(path: path, operation: operation, error: error)
         }

@@ -24,8 +24,10 @@ extension Feedwatch {
 
         func run() async throws {
             bootstrapLogging(level: logLevel)
-            // A file size limit must surface as a write error (EFBIG) that the store reports, not kill us.
+            // A file size limit must surface as a write error (EFBIG) that the store reports, not kill us;
+            // a closed stderr or socket must be an error, not SIGPIPE.
             signal(SIGXFSZ, SIG_IGN)
+            signal(SIGPIPE, SIG_IGN)
             let logger = Logger(label: "feedwatch")
             let loaded = try loadConfiguration(options.config)
             let store: FeedStore
@@ -39,19 +41,19 @@ extension Feedwatch {
             }
             let fetcher = FeedFetcher()
             defer { fetcher.shutdown() }
-            let monitor = FeedMonitor(configuration: loaded, store: store, log: log, fetcher: fetcher, logger: logger)
             logger.info(
                 "config \(loaded.config.file): \(loaded.config.feeds.count) feed(s), database \(loaded.config.databasePath), alert log \(loaded.config.alertLogPath)"
             )
+            let service = MonitorService(
+                configPath: options.config, configuration: loaded, store: store, log: log, fetcher: fetcher,
+                logger: logger)
 
             if once {
-                let started = Date()
                 let reports: [FeedReport]
                 do {
-                    try await monitor.catchUpAlertLog()
-                    reports = try await monitor.pollAll()
+                    reports = try await service.runOnce()
                 } catch let error as StoreError where error.isDiskFull {
-                    printError("feedwatch: cannot commit, the disk is full (or a file size limit was reached): \(error)")
+                    printError("feedwatch: cannot commit, the disk is full or failing: \(error)")
                     printError("feedwatch: nothing committed before was lost; run again when there is space")
                     throw ExitCode(1)
                 } catch let error as AlertLogError {
@@ -66,23 +68,10 @@ extension Feedwatch {
                 }
                 let alerts = reports.reduce(0) { $0 + $1.alerts }
                 let failed = reports.filter { $0.error != nil }.count
-                if let path = loaded.config.metricsPath {
-                    let metrics = DaemonMetrics(path: path)
-                    let elapsed = Date().timeIntervalSince(started)
-                    metrics.record(cycle: reports, duration: elapsed, states: try await monitor.registerFeeds(), at: Date())
-                    do {
-                        try metrics.write()
-                    } catch {
-                        logger.warning("\(error)")
-                    }
-                }
                 logger.notice("cycle done: \(reports.count) feed(s), \(failed) failed, \(alerts) new alert(s)")
                 return
             }
 
-            let service = MonitorService(
-                configPath: options.config, configuration: loaded, store: store, log: log, fetcher: fetcher,
-                logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: service)],

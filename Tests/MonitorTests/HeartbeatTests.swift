@@ -1,5 +1,5 @@
 import Foundation
-import Monitor
+@testable import Monitor
 import Testing
 
 @Suite struct HeartbeatTests {

@@ -137,3 +137,20 @@ enum Batches {
         #expect(try await store.alerts(matching: AlertQuery(), limit: 1).map(\.id) == [2], "the newest within the limit")
     }
 }
+
+@Suite struct AlertSequenceTests {
+    @Test func alertIDsMovePastALogThatIsAhead() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seq-\(UUID().uuidString)")
+        let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
+        let feed = try #require(try await store.registerFeeds([("https://a.example/rss", "a")]).first)
+        #expect(try await store.ensureAlertIDsFollow(0) == false)
+        #expect(try await store.ensureAlertIDsFollow(7) == true, "an empty store behind a log of 7 alerts")
+        let first = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("1")]))
+        #expect(first.map(\.id) == [8])
+        #expect(try await store.ensureAlertIDsFollow(8) == false)
+        #expect(try await store.ensureAlertIDsFollow(20) == true)
+        let next = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("2")]))
+        #expect(next.map(\.id) == [21])
+        #expect(try await store.alertCount(since: Date().addingTimeInterval(-60)) == 2)
+    }
+}
