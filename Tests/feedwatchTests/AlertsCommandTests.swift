@@ -79,6 +79,7 @@ import Testing
         try process.run()
         defer {
             process.terminate()
+            process.waitUntilExit()
             output.fileHandleForReading.readabilityHandler = nil
         }
         func lines() -> Int { received.withLock { $0.split(separator: "\n").count } }

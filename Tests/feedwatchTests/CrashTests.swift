@@ -58,18 +58,29 @@ import Glibc
         ).write(to: config)
 
         var generator = SystemRandomNumberGenerator()
+        let logPath = folder.appendingPathComponent("state/alerts.jsonl").path
+        func logSize() -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: logPath))?[.size] as? Int) ?? 0
+        }
+        var roundsWithProgress = 0
         for _ in 0..<Self.kills {
+            let before = logSize()
             let process = Process()
             process.executableURL = TestPaths.executable
             process.arguments = ["run", "--config", config.path, "--log-level", "error"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...1_200, using: &generator)))
+            // Kill while it is working: once the log has grown this round, at a random moment after.
+            let deadline = Date().addingTimeInterval(10)
+            while logSize() == before && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            if logSize() > before { roundsWithProgress += 1 }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
         }
+        #expect(roundsWithProgress >= Self.kills / 2, "the kills landed while the daemon was committing")
         // A last clean cycle: the log catches up with whatever the kills left committed but unwritten.
         let settle = try Feedwatch.run(["run", "--config", config.path, "--once"])
         #expect(settle.status == 0, "\(settle.standardError)")
@@ -89,6 +100,6 @@ import Glibc
 
         let counts = try await store.counts()
         #expect(counts.analyses == counts.items, "every stored item was analysed exactly once")
-        print("crash test: \(Self.kills) kills, \(counts.items) items, \(alerts.count) alerts, log == store")
+        print("crash test: \(Self.kills) kills (\(roundsWithProgress) mid-work), \(counts.items) items, \(alerts.count) alerts, log == store")
     }
 }
