@@ -115,8 +115,9 @@ public enum ConfigurationLoader {
             value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
         }
         func place(_ value: String, in directoryVariable: String) -> String {
-            // systemd may list several directories separated by ':'; the first is ours.
-            if let directory = environment[directoryVariable]?.split(separator: ":").first, !directory.isEmpty {
+            // An absolute path is the operator's choice; a relative one goes to systemd's directory when set
+            // (it may list several, separated by ':'; the first is ours).
+            if !value.hasPrefix("/"), let directory = environment[directoryVariable]?.split(separator: ":").first, !directory.isEmpty {
                 return URL(fileURLWithPath: String(directory))
                     .appendingPathComponent(URL(fileURLWithPath: value).lastPathComponent).path
             }

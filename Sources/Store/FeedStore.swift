@@ -1,5 +1,5 @@
 import Analysis
-public import Foundation
+import Foundation
 import GRDB
 
 /// The SQLite store, the source of truth: feeds and their fetch state, items, analyses and alerts.
@@ -189,7 +189,8 @@ public final class FeedStore: Sendable {
         }
     }
 
-    /// The newest `limit` alerts that match `query`, returned oldest first.
+    /// The alerts that match `query`, oldest first: with `afterID`, the first `limit` after it (page through
+    /// by moving `afterID`); without, the newest `limit`.
     public func alerts(matching query: AlertQuery, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
         try await read("read alerts") { db in
             var conditions: [String] = []
@@ -215,15 +216,13 @@ public final class FeedStore: Sendable {
                 arguments += [AlertQuery.rank(of: minimum)]
             }
             let clause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+            if query.afterID != nil {
+                return try Self.fetchAlerts(db, where: clause, arguments: arguments, order: "a.id ASC", limit: limit)
+            }
             let newestFirst = try Self.fetchAlerts(
                 db, where: clause, arguments: arguments, order: "a.id DESC", limit: limit)
             return newestFirst.reversed()
         }
-    }
-
-    /// Alerts created at or after `since` (all when nil), of one topic (all when nil), newest last.
-    public func alerts(since: Date?, topic: String?, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
-        try await alerts(matching: AlertQuery(since: since, topic: topic), limit: limit)
     }
 
     /// The highest alert id committed, 0 when there is none.

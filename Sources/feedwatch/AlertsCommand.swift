@@ -43,35 +43,34 @@ extension Feedwatch {
                 throw ValidationError("--min-severity must be one of \(AlertQuery.severities.joined(separator: ", "))")
             }
             if limit < 0 { throw ValidationError("--limit must not be negative") }
+            if let since, Self.parseSince(since, now: Date()) == nil {
+                throw ValidationError("--since '\(since)': write a duration (30m, 24h, 7d) or a date (2026-11-29)")
+            }
         }
 
         func run() async throws {
             let loaded = try loadConfiguration(options.config)
             var query = AlertQuery(topic: topic, feed: feed, minimumSeverity: minSeverity?.lowercased())
-            if let since {
-                guard let date = Self.parseSince(since, now: Date()) else {
-                    printError("feedwatch alerts: --since '\(since)': write a duration (30m, 24h, 7d) or a date (2026-11-29)")
-                    throw ExitCode(2)
-                }
-                query.since = date
-            }
-            let store: FeedStore
-            do {
-                store = try FeedStore(path: loaded.config.databasePath)
-            } catch {
-                printError("feedwatch alerts: \(error)")
-                throw ExitCode(1)
-            }
+            query.since = since.flatMap { Self.parseSince($0, now: Date()) }
+            let store = try openExistingStore(loaded.config.databasePath, command: "alerts")
             let printer = AlertPrinter(json: json)
-            var alerts = try await fetch(store, query, limit: limit)
+            // Read the last id before listing, so nothing committed in between is missed when following.
+            let snapshot = try await lastID(store)
+            let alerts = try await fetch(store, query, limit: limit)
             if alerts.isEmpty && !json && !follow { print("no alerts") }
+            alerts.forEach(printer.print)
+            guard follow else { return }
+            query.afterID = max(snapshot, alerts.last?.id ?? 0)
             while true {
-                for alert in alerts { printer.print(alert) }
-                guard follow else { return }
-                if let last = alerts.last?.id { query.afterID = last }
-                if query.afterID == nil { query.afterID = try await lastID(store) }
                 try await Task.sleep(for: .seconds(1))
-                alerts = try await fetch(store, query, limit: 10_000)
+                // Page forward from the last id shown: a burst larger than a page is printed whole, in order.
+                while true {
+                    let page = try await fetch(store, query, limit: 1_000)
+                    page.forEach(printer.print)
+                    guard let last = page.last else { break }
+                    query.afterID = last.id
+                    if page.count < 1_000 { break }
+                }
             }
         }
 

@@ -76,8 +76,8 @@ enum Batches {
         #expect(after.first?.item.guid == "1")
         #expect(try await store.alerts(after: 1).map(\.id) == [2])
         #expect(try await store.lastAlertID() == 2)
-        #expect(try await store.alerts(since: nil, topic: "militia-attack").isEmpty)
-        #expect(try await store.alerts(since: Date().addingTimeInterval(3600), topic: nil).isEmpty)
+        #expect(try await store.alerts(matching: AlertQuery(topic: "militia-attack")).isEmpty)
+        #expect(try await store.alerts(matching: AlertQuery(since: Date().addingTimeInterval(3600))).isEmpty)
     }
 
     @Test func failedFetchKeepsTheItemsAndCountsFailures() async throws {
