@@ -8,12 +8,19 @@ import Foundation
 /// - RFC 822 / 1123 and their common corruptions: optional, full or foreign leading day names, missing seconds,
 ///   2-digit years, named zones (GMT, UT, EST, EDT, CET, EET…), numeric zones (`+0300`, `-05:00`, `GMT+3`),
 ///   month before day, asctime order, `24-Nov-2023`, AM/PM. No zone means UTC.
-/// - Arabic: Arabic-Indic digits, Gregorian (يناير) and Levantine (كانون الثاني) month names, day names, ص/م.
+/// - Military zones (one letter) with RFC 822's offsets: `A` = -1 h … `M` = -12 h, `N` = +1 h … `Y` = +12 h, `Z` = UTC.
+/// - Arabic: Arabic-Indic digits, Egyptian (يناير), Maghrebi (جانفي) and Levantine (كانون الثاني) month names,
+///   day names, ص/م.
 enum FeedDateParser {
+    /// A date later than this far ahead of the parse is kept but reported as a problem (clocks and zones
+    /// legitimately put a fresh item a few hours ahead).
+    static let futureTolerance: TimeInterval = 86_400
+
     /// The instant `text` denotes, or nil when it is not a date this parser understands.
     static func parse(_ text: String) -> Date? {
         let bytes = normalizedBytes(text)
         guard !bytes.isEmpty else { return nil }
+        if let fields = RFC1123Form.scan(bytes) { return fields.date }
         var iso = ISO8601Scanner(bytes)
         return (iso.scan() ?? RFC822Scanner(bytes).scan())?.date
     }
@@ -21,14 +28,19 @@ enum FeedDateParser {
     /// Trimmed UTF-8 with Arabic-Indic digits turned into ASCII digits, the Arabic comma into a comma,
     /// every kind of space into a plain space and direction marks removed.
     private static func normalizedBytes(_ text: String) -> [UInt8] {
+        let trimmed = text.trimmingWhitespace()
+        // Most dates are ASCII: only the spaces need unifying.
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) {
+            return trimmed.utf8.map { (0x09...0x0D).contains($0) ? 0x20 : $0 }
+        }
         var scalars = String.UnicodeScalarView()
-        for scalar in text.trimmingWhitespace().unicodeScalars {
+        for scalar in trimmed.unicodeScalars {
             switch scalar.value {
             case 0x0660...0x0669: scalars.append(Unicode.Scalar(UInt8(scalar.value - 0x0660) + 0x30))
             case 0x06F0...0x06F9: scalars.append(Unicode.Scalar(UInt8(scalar.value - 0x06F0) + 0x30))
             case 0x060C: scalars.append(",")
             case 0x200E, 0x200F, 0x061C: continue
-            default: scalars.append(scalar.properties.isWhitespace ? " " : scalar)
+            default: scalars.append(UTF8Whitespace.isWhitespace(scalar) ? " " : scalar)
             }
         }
         return Array(String(scalars).utf8)
@@ -193,6 +205,68 @@ private struct ISO8601Scanner {
     }
 }
 
+// MARK: - RFC 1123, the common case
+
+/// `Tue, 14 Jan 2025 16:53:00 +0000` (or `GMT`), exactly as RFC 1123 writes it and most RSS feeds do: read at
+/// fixed positions. Anything else goes to the general scanners.
+private enum RFC1123Form {
+    static func scan(_ bytes: [UInt8]) -> DateFields? {
+        // "Ddd, DD Mmm YYYY hh:mm:ss " is 26 bytes, then the zone.
+        guard bytes.count == 29 || bytes.count == 31, bytes[3] == UInt8(ascii: ","), bytes[4] == 0x20,
+            bytes[7] == 0x20, bytes[11] == 0x20, bytes[16] == 0x20, bytes[19] == UInt8(ascii: ":"),
+            bytes[22] == UInt8(ascii: ":"), bytes[25] == 0x20,
+            let day = number(bytes, 5, 2), let year = number(bytes, 12, 4), let hour = number(bytes, 17, 2),
+            let minute = number(bytes, 20, 2), let second = number(bytes, 23, 2),
+            let month = month(bytes[8] | 0x20, bytes[9] | 0x20, bytes[10] | 0x20)
+        else { return nil }
+        var fields = DateFields(year: year, month: month, day: day)
+        fields.hour = hour
+        fields.minute = minute
+        fields.second = second
+        if bytes.count == 31 {
+            let sign = bytes[26]
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), let hours = number(bytes, 27, 2),
+                let minutes = number(bytes, 29, 2), minutes < 60
+            else { return nil }
+            let offset = hours * 3_600 + minutes * 60
+            fields.offset = sign == UInt8(ascii: "-") ? -offset : offset
+        } else {
+            guard bytes[26] | 0x20 == UInt8(ascii: "g"), bytes[27] | 0x20 == UInt8(ascii: "m"),
+                bytes[28] | 0x20 == UInt8(ascii: "t")
+            else { return nil }
+        }
+        return fields
+    }
+
+    private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        var value = 0
+        for index in start..<start + count {
+            guard bytes[index].isASCIIDigit else { return nil }
+            value = value * 10 + Int(bytes[index] - 0x30)
+        }
+        return value
+    }
+
+    /// The month of a lower-case English abbreviation.
+    private static func month(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int? {
+        switch (first, second, third) {
+        case (0x6A, 0x61, 0x6E): 1  // jan
+        case (0x66, 0x65, 0x62): 2  // feb
+        case (0x6D, 0x61, 0x72): 3  // mar
+        case (0x61, 0x70, 0x72): 4  // apr
+        case (0x6D, 0x61, 0x79): 5  // may
+        case (0x6A, 0x75, 0x6E): 6  // jun
+        case (0x6A, 0x75, 0x6C): 7  // jul
+        case (0x61, 0x75, 0x67): 8  // aug
+        case (0x73, 0x65, 0x70): 9  // sep
+        case (0x6F, 0x63, 0x74): 10  // oct
+        case (0x6E, 0x6F, 0x76): 11  // nov
+        case (0x64, 0x65, 0x63): 12  // dec
+        default: nil
+        }
+    }
+}
+
 // MARK: - RFC 822 and friends
 
 /// A token of an RFC 822-style date.
@@ -263,11 +337,8 @@ private struct RFC822Scanner {
                         offset = sign * extra
                         index += 1
                     }
-                } else if word.unicodeScalars.count == 1, word != "j", time != nil, offset == nil,
-                    word.unicodeScalars.allSatisfy({ $0.isASCII })
-                {
-                    // RFC 822 military zones were defined with inverted signs; RFC 2822 says treat them as UTC.
-                    offset = 0
+                } else if let zone = DateWords.militaryZones[word], time != nil, offset == nil {
+                    offset = zone
                 } else {
                     return nil
                 }
@@ -347,7 +418,13 @@ private struct RFC822Scanner {
             } else {
                 let start = index
                 while index < bytes.count, bytes[index] >= 0x80 || bytes[index].isASCIILetter { index += 1 }
-                tokens.append(.word(DateWords.normalize(String(decoding: bytes[start..<index], as: UTF8.self))))
+                let word = bytes[start..<index]
+                if word.allSatisfy({ $0 < 0x80 }) {
+                    // ASCII: lower-cased byte by byte (short words stay small strings, without allocation).
+                    tokens.append(.word(String(decoding: word.map { $0 | 0x20 }, as: UTF8.self)))
+                } else {
+                    tokens.append(.word(DateWords.normalize(String(decoding: word, as: UTF8.self))))
+                }
             }
         }
         return tokens
@@ -411,6 +488,8 @@ private enum DateWords {
         let arabic: [(String, Int)] = [
             ("يناير", 1), ("فبراير", 2), ("مارس", 3), ("ابريل", 4), ("مايو", 5), ("يونيو", 6), ("يونيه", 6),
             ("يوليو", 7), ("يوليه", 7), ("اغسطس", 8), ("سبتمبر", 9), ("اكتوبر", 10), ("نوفمبر", 11), ("ديسمبر", 12),
+            // Maghrebi (French-derived) names.
+            ("جانفي", 1), ("فيفري", 2), ("افريل", 4), ("ماي", 5), ("جوان", 6), ("جويلية", 7), ("جويليه", 7), ("اوت", 8),
             // Levantine (Syriac-derived) names.
             ("شباط", 2), ("اذار", 3), ("نيسان", 4), ("ايار", 5), ("حزيران", 6), ("تموز", 7), ("اب", 8), ("ايلول", 9),
         ]
@@ -419,9 +498,14 @@ private enum DateWords {
     }()
 
     /// Levantine months written in two words: كانون الثاني (January), تشرين الأول (October)…
+    /// The second word also appears without its article (كانون ثاني).
     static let twoWordMonthStarts: [String: [String: Int]] = [
-        normalize("كانون"): [normalize("الثاني"): 1, normalize("الأول"): 12],
-        normalize("تشرين"): [normalize("الأول"): 10, normalize("الثاني"): 11],
+        normalize("كانون"): [
+            normalize("الثاني"): 1, normalize("ثاني"): 1, normalize("الأول"): 12, normalize("أول"): 12,
+        ],
+        normalize("تشرين"): [
+            normalize("الأول"): 10, normalize("أول"): 10, normalize("الثاني"): 11, normalize("ثاني"): 11,
+        ],
     ]
 
     static let dayNames: Set<String> = {
@@ -446,6 +530,15 @@ private enum DateWords {
         "mst": -7 * 3_600, "mdt": -6 * 3_600, "pst": -8 * 3_600, "pdt": -7 * 3_600,
         "akst": -9 * 3_600, "akdt": -8 * 3_600, "hst": -10 * 3_600, "jst": 9 * 3_600,
     ]
+
+    /// RFC 822 §5.1 military zones, with the offsets as RFC 822 defines them (RFC 1123 notes the signs are the
+    /// reverse of military usage; feeds that write them follow RFC 822, as feedparser assumes). `J` is unused.
+    static let militaryZones: [String: Int] = {
+        var zones: [String: Int] = ["z": 0]
+        for (offset, letter) in "abcdefghiklm".enumerated() { zones[String(letter)] = -(offset + 1) * 3_600 }
+        for (offset, letter) in "nopqrstuvwxy".enumerated() { zones[String(letter)] = (offset + 1) * 3_600 }
+        return zones
+    }()
 
     /// AM/PM markers: English and Arabic (ص = morning, م = evening); true means PM.
     static let meridiem: [String: Bool] = ["am": false, "pm": true, "ص": false, "م": true]

@@ -1,46 +1,91 @@
-/// Parses RSS and Atom feeds from bytes.
+/// Parses RSS, Atom and JSON Feed documents from bytes.
 public enum FeedParser {
-    /// Items beyond this count are dropped (and reported as a problem).
-    public static let maximumItemCount = 10_000
-    /// Each captured field is cut at this many bytes of UTF-8 (and reported as a problem).
-    public static let maximumFieldBytes = 1 << 20
+    /// The default cap on items per feed (``FeedParseLimits/maximumItemCount``).
+    public static let maximumItemCount = FeedParseLimits().maximumItemCount
+    /// The default cap on text bytes per item (``FeedParseLimits/maximumItemTextBytes``).
+    public static let maximumFieldBytes = FeedParseLimits().maximumItemTextBytes
 
-    /// Parses RSS 2.0 / 0.9x, RSS 1.0 (RDF) and Atom 1.0 bytes (also Atom 0.3 and single-entry Atom documents).
+    /// Parses RSS 0.90–0.94 and 2.0, RSS 1.0 (RDF), Atom 1.0 and 0.3 (also single-entry Atom documents) and
+    /// JSON Feed 1.0 / 1.1.
     ///
-    /// Reads the document with libxml2, never substituting entities or loading DTDs. A malformed document is
-    /// parsed again in recovery mode: the items found are kept and the errors listed in ``ParsedFeed/problems``.
+    /// XML is read with libxml2's streaming reader, never substituting entities, loading DTDs or touching the
+    /// network. A malformed document is parsed again in recovery mode: the items found are kept and the errors
+    /// listed in ``ParsedFeed/problems``. The encoding follows RFC 7303 (byte-order mark, then the HTTP charset,
+    /// then the XML declaration), except that valid UTF-8 is read as UTF-8, and bytes that are not UTF-8 without
+    /// a usable label are recognised as windows-1256, ISO-8859-6 or windows-1252 (see ``ParsedFeed/encoding``).
     /// Blocking and CPU-bound: call it off the cooperative thread pool for big feeds.
     ///
     /// - Parameters:
     ///   - bytes: the document as downloaded.
     ///   - contentType: the HTTP `Content-Type`; its charset is used when the document has no byte-order mark.
     ///   - baseURL: the feed's URL, against which relative links (and `xml:base`) are resolved.
-    /// - Throws: ``FeedParseError`` when the input is empty, not XML, or not an RSS / RDF / Atom document.
+    ///   - limits: caps on items and on text per item.
+    /// - Throws: ``FeedParseError`` when the input is empty, not XML or JSON, or not a feed.
     public static func parse(
         _ bytes: [UInt8],
         contentType: String? = nil,
-        baseURL: String? = nil
+        baseURL: String? = nil,
+        limits: FeedParseLimits = FeedParseLimits()
     ) throws(FeedParseError) -> ParsedFeed {
-        guard bytes.contains(where: { !$0.isXMLWhitespace }) else {
+        guard let firstByte = firstSignificantByte(of: bytes) else {
             throw FeedParseError(line: nil, message: "the document is empty")
         }
         guard bytes.count < Int(Int32.max) else {
             throw FeedParseError(line: nil, message: "the document is larger than libxml2 can read (2 GiB)")
         }
+        if firstByte == UInt8(ascii: "{") {
+            return try JSONFeedParser.parse(bytes, baseURL: baseURL, limits: limits)
+        }
+
         let encoding = DocumentEncoding.choose(for: bytes, contentType: contentType)
         var notes = encoding.problems
-
         var document = bytes
-        var outcome = try FeedWalker.walk(document, encoding: encoding.encoding, recover: false, baseURL: baseURL)
-        if case .malformed(let failure) = outcome, failure.hasUndeclaredEntity,
-            let repaired = HTMLEntityRepair.replacingHTMLEntities(in: document)
-        {
-            let names = repaired.names.map { "&\($0);" }.joined(separator: " ")
-            notes.append(
-                FeedProblem(line: failure.firstError?.line, message: "undeclared HTML entities replaced: \(names)")
-            )
+        if let codePage = encoding.transcode {
+            let decoded = codePage.decodeToUTF8(bytes)
+            document = decoded.utf8
+            if decoded.unassignedCount > 0 {
+                notes.append(
+                    FeedProblem(
+                        line: nil,
+                        message: "\(decoded.unassignedCount) bytes have no character in \(codePage.rawValue); "
+                            + "shown as U+FFFD"
+                    )
+                )
+            }
+        }
+        var feed = try parseXML(document, encoding: encoding.libxml2Encoding, baseURL: baseURL, limits: limits)
+        feed.problems = notes + feed.problems
+        feed.encoding = encoding.name
+        return feed
+    }
+
+    /// Strict pass, then (after repairing undeclared HTML entities, or in recovery mode) a second one.
+    private static func parseXML(
+        _ bytes: [UInt8],
+        encoding: String?,
+        baseURL: String?,
+        limits: FeedParseLimits
+    ) throws(FeedParseError) -> ParsedFeed {
+        var notes: [FeedProblem] = []
+        var document = bytes
+        var outcome = try FeedWalker.walk(document, encoding: encoding, recover: false, baseURL: baseURL, limits: limits)
+        if case .malformed(let failure) = outcome, failure.hasEntityError, let repaired = EntityRepair.repair(document) {
+            if !repaired.entityNames.isEmpty {
+                let names = repaired.entityNames.map { "&\($0);" }.joined(separator: " ")
+                notes.append(
+                    FeedProblem(line: failure.firstError?.line, message: "undeclared HTML entities replaced: \(names)")
+                )
+            }
+            if repaired.bareAmpersands > 0 {
+                notes.append(
+                    FeedProblem(
+                        line: failure.firstError?.line,
+                        message: "\(repaired.bareAmpersands) bare & characters read as text (&amp;)"
+                    )
+                )
+            }
             document = repaired.bytes
-            outcome = try FeedWalker.walk(document, encoding: encoding.encoding, recover: false, baseURL: baseURL)
+            outcome = try FeedWalker.walk(document, encoding: encoding, recover: false, baseURL: baseURL, limits: limits)
         }
 
         switch outcome {
@@ -48,7 +93,7 @@ public enum FeedParser {
             feed.problems = notes + feed.problems
             return feed
         case .malformed(let strictFailure):
-            switch try FeedWalker.walk(document, encoding: encoding.encoding, recover: true, baseURL: baseURL) {
+            switch try FeedWalker.walk(document, encoding: encoding, recover: true, baseURL: baseURL, limits: limits) {
             case .feed(var feed):
                 let notice = FeedProblem(
                     line: strictFailure.firstError?.line,
@@ -64,6 +109,12 @@ public enum FeedParser {
                 )
             }
         }
+    }
+
+    /// The first byte that is not whitespace or part of a UTF-8 byte-order mark; nil for a blank document.
+    private static func firstSignificantByte(of bytes: [UInt8]) -> UInt8? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return bytes[start...].first { !$0.isXMLWhitespace }
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Namespace URIs of the feed vocabularies read here.
 enum FeedNamespace {
     static let atom10 = "http://www.w3.org/2005/Atom"
@@ -7,6 +9,8 @@ enum FeedNamespace {
     static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
     static let content = "http://purl.org/rss/1.0/modules/content/"
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
+    static let dublinCoreTerms = "http://purl.org/dc/terms/"
+    static let media = "http://search.yahoo.com/mrss/"
     static let xml = "http://www.w3.org/XML/1998/namespace"
 
     /// RSS elements carry no namespace (0.9x, 2.0) or the RSS 1.0 / 0.90 one (RDF feeds).
@@ -16,6 +20,16 @@ enum FeedNamespace {
 
     static func isAtom(_ namespace: String?) -> Bool {
         namespace == atom10 || namespace == atom03
+    }
+
+    /// Media RSS, also under the spelling without the final slash that some publishers use.
+    static func isMedia(_ namespace: String?) -> Bool {
+        namespace == media || namespace == "http://search.yahoo.com/mrss"
+    }
+
+    /// Dublin Core elements or terms (`dc:creator`, `dcterms:modified`).
+    static func isDublinCore(_ namespace: String?) -> Bool {
+        namespace == dublinCore || namespace == dublinCoreTerms
     }
 }
 
@@ -29,21 +43,52 @@ enum TextMode: Equatable {
     case maybeHTML
     /// Inline XHTML markup (Atom `type="xhtml"`): tags are rebuilt and text escaped before HTML conversion.
     case xhtml
-    /// Content that is not text (base64, an image, an out-of-line `src`): dropped.
+    /// Base64-encoded text (Atom 0.3 `mode="base64"`, an Atom 1.0 text construct with a binary MIME type),
+    /// HTML or plain once decoded. Text that does not decode to UTF-8 is read as written, as plain text.
+    case base64(html: Bool)
+    /// Content that is not text (an image, an out-of-line `src`): dropped.
     case ignored
 
     /// Renders captured text for a single-line field (titles).
-    func singleLine(_ text: String) -> String {
-        body(text).collapsedToOneLine()
+    func singleLine(_ text: String, html converter: HTMLTextConverter) -> String {
+        switch self {
+        case .plain: text.collapsedToOneLine()
+        default: body(text, html: converter).collapsedToOneLine()
+        }
     }
 
     /// Renders captured text for a body field (summary, content).
-    func body(_ text: String) -> String {
+    func body(_ text: String, html converter: HTMLTextConverter) -> String {
         switch self {
         case .plain: text.tidiedPlainText()
-        case .html, .xhtml: HTMLText.plainText(fromHTML: text)
-        case .maybeHTML: text.looksLikeMarkup ? HTMLText.plainText(fromHTML: text) : text.tidiedPlainText()
+        case .html, .xhtml: converter.plainText(fromHTML: text)
+        case .maybeHTML: text.looksLikeMarkup ? converter.plainText(fromHTML: text) : text.tidiedPlainText()
+        case .base64(let html):
+            if let decoded = Self.decodeBase64(text) {
+                html ? converter.plainText(fromHTML: decoded) : decoded.tidiedPlainText()
+            } else {
+                text.tidiedPlainText()
+            }
         case .ignored: ""
+        }
+    }
+
+    /// Base64 text decoded to UTF-8; nil when it is not base64 or not UTF-8 text once decoded.
+    private static func decodeBase64(_ text: String) -> String? {
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
+            return nil
+        }
+        return String(bytes: data, encoding: .utf8)
+    }
+
+    /// The captured text as markup, when it is markup: nil for plain text and for RSS text without a tag or an
+    /// entity.
+    func sourceHTML(_ text: String) -> String? {
+        switch self {
+        case .html, .xhtml: text.trimmingWhitespace().nonEmpty
+        case .maybeHTML: text.looksLikeMarkup ? text.trimmingWhitespace().nonEmpty : nil
+        case .base64(let html): html ? Self.decodeBase64(text)?.trimmingWhitespace().nonEmpty : nil
+        case .plain, .ignored: nil
         }
     }
 
@@ -51,7 +96,7 @@ enum TextMode: Equatable {
     var keepsMarkup: Bool {
         switch self {
         case .html, .maybeHTML, .xhtml: true
-        case .plain, .ignored: false
+        case .plain, .base64, .ignored: false
         }
     }
 }
@@ -63,10 +108,26 @@ enum FeedField: Equatable {
     /// RSS `<guid>`; `isPermaLink` (default true) says it doubles as the item's URL.
     case guid(isPermaLink: Bool)
     case atomID
-    /// A date; lower `rank` wins (`pubDate` over `dc:date`, `published` over `updated`).
-    case date(rank: Int)
+    /// A publication date; lower `rank` wins (`pubDate` over `dc:date`, `published` over `issued`).
+    case published(rank: Int)
+    /// A last-update date; lower `rank` wins.
+    case updated(rank: Int)
     case summary
     case content
+    /// An author as one piece of text (`<author>`, `dc:creator`).
+    case author
+    /// A category label as text (`<category>`, `dc:subject`).
+    case category
+    /// Parts of an Atom person construct (`<author><name>…`).
+    case personName
+    case personEmail
+    case personURI
+    /// `media:title`: the title when the item has no other.
+    case mediaTitle
+    /// `media:description`: the summary when the item has no other.
+    case mediaDescription
+    /// The RSS channel's `<ttl>`, in minutes.
+    case ttl
 }
 
 /// Which part of the document a child element belongs to.
@@ -94,19 +155,33 @@ extension FieldSpec {
             case ("guid", .item):
                 let isPermaLink = attribute("isPermaLink")?.trimmingWhitespace().lowercased() != "false"
                 return FieldSpec(field: .guid(isPermaLink: isPermaLink), mode: .plain)
-            case ("pubDate", .item): return FieldSpec(field: .date(rank: 0), mode: .plain)
+            case ("pubDate", .item): return FieldSpec(field: .published(rank: 0), mode: .plain)
+            case ("author", .item): return FieldSpec(field: .author, mode: .maybeHTML)
+            case ("category", .item): return FieldSpec(field: .category, mode: .maybeHTML)
+            case ("ttl", .feed): return FieldSpec(field: .ttl, mode: .plain)
             default: return nil
             }
         }
         guard owner == .item else { return nil }
+        if FeedNamespace.isDublinCore(namespace) {
+            switch localName {
+            case "date", "issued", "created": return FieldSpec(field: .published(rank: 1), mode: .plain)
+            case "modified": return FieldSpec(field: .updated(rank: 1), mode: .plain)
+            case "creator", "contributor": return FieldSpec(field: .author, mode: .maybeHTML)
+            case "subject": return FieldSpec(field: .category, mode: .maybeHTML)
+            case "title": return FieldSpec(field: .mediaTitle, mode: .maybeHTML)
+            default: return nil
+            }
+        }
         switch (localName, namespace) {
         case ("encoded", FeedNamespace.content): return FieldSpec(field: .content, mode: .maybeHTML)
-        case ("date", FeedNamespace.dublinCore): return FieldSpec(field: .date(rank: 1), mode: .plain)
-        default: return nil
+        case ("updated", FeedNamespace.atom10): return FieldSpec(field: .updated(rank: 0), mode: .plain)
+        case ("published", FeedNamespace.atom10): return FieldSpec(field: .published(rank: 2), mode: .plain)
+        default: return media(localName: localName, namespace: namespace, attribute: attribute)
         }
     }
 
-    /// The field of an Atom element (other than `<link>`, which is read from its attributes).
+    /// The field of an Atom element (other than `<link>`, `<category>` and `<author>`, which are handled apart).
     static func atom(localName: String, owner: FieldOwner, isAtom03: Bool, attribute: (String) -> String?)
         -> FieldSpec?
     {
@@ -114,11 +189,11 @@ extension FieldSpec {
         case ("title", _):
             return FieldSpec(field: .title, mode: textConstructMode(isAtom03: isAtom03, isContent: false, attribute))
         case ("id", .item): return FieldSpec(field: .atomID, mode: .plain)
-        case ("published", .item): return FieldSpec(field: .date(rank: 0), mode: .plain)
-        case ("issued", .item): return FieldSpec(field: .date(rank: 1), mode: .plain)
-        case ("created", .item): return FieldSpec(field: .date(rank: 2), mode: .plain)
-        case ("updated", .item): return FieldSpec(field: .date(rank: 3), mode: .plain)
-        case ("modified", .item): return FieldSpec(field: .date(rank: 4), mode: .plain)
+        case ("published", .item): return FieldSpec(field: .published(rank: 0), mode: .plain)
+        case ("issued", .item): return FieldSpec(field: .published(rank: 1), mode: .plain)
+        case ("created", .item): return FieldSpec(field: .published(rank: 2), mode: .plain)
+        case ("updated", .item): return FieldSpec(field: .updated(rank: 0), mode: .plain)
+        case ("modified", .item): return FieldSpec(field: .updated(rank: 1), mode: .plain)
         case ("summary", .item):
             return FieldSpec(field: .summary, mode: textConstructMode(isAtom03: isAtom03, isContent: false, attribute))
         case ("content", .item):
@@ -129,19 +204,49 @@ extension FieldSpec {
         }
     }
 
+    /// The text-bearing Media RSS elements (`media:content` and `media:thumbnail` are read from attributes).
+    static func media(localName: String, namespace: String?, attribute: (String) -> String?) -> FieldSpec? {
+        guard FeedNamespace.isMedia(namespace) else { return nil }
+        let isHTML = attribute("type")?.trimmingWhitespace().lowercased() == "html"
+        switch localName {
+        case "title": return FieldSpec(field: .mediaTitle, mode: isHTML ? .html : .plain)
+        case "description": return FieldSpec(field: .mediaDescription, mode: isHTML ? .html : .plain)
+        default: return nil
+        }
+    }
+
+    /// The parts of an Atom person construct (Atom 0.3 says `url` where 1.0 says `uri`).
+    static func person(localName: String) -> FieldSpec? {
+        switch localName {
+        case "name": FieldSpec(field: .personName, mode: .plain)
+        case "email": FieldSpec(field: .personEmail, mode: .plain)
+        case "uri", "url": FieldSpec(field: .personURI, mode: .plain)
+        default: nil
+        }
+    }
+
     /// Atom 1.0 `type` = text | html | xhtml | a MIME type; Atom 0.3 adds `mode` = xml | escaped | base64.
-    /// Only `<content>` may hold non-text media (dropped); an odd type elsewhere is read as plain text.
+    ///
+    /// A `text/*` type is plain text and another XML type inline markup (read as plain text in a title or
+    /// summary, dropped as content); any other MIME type means base64 (RFC 4287 §4.1.3.3): decoded in a title or
+    /// summary, dropped as content, which then holds a file rather than text.
     private static func textConstructMode(isAtom03: Bool, isContent: Bool, _ attribute: (String) -> String?)
         -> TextMode
     {
         let type = attribute("type")?.trimmingWhitespace().lowercased() ?? (isAtom03 ? "text/plain" : "text")
         let encodingMode = attribute("mode")?.trimmingWhitespace().lowercased()
-        if isAtom03, encodingMode == "base64" { return .ignored }
+        let isHTML = ["html", "text/html", "xhtml", "application/xhtml+xml"].contains(type)
+        if isAtom03, encodingMode == "base64" {
+            return isHTML || type.hasPrefix("text/") || !isContent ? .base64(html: isHTML) : .ignored
+        }
         switch type {
         case "text", "text/plain": return .plain
         case "html", "text/html": return isAtom03 && encodingMode != "escaped" ? .xhtml : .html
         case "xhtml", "application/xhtml+xml": return .xhtml
-        default: return type.hasPrefix("text/") || !isContent ? .plain : .ignored
+        default:
+            if type.hasPrefix("text/") { return .plain }
+            if isContent { return .ignored }
+            return type.hasSuffix("+xml") || type.hasSuffix("/xml") ? .plain : .base64(html: false)
         }
     }
 }

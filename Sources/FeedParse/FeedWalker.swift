@@ -10,19 +10,23 @@ enum WalkOutcome {
 struct MalformedDocument {
     /// The first fatal error, when libxml2 reported one.
     var firstError: FeedProblem?
-    /// An undeclared entity was referenced (typically an HTML entity such as `&nbsp;`).
-    var hasUndeclaredEntity: Bool
+    /// An entity reference was wrong: undeclared (typically an HTML entity such as `&nbsp;`) or a bare `&`.
+    var hasEntityError: Bool
 }
 
 /// Turns the node stream of an ``XMLStreamReader`` into a ``ParsedFeed``.
 ///
-/// Tracks only what the current position needs: the `xml:base` of each open element, the item being built
-/// and the element whose text is being captured.
+/// Tracks only what the current position needs: the `xml:base` of each open element, the item being built,
+/// the container (Atom person, `media:group`) being read and the element whose text is being captured.
 struct FeedWalker {
     private let reader: XMLStreamReader
     private let documentBase: String?
+    private let limits: FeedParseLimits
+    /// Turns the feed's HTML fragments into text, reusing one HTML parser context.
+    private let html = HTMLTextConverter()
 
     private var format: FeedFormat?
+    private var version: String?
     /// Namespace of the Atom root (Atom elements must share it).
     private var atomNamespace: String?
     /// Effective base URI of each open element, indexed by depth.
@@ -33,16 +37,30 @@ struct FeedWalker {
 
     private var feedTitle: CapturedText?
     private var feedLink: String?
+    /// An `atom:link rel="alternate"` of an RSS channel: the feed link when `<link>` is missing.
+    private var feedAlternateLink: String?
+    private var feedTTL: Int?
+    /// Atom feed-level authors: they apply to entries that name none (RFC 4287 §4.2.1).
+    private var feedAuthors: [String] = []
     private var item: ItemBuilder?
     private var itemDepth = 0
+    private var container: Container?
     private var items: [FeedItem] = []
     private var capture: Capture?
-    private var problems: [FeedProblem] = []
+    private var problems = ProblemList()
     private var reportedEntities: Set<String> = []
     private var stopped = false
 
-    /// Caps the walker's own reports (dates, truncations, entities), like libxml2's are capped.
-    private static let maximumProblemCount = 100
+    /// An element whose children are fields of something other than the item: an Atom author, a `media:group`.
+    private struct Container {
+        enum Kind {
+            case person(PersonBuilder)
+            case mediaGroup
+        }
+        var kind: Kind
+        var depth: Int
+        var owner: FieldOwner
+    }
 
     /// The element whose text is being collected.
     private struct Capture {
@@ -52,24 +70,29 @@ struct FeedWalker {
         var line: Int?
         var base: String?
         var elementName: String
-        var text = CappedText(limit: FeedParser.maximumFieldBytes)
+        var text: CappedText
     }
 
-    private init(reader: XMLStreamReader, documentBase: String?) {
+    private init(reader: XMLStreamReader, documentBase: String?, limits: FeedParseLimits) {
         self.reader = reader
         self.documentBase = documentBase
+        self.limits = limits
     }
 
     /// Reads `bytes` in one pass.
     /// - Throws: ``FeedParseError`` when the root element is not a feed.
-    static func walk(_ bytes: [UInt8], encoding: String?, recover: Bool, baseURL: String?) throws(FeedParseError)
-        -> WalkOutcome
-    {
+    static func walk(
+        _ bytes: [UInt8],
+        encoding: String?,
+        recover: Bool,
+        baseURL: String?,
+        limits: FeedParseLimits
+    ) throws(FeedParseError) -> WalkOutcome {
         guard let reader = XMLStreamReader(bytes: bytes, encoding: encoding, recover: recover) else {
             // In recovery mode libxml2 builds no tree at all for input that is not XML.
-            return .malformed(MalformedDocument(firstError: nil, hasUndeclaredEntity: false))
+            return .malformed(MalformedDocument(firstError: nil, hasEntityError: false))
         }
-        var walker = FeedWalker(reader: reader, documentBase: baseURL)
+        var walker = FeedWalker(reader: reader, documentBase: baseURL, limits: limits)
         return try walker.run(recover: recover)
     }
 
@@ -88,19 +111,21 @@ struct FeedWalker {
         let malformed = failed || reader.firstFatalError != nil
         guard let format, !(malformed && !recover) else {
             return .malformed(
-                MalformedDocument(firstError: reader.firstFatalError, hasUndeclaredEntity: reader.sawUndeclaredEntity)
+                MalformedDocument(firstError: reader.firstFatalError, hasEntityError: reader.sawEntityError)
             )
         }
         // In recovery mode an item left open by a truncated document is still worth keeping.
         if item != nil { finishItem() }
-        let title = feedTitle.map { $0.mode.singleLine($0.text) }.flatMap { $0.isEmpty ? nil : $0 }
+        let title = feedTitle.map { $0.mode.singleLine($0.text, html: html) }.flatMap(\.nonEmpty)
         return .feed(
             ParsedFeed(
                 format: format,
                 title: title,
-                link: feedLink,
+                link: feedLink ?? feedAlternateLink,
                 items: items,
-                problems: reader.problems + problems
+                problems: reader.problems + problems.all,
+                ttl: feedTTL,
+                version: version
             )
         )
     }
@@ -111,13 +136,17 @@ struct FeedWalker {
             let depth = reader.depth
             if bases.count > depth { bases.removeSubrange(depth...) }
             let parentBase = depth == 0 ? documentBase : bases.last ?? documentBase
-            let ownBase = reader.attribute("base", namespace: FeedNamespace.xml)
-            bases.append(ownBase.map { URLResolution.resolve($0, against: parentBase) } ?? parentBase)
+            if reader.hasAttributes, let ownBase = reader.attribute("base", namespace: FeedNamespace.xml) {
+                bases.append(URLResolution.resolve(ownBase, against: parentBase))
+            } else {
+                bases.append(parentBase)
+            }
             let isEmpty = reader.isEmptyElement
             if let capture, depth > capture.depth {
                 // Markup inside a captured field: rebuilt as tags for the HTML converter.
                 if capture.spec.mode.keepsMarkup {
-                    self.capture?.text.append(isEmpty ? "<\(reader.localName)/>" : "<\(reader.localName)>")
+                    let name = reader.localName
+                    self.capture?.text.append(isEmpty ? "<\(name)/>" : "<\(name)>")
                 }
                 if isEmpty { bases.removeLast() }
                 return
@@ -129,7 +158,7 @@ struct FeedWalker {
         case .text:
             switch capture?.spec.mode {
             case .xhtml: capture?.text.append(reader.text.escapedForMarkup())
-            case .plain, .html, .maybeHTML: capture?.text.append(reader.text)
+            case .plain, .html, .maybeHTML, .base64: reader.withText { capture?.text.append(utf8: $0, count: $1) }
             case .ignored, nil: break
             }
         case .entityReference:
@@ -147,18 +176,25 @@ struct FeedWalker {
     }
 
     private mutating func startElement(depth: Int) throws(FeedParseError) {
-        let localName = reader.localName
-        let namespace = reader.namespaceURI
         if depth == 0 {
-            try recognizeRoot(localName: localName, namespace: namespace)
+            try recognizeRoot(localName: reader.localName, namespace: reader.namespaceURI)
             return
         }
         guard let format else { return }
+        let localName = reader.localName
+        let namespace = reader.namespaceURI
+
+        if let container {
+            guard depth == container.depth + 1 else { return }
+            startContainerChild(container, localName: localName, namespace: namespace, depth: depth)
+            return
+        }
 
         switch format {
         case .rss, .rdf:
             if item == nil, FeedNamespace.isRSS(namespace) {
                 if localName == "channel", depth == 1 {
+                    if format == .rdf { version = namespace == FeedNamespace.rss090 ? "0.90" : "1.0" }
                     insideChannel = true
                     feedFieldDepth = 2
                     return
@@ -177,6 +213,8 @@ struct FeedWalker {
                 startItem(depth: depth)
                 return
             }
+        case .json:
+            return
         }
 
         let owner: FieldOwner
@@ -187,30 +225,101 @@ struct FeedWalker {
         } else {
             return
         }
+
+        if FeedNamespace.isMedia(namespace) {
+            guard owner == .item else { return }
+            startMediaElement(localName: localName, namespace: namespace, depth: depth)
+            return
+        }
+
         let spec: FieldSpec?
         switch format {
-        case .rss, .rdf:
+        case .rss, .rdf, .json:
+            if FeedNamespace.isRSS(namespace), localName == "enclosure", owner == .item {
+                readEnclosure(urlAttribute: "url", lengthAttribute: "length")
+                return
+            }
+            if namespace == FeedNamespace.atom10, localName == "link" {
+                readAtomLink(owner: owner, isSecondary: true)
+                return
+            }
             spec = FieldSpec.rss(localName: localName, namespace: namespace, owner: owner) { reader.attribute($0) }
         case .atom:
             guard namespace == atomNamespace else { return }
-            if localName == "link" {
-                readAtomLink(owner: owner)
+            switch localName {
+            case "link":
+                readAtomLink(owner: owner, isSecondary: false)
                 return
+            case "category":
+                if owner == .item, let label = reader.attribute("label") ?? reader.attribute("term") {
+                    item?.addCategory(label.collapsedToOneLine())
+                }
+                return
+            case "author":
+                container = Container(kind: .person(PersonBuilder()), depth: depth, owner: owner)
+                return
+            default:
+                spec = FieldSpec.atom(
+                    localName: localName,
+                    owner: owner,
+                    isAtom03: atomNamespace == FeedNamespace.atom03
+                ) { reader.attribute($0) }
             }
-            spec = FieldSpec.atom(
-                localName: localName,
-                owner: owner,
-                isAtom03: atomNamespace == FeedNamespace.atom03
-            ) { reader.attribute($0) }
         }
         guard let spec else { return }
+        startCapture(spec, owner: owner, depth: depth, elementName: localName)
+    }
+
+    /// A child of an Atom person or a `media:group`.
+    private mutating func startContainerChild(
+        _ container: Container,
+        localName: String,
+        namespace: String?,
+        depth: Int
+    ) {
+        switch container.kind {
+        case .person:
+            guard namespace == atomNamespace, let spec = FieldSpec.person(localName: localName) else { return }
+            startCapture(spec, owner: container.owner, depth: depth, elementName: localName)
+        case .mediaGroup:
+            guard FeedNamespace.isMedia(namespace) else { return }
+            startMediaElement(localName: localName, namespace: namespace, depth: depth)
+        }
+    }
+
+    /// A Media RSS element of an item, directly or inside a `media:group`.
+    private mutating func startMediaElement(localName: String, namespace: String?, depth: Int) {
+        switch localName {
+        case "group":
+            if container == nil { container = Container(kind: .mediaGroup, depth: depth, owner: .item) }
+        case "content":
+            readEnclosure(urlAttribute: "url", lengthAttribute: "fileSize")
+        case "thumbnail":
+            if item?.thumbnail == nil, let url = reader.attribute("url")?.trimmingWhitespace(), !url.isEmpty {
+                item?.thumbnail = URLResolution.resolve(url, against: bases.last ?? documentBase)
+            }
+        default:
+            guard
+                let spec = FieldSpec.media(localName: localName, namespace: namespace, attribute: { reader.attribute($0) })
+            else { return }
+            startCapture(spec, owner: .item, depth: depth, elementName: localName)
+        }
+    }
+
+    private mutating func startCapture(_ spec: FieldSpec, owner: FieldOwner, depth: Int, elementName: String) {
+        let limit: Int
+        switch owner {
+        case .item: limit = max(0, limits.maximumItemTextBytes - (item?.textBytes ?? 0))
+        case .feed: limit = limits.maximumItemTextBytes
+        }
         capture = Capture(
             spec: spec,
             owner: owner,
             depth: depth,
             line: reader.line,
             base: bases.last ?? documentBase,
-            elementName: localName
+            elementName: elementName,
+            text: CappedText(limit: limit)
         )
     }
 
@@ -223,6 +332,15 @@ struct FeedWalker {
             }
             capture = nil
             finishCapture(current)
+        }
+        if let current = container, depth <= current.depth {
+            container = nil
+            if case .person(let person) = current.kind, let author = person.display {
+                switch current.owner {
+                case .item: item?.addAuthor(author)
+                case .feed: if !feedAuthors.contains(author) { feedAuthors.append(author) }
+                }
+            }
         }
         if item != nil, depth == itemDepth {
             finishItem()
@@ -237,12 +355,14 @@ struct FeedWalker {
         switch (localName, namespace) {
         case ("rss", _):
             format = .rss
+            version = reader.attribute("version")?.trimmingWhitespace().nonEmpty
         case ("RDF", FeedNamespace.rdf):
             format = .rdf
         case ("feed", let namespace) where FeedNamespace.isAtom(namespace):
             format = .atom
             atomNamespace = namespace
             feedFieldDepth = 1
+            version = namespace == FeedNamespace.atom03 ? "0.3" : "1.0"
         case ("feed", nil):
             format = .atom
             atomNamespace = nil
@@ -252,16 +372,24 @@ struct FeedWalker {
             // An Atom Entry Document (RFC 4287 §4.1.2): one entry, no feed around it.
             format = .atom
             atomNamespace = namespace
+            version = namespace == FeedNamespace.atom03 ? "0.3" : "1.0"
             startItem(depth: 0)
         default:
             let name = namespace.map { "\(localName) in namespace \($0)" } ?? localName
-            throw FeedParseError(line: reader.line, message: "unknown root element <\(name)>: not RSS, RDF or Atom")
+            throw FeedParseError(
+                line: reader.line,
+                message: "unknown root element <\(name)>: not RSS, RDF, Atom or JSON Feed"
+            )
         }
     }
 
     private mutating func startItem(depth: Int) {
-        guard items.count < FeedParser.maximumItemCount else {
-            report("more than \(FeedParser.maximumItemCount) items; the rest were ignored")
+        if format == .rdf, version == nil {
+            // RSS 1.0 and 0.90 share the RDF root; the namespace of their items tells them apart.
+            version = reader.namespaceURI == FeedNamespace.rss090 ? "0.90" : "1.0"
+        }
+        guard items.count < limits.maximumItemCount else {
+            report("more than \(limits.maximumItemCount) items; the rest were ignored")
             stopped = true
             return
         }
@@ -272,51 +400,105 @@ struct FeedWalker {
     private mutating func finishItem() {
         guard let builder = item else { return }
         item = nil
-        items.append(builder.build(feedLink: feedLink, problems: &problems))
+        items.append(builder.build(feedLink: feedLink, feedAuthors: feedAuthors, problems: &problems, html: html))
     }
 
     private mutating func finishCapture(_ capture: Capture) {
-        if capture.text.isTruncated {
-            report(
-                "<\(capture.elementName)> is longer than \(FeedParser.maximumFieldBytes) bytes; truncated",
-                line: capture.line
-            )
-        }
         let captured = CapturedText(text: capture.text.string, mode: capture.spec.mode)
         switch capture.owner {
         case .item:
-            item?.store(capture.spec.field, captured, line: capture.line, base: capture.base)
+            item?.textBytes += capture.text.bytes.count
+            if capture.text.isTruncated, item?.textTruncated == false {
+                item?.textTruncated = true
+                report(
+                    "the item's text exceeds \(limits.maximumItemTextBytes) bytes; truncated in <\(capture.elementName)>",
+                    line: capture.line
+                )
+            }
+            if case .person = container?.kind {
+                storePersonPart(capture.spec.field, captured.text)
+            } else {
+                item?.store(capture.spec.field, captured, line: capture.line, base: capture.base, html: html)
+            }
         case .feed:
+            if capture.text.isTruncated {
+                report(
+                    "<\(capture.elementName)> is longer than \(limits.maximumItemTextBytes) bytes; truncated",
+                    line: capture.line
+                )
+            }
+            if case .person = container?.kind {
+                storePersonPart(capture.spec.field, captured.text)
+                return
+            }
             switch capture.spec.field {
             case .title where feedTitle == nil && !captured.text.trimmingWhitespace().isEmpty:
                 feedTitle = captured
             case .link where feedLink == nil:
                 let href = captured.text.trimmingWhitespace()
                 if !href.isEmpty { feedLink = URLResolution.resolve(href, against: capture.base) }
+            case .ttl where feedTTL == nil:
+                let value = captured.text.trimmingWhitespace()
+                if let minutes = Int(value), minutes > 0 {
+                    feedTTL = minutes
+                } else if !value.isEmpty {
+                    report("<ttl> \"\(value.prefix(40))\" is not a positive number of minutes; ignored", line: capture.line)
+                }
             default:
                 break
             }
         }
     }
 
-    /// An Atom `<link>`: the `alternate` one (the default relation) is the page of the entry or feed.
-    private mutating func readAtomLink(owner: FieldOwner) {
+    private mutating func storePersonPart(_ field: FeedField, _ text: String) {
+        guard case .person(var person) = container?.kind else { return }
+        let value = text.collapsedToOneLine().nonEmpty
+        switch field {
+        case .personName: person.name = person.name ?? value
+        case .personEmail: person.email = person.email ?? value
+        case .personURI: person.uri = person.uri ?? value
+        default: return
+        }
+        container?.kind = .person(person)
+    }
+
+    /// An Atom `<link>`: the `alternate` one (the default relation) is the page of the entry or feed, an
+    /// `enclosure` one a file. `isSecondary` marks an `atom:link` inside RSS, which only fills a missing link.
+    private mutating func readAtomLink(owner: FieldOwner, isSecondary: Bool) {
         let relation = reader.attribute("rel")?.trimmingWhitespace().lowercased() ?? "alternate"
+        if relation == "enclosure", owner == .item {
+            readEnclosure(urlAttribute: "href", lengthAttribute: "length")
+            return
+        }
         guard relation == "alternate" || relation == FeedNamespace.ianaAlternate,
             let href = reader.attribute("href")?.trimmingWhitespace(), !href.isEmpty
         else { return }
         let resolved = URLResolution.resolve(href, against: bases.last ?? documentBase)
-        switch owner {
-        case .item:
+        switch (owner, isSecondary) {
+        case (.item, false):
             if item?.link == nil { item?.link = resolved }
-        case .feed:
+        case (.item, true):
+            if item?.alternateLink == nil { item?.alternateLink = resolved }
+        case (.feed, false):
             if feedLink == nil { feedLink = resolved }
+        case (.feed, true):
+            if feedAlternateLink == nil { feedAlternateLink = resolved }
         }
     }
 
+    /// An attached file described by attributes: RSS `<enclosure>`, Atom `rel="enclosure"`, `media:content`.
+    private mutating func readEnclosure(urlAttribute: String, lengthAttribute: String) {
+        guard item != nil, let url = reader.attribute(urlAttribute)?.trimmingWhitespace(), !url.isEmpty else { return }
+        let type = reader.attribute("type")?.trimmingWhitespace().nonEmpty
+        let length = reader.attribute(lengthAttribute).flatMap { Int($0.trimmingWhitespace()) }.flatMap {
+            $0 >= 0 ? $0 : nil
+        }
+        let resolved = URLResolution.resolve(url, against: bases.last ?? documentBase)
+        item?.addEnclosure(FeedEnclosure(url: resolved, type: type, length: length))
+    }
+
     private mutating func report(_ message: String, line: Int? = nil) {
-        guard problems.count < Self.maximumProblemCount else { return }
-        problems.append(FeedProblem(line: line ?? reader.line, message: message))
+        problems.report(message, line: line ?? reader.line)
     }
 }
 

@@ -8,91 +8,144 @@ public enum HTMLText {
     /// `<script>`, `<style>` and similar non-content elements are dropped, and whitespace is collapsed.
     /// Never touches the network and never fails: unparseable input yields whatever text could be recovered.
     public static func plainText(fromHTML html: String) -> String {
-        // Without a tag or an entity there is nothing for the HTML parser to do.
-        guard html.looksLikeMarkup else { return html.collapsedToOneLine() }
-        guard let document = HTMLDocument(parsing: html) else { return html.collapsedToOneLine() }
-        return document.plainText()
+        HTMLTextConverter().plainText(fromHTML: html)
     }
 }
 
-/// A libxml2 HTML document tree, owned and freed by this object.
-private final class HTMLDocument {
-    private let document: htmlDocPtr
+/// libxml2's HTML parser in SAX mode, turning fragments into plain text without building a tree.
+///
+/// Owns one parser context, reset and reused for every fragment it converts (a feed has one or two fragments per
+/// item), and frees it in `deinit`. Not thread-safe: one converter per parse.
+final class HTMLTextConverter {
+    /// Created at the first fragment that needs libxml2 (most take the ``SimpleHTML`` path); nil when libxml2
+    /// could not allocate one, and fragments are then reduced to their collapsed text.
+    private var context: htmlParserCtxtPtr?
+    private var contextCreated = false
+    private var builder = PlainTextBuilder(keepsNewlines: false)
+    /// Depth inside dropped elements (`<script>`…); text is ignored while positive.
+    private var skippedDepth = 0
+    /// Roles by element name: the parser interns names in its dictionary, which outlives every reset.
+    private var roles: [UnsafePointer<xmlChar>: HTMLElementRole] = [:]
 
-    /// Parses `html` (as UTF-8) without network access or error output; nil when libxml2 produced nothing.
-    init?(parsing html: String) {
-        LibXML2.prepareThread()
-        let options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+    private static let options = Int32(
+        bitPattern: HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue | HTML_PARSE_COMPACT.rawValue
             | HTML_PARSE_IGNORE_ENC.rawValue  // the text is already UTF-8 whatever a <meta charset> claims
-        var source = html
-        let parsed: htmlDocPtr? = source.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, bytes.count < Int(Int32.max) else { return nil }
-            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
-                htmlReadMemory(characters, Int32(bytes.count), nil, "UTF-8", Int32(bitPattern: options))
-            }
+    )
+
+    init() {}
+
+    /// Creates the parser context with this converter's SAX callbacks.
+    private func makeContext() -> htmlParserCtxtPtr? {
+        LibXML2.prepareThread()
+        guard let context = htmlNewParserCtxt() else { return nil }
+        guard let handler = context.pointee.sax else {
+            htmlFreeParserCtxt(context)
+            return nil
         }
-        guard let parsed else { return nil }
-        document = parsed
+        // Only the callbacks that carry text and structure; the parser builds nothing.
+        handler.pointee = htmlSAXHandler()
+        handler.pointee.initialized = 1
+        handler.pointee.startElement = { context, name, _ in
+            guard let name else { return }
+            HTMLTextConverter.from(context)?.startElement(name)
+        }
+        handler.pointee.endElement = { context, name in
+            guard let name else { return }
+            HTMLTextConverter.from(context)?.endElement(name)
+        }
+        handler.pointee.characters = { context, text, length in
+            guard let text, length > 0 else { return }
+            HTMLTextConverter.from(context)?.characters(text, Int(length))
+        }
+        handler.pointee.ignorableWhitespace = handler.pointee.characters
+        handler.pointee.cdataBlock = handler.pointee.characters
+        context.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+        return context
     }
 
     deinit {
-        xmlFreeDoc(document)
+        if let context { htmlFreeParserCtxt(context) }
     }
 
-    /// Walks the tree in document order (iteratively: deep nesting cannot exhaust the stack).
-    func plainText() -> String {
-        var builder = PlainTextBuilder(keepsNewlines: false)
-        var next = document.pointee.children
-        while let node = next {
-            if enter(node, into: &builder), let child = node.pointee.children {
-                next = child
-                continue
-            }
-            // Leave this node, then climb until an ancestor has a following sibling.
-            var leaving = node
-            next = nil
-            while true {
-                leave(leaving, into: &builder)
-                if let sibling = leaving.pointee.next {
-                    next = sibling
-                    break
+    /// See ``HTMLText/plainText(fromHTML:)``.
+    func plainText(fromHTML html: String) -> String {
+        // Without a tag or an entity there is nothing for the HTML parser to do.
+        guard html.looksLikeMarkup else { return html.collapsedToOneLine() }
+        var source = html
+        if let simple = source.withUTF8({ SimpleHTML.plainText($0) }) { return simple }
+        return libxml2PlainText(fromHTML: html)
+    }
+
+    /// The text libxml2's HTML parser gives, bypassing the ``SimpleHTML`` fast path (tests compare the two).
+    func libxml2PlainText(fromHTML html: String) -> String {
+        if !contextCreated {
+            contextCreated = true
+            context = makeContext()
+        }
+        guard let context else { return html.collapsedToOneLine() }
+        builder = PlainTextBuilder(keepsNewlines: false)
+        skippedDepth = 0
+        var source = html
+        let parsed: Bool = source.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, bytes.count < Int(Int32.max) else { return false }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+                // The SAX handler builds no document; free one anyway should libxml2 ever return it.
+                if let document = htmlCtxtReadMemory(context, characters, Int32(bytes.count), nil, "UTF-8", Self.options) {
+                    xmlFreeDoc(document)
                 }
-                guard let parent = leaving.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { break }
-                leaving = parent
+                return true
             }
         }
+        guard parsed else { return html.collapsedToOneLine() }
         return builder.text
     }
 
-    /// Renders the start of a node; returns whether its children are content to visit.
-    private func enter(_ node: xmlNodePtr, into builder: inout PlainTextBuilder) -> Bool {
-        switch node.pointee.type {
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = node.pointee.content { builder.append(String(cString: content)) }
-            return false
-        case XML_ELEMENT_NODE:
-            let role = HTMLElementRole(name: node.pointee.name)
-            switch role {
-            case .lineBreak: builder.breakLine()
-            case .block: builder.breakBlock()
-            case .cell: builder.separate()
-            case .skipped, .inline: break
-            }
-            return role != .skipped
-        default:
-            return false
+    /// The converter a SAX callback belongs to (its context is the parser context, whose `_private` points here).
+    private static func from(_ context: UnsafeMutableRawPointer?) -> HTMLTextConverter? {
+        guard let parser = context?.assumingMemoryBound(to: xmlParserCtxt.self), let owner = parser.pointee._private
+        else { return nil }
+        return Unmanaged<HTMLTextConverter>.fromOpaque(owner).takeUnretainedValue()
+    }
+
+    private func role(of name: UnsafePointer<xmlChar>) -> HTMLElementRole {
+        if let known = roles[name] { return known }
+        let role = HTMLElementRole(name: name)
+        if roles.count < 512 { roles[name] = role }
+        return role
+    }
+
+    private func startElement(_ name: UnsafePointer<xmlChar>) {
+        // libxml2 reports an end for every start (implied and void elements included), so depth stays balanced.
+        if skippedDepth > 0 {
+            skippedDepth += 1
+            return
+        }
+        let role = role(of: name)
+        switch role {
+        case .lineBreak: builder.breakLine()
+        case .block: builder.breakBlock()
+        case .cell: builder.separate()
+        case .skipped: skippedDepth = 1
+        case .inline: break
         }
     }
 
-    /// Renders the end of a node.
-    private func leave(_ node: xmlNodePtr, into builder: inout PlainTextBuilder) {
-        guard node.pointee.type == XML_ELEMENT_NODE else { return }
-        switch HTMLElementRole(name: node.pointee.name) {
+    private func endElement(_ name: UnsafePointer<xmlChar>) {
+        if skippedDepth > 0 {
+            skippedDepth -= 1
+            return
+        }
+        switch role(of: name) {
         case .block: builder.breakBlock()
         case .cell: builder.separate()
         case .skipped, .inline, .lineBreak: break
         }
+    }
+
+    private func characters(_ text: UnsafePointer<xmlChar>, _ length: Int) {
+        guard skippedDepth == 0 else { return }
+        builder.append(utf8: UnsafeBufferPointer(start: text, count: length))
     }
 }
 
@@ -108,11 +161,7 @@ private enum HTMLElementRole {
     case cell
     case inline
 
-    init(name: UnsafePointer<xmlChar>?) {
-        guard let name else {
-            self = .inline
-            return
-        }
+    init(name: UnsafePointer<xmlChar>) {
         // libxml2's HTML parser lower-cases element names.
         let tag = String(cString: name)
         if Self.skippedTags.contains(tag) {

@@ -27,6 +27,21 @@ struct CappedText {
         bytes.append(contentsOf: slice[..<cut])
     }
 
+    /// Appends raw UTF-8 bytes from libxml2 (always whole characters).
+    mutating func append(utf8 pointer: UnsafePointer<UInt8>, count: Int) {
+        guard !isTruncated else { return }
+        let room = limit - bytes.count
+        if count <= room {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
+            return
+        }
+        isTruncated = true
+        var cut = room
+        // Back off while the first dropped byte continues a character (0b10xxxxxx).
+        while cut > 0, pointer[cut] & 0xC0 == 0x80 { cut -= 1 }
+        bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: cut))
+    }
+
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
@@ -43,24 +58,49 @@ struct DateCandidate {
     var line: Int?
 }
 
+/// An Atom person construct being read.
+struct PersonBuilder {
+    var name: String?
+    var email: String?
+    var uri: String?
+
+    /// The name, else the e-mail address, else the URI; nil when all are empty.
+    var display: String? { name ?? email ?? uri }
+}
+
 /// Collects the fields of one item while its element is being read.
 struct ItemBuilder {
     var title: CapturedText?
+    var mediaTitle: CapturedText?
     var link: String?
     var identifier: (value: String, source: ItemKeySource)?
     /// An RSS 1.0 item's `rdf:about`: its identifier when it has no guid.
     var about: String?
     /// A permalink `<guid>`, resolved: the link when `<link>` is missing.
     var permalink: String?
-    var dates: [DateCandidate] = []
+    /// An alternate link from a secondary source (`atom:link` inside RSS): the link when `<link>` is missing.
+    var alternateLink: String?
+    var publishedDates: [DateCandidate] = []
+    var updatedDates: [DateCandidate] = []
     var summary: CapturedText?
+    var mediaDescription: CapturedText?
     var content: CapturedText?
+    var authors: [String] = []
+    var categories: [String] = []
+    var enclosures: [FeedEnclosure] = []
+    var thumbnail: String?
+    /// Bytes of captured text so far, against ``FeedParseLimits/maximumItemTextBytes``.
+    var textBytes = 0
+    /// Whether the item's text budget ran out (reported once).
+    var textTruncated = false
 
-    /// Stores a captured field; the first non-empty occurrence of each field wins.
-    mutating func store(_ field: FeedField, _ captured: CapturedText, line: Int?, base: String?) {
+    /// Stores a captured field; the first non-empty occurrence of each single-valued field wins.
+    mutating func store(_ field: FeedField, _ captured: CapturedText, line: Int?, base: String?, html: HTMLTextConverter) {
         switch field {
         case .title:
             if title == nil, !captured.text.trimmingWhitespace().isEmpty { title = captured }
+        case .mediaTitle:
+            if mediaTitle == nil, !captured.text.trimmingWhitespace().isEmpty { mediaTitle = captured }
         case .link:
             let href = captured.text.trimmingWhitespace()
             if link == nil, !href.isEmpty { link = URLResolution.resolve(href, against: base) }
@@ -74,28 +114,53 @@ struct ItemBuilder {
         case .atomID:
             let value = captured.text.trimmingWhitespace()
             if identifier == nil, !value.isEmpty { identifier = (value, .atomID) }
-        case .date(let rank):
+        case .published(let rank):
             let value = captured.text.trimmingWhitespace()
-            if !value.isEmpty { dates.append(DateCandidate(rank: rank, text: value, line: line)) }
+            if !value.isEmpty { publishedDates.append(DateCandidate(rank: rank, text: value, line: line)) }
+        case .updated(let rank):
+            let value = captured.text.trimmingWhitespace()
+            if !value.isEmpty { updatedDates.append(DateCandidate(rank: rank, text: value, line: line)) }
         case .summary:
             if summary == nil { summary = captured }
+        case .mediaDescription:
+            if mediaDescription == nil { mediaDescription = captured }
         case .content:
             if content == nil { content = captured }
+        case .author:
+            addAuthor(captured.mode.singleLine(captured.text, html: html))
+        case .category:
+            addCategory(captured.mode.singleLine(captured.text, html: html))
+        case .personName, .personEmail, .personURI, .ttl:
+            break  // read by the walker
         }
     }
 
-    /// The finished item, reporting an unparseable date to `problems`.
-    func build(feedLink: String?, problems: inout [FeedProblem]) -> FeedItem {
-        let title = title.map { $0.mode.singleLine($0.text) }.flatMap { $0.isEmpty ? nil : $0 }
-        let summary = summary.map { $0.mode.body($0.text) } ?? ""
-        let content = content.map { $0.mode.body($0.text) } ?? ""
-        let link = link ?? permalink
+    mutating func addAuthor(_ author: String) {
+        let author = author.trimmingWhitespace()
+        if !author.isEmpty, !authors.contains(author) { authors.append(author) }
+    }
 
-        let candidates = dates.sorted { $0.rank < $1.rank }
-        let published = candidates.lazy.compactMap { FeedDateParser.parse($0.text) }.first
-        if published == nil, let first = candidates.first {
-            problems.append(FeedProblem(line: first.line, message: "unparseable date \"\(first.text)\""))
-        }
+    mutating func addCategory(_ category: String) {
+        let category = category.trimmingWhitespace()
+        if !category.isEmpty, !categories.contains(category) { categories.append(category) }
+    }
+
+    mutating func addEnclosure(_ enclosure: FeedEnclosure) {
+        if !enclosures.contains(where: { $0.url == enclosure.url }) { enclosures.append(enclosure) }
+    }
+
+    /// The finished item, reporting unparseable and far-future dates to `problems`.
+    func build(feedLink: String?, feedAuthors: [String], problems: inout ProblemList, html: HTMLTextConverter)
+        -> FeedItem
+    {
+        let titleText = (title ?? mediaTitle).map { $0.mode.singleLine($0.text, html: html) }.flatMap(\.nonEmpty)
+        let summarySource = summary ?? mediaDescription
+        let summaryText = summarySource.map { $0.mode.body($0.text, html: html) } ?? ""
+        let contentText = content.map { $0.mode.body($0.text, html: html) } ?? ""
+        let link = link ?? permalink ?? alternateLink
+
+        let published = Self.firstDate(in: publishedDates, problems: &problems)
+        let updated = Self.firstDate(in: updatedDates, problems: &problems)
 
         let key: String
         let keySource: ItemKeySource
@@ -107,19 +172,68 @@ struct ItemBuilder {
             (key, keySource) = (link, .link)
         } else {
             // Without a title, the text keeps untitled items of one feed apart.
-            var parts = [feedLink ?? "", title ?? "", candidates.first?.text ?? ""]
-            if title == nil { parts.append(content.isEmpty ? summary : content) }
+            let firstDate = (publishedDates + updatedDates).min { $0.rank < $1.rank }
+            var parts = [feedLink ?? "", titleText ?? "", firstDate?.text ?? ""]
+            if titleText == nil { parts.append(contentText.isEmpty ? summaryText : contentText) }
             (key, keySource) = (FNV1a64.hexDigest(of: parts.joined(separator: "\u{1F}")), .hash)
         }
+        let imageEnclosure = enclosures.first { $0.type?.lowercased().hasPrefix("image/") == true }
         return FeedItem(
             key: key,
             keySource: keySource,
-            title: title,
+            title: titleText,
             link: link,
-            published: published,
-            summary: summary,
-            content: content
+            published: published ?? updated,
+            summary: summaryText,
+            content: contentText,
+            updated: updated,
+            authors: authors.isEmpty ? feedAuthors : authors,
+            categories: categories,
+            enclosures: enclosures,
+            thumbnail: thumbnail ?? imageEnclosure?.url,
+            summaryHTML: summarySource.flatMap { $0.mode.sourceHTML($0.text) },
+            contentHTML: content.flatMap { $0.mode.sourceHTML($0.text) }
         )
+    }
+
+    /// The best-ranked date that parses; every unparseable one and a far-future winner are reported.
+    private static func firstDate(in candidates: [DateCandidate], problems: inout ProblemList) -> Date? {
+        let latestPlausibleDate = Date().addingTimeInterval(FeedDateParser.futureTolerance)
+        var best: (rank: Int, date: Date)?
+        for candidate in candidates {
+            guard let date = FeedDateParser.parse(candidate.text) else {
+                problems.report("unparseable date \"\(candidate.text.prefix(100))\"", line: candidate.line)
+                continue
+            }
+            if best == nil || candidate.rank < best!.rank { best = (candidate.rank, date) }
+            if date > latestPlausibleDate {
+                problems.report(
+                    "date \"\(candidate.text.prefix(100))\" is more than a day in the future; kept as written",
+                    line: candidate.line
+                )
+            }
+        }
+        return best?.date
+    }
+}
+
+/// The walker's own problem reports (dates, truncations, entities), capped like libxml2's.
+struct ProblemList {
+    static let maximumCount = 100
+    private(set) var problems: [FeedProblem] = []
+    private var dropped = 0
+
+    mutating func report(_ message: String, line: Int?) {
+        guard problems.count < Self.maximumCount else {
+            dropped += 1
+            return
+        }
+        problems.append(FeedProblem(line: line, message: message))
+    }
+
+    /// The problems, followed by a count of the dropped ones when there were too many.
+    var all: [FeedProblem] {
+        dropped == 0 ? problems : problems + [FeedProblem(line: nil, message: "\(dropped) more problems not listed")]
     }
 }
 

@@ -1,14 +1,17 @@
-/// Resolves relative references against a base URL as RFC 3986 §5.2 describes.
+/// Resolves relative references against a base URL as RFC 3986 §5.2 describes, and normalises the result.
 ///
 /// Works on the strings as written: non-ASCII characters and spaces pass through untouched
-/// (libxml2's `xmlBuildURI` and Foundation's `URL` reject many such real-world links).
+/// (libxml2's `xmlBuildURI` and Foundation's `URL` reject many such real-world links). Absolute results get
+/// RFC 3986 §6.2.2–6.2.3 normalisation: scheme and host in lower case, dot segments removed, and an empty
+/// http(s) path written as `/`, so that one page has one spelling (links serve as item keys).
 enum URLResolution {
-    /// `reference` made absolute against `base`; the reference unchanged when it is already absolute
-    /// or when there is no usable (absolute) base.
+    /// `reference` made absolute against `base` and normalised; the reference unchanged when it is relative
+    /// and there is no usable (absolute) base.
     static func resolve(_ reference: String, against base: String?) -> String {
+        if isNormalizedWebURL(reference) { return reference }
         let reference = reference.trimmingWhitespace()
         let parsedReference = URIParts(reference)
-        if parsedReference.scheme != nil { return parsedReference.removingDotSegments().string }
+        if parsedReference.scheme != nil { return parsedReference.removingDotSegments().normalized().string }
         guard let base else { return reference }
         let parsedBase = URIParts(base.trimmingWhitespace())
         guard parsedBase.scheme != nil else { return reference }
@@ -34,7 +37,45 @@ enum URLResolution {
             }
         }
         target.fragment = parsedReference.fragment
-        return target.string
+        return target.normalized().string
+    }
+
+    /// Whether `text` is an absolute http(s) URL already in the form ``resolve(_:against:)`` produces (the usual
+    /// case, checked without parsing): lower-case scheme and host, a path that starts with `/` and holds no dot
+    /// segment, no surrounding whitespace.
+    static func isNormalizedWebURL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            let https = Array("https://".utf8)
+            let http = Array("http://".utf8)
+            var index: Int
+            if bytes.starts(with: https) {
+                index = https.count
+            } else if bytes.starts(with: http) {
+                index = http.count
+            } else {
+                return false
+            }
+            let count = bytes.count
+            guard let last = bytes.last, last > 0x20, last < 0x80 else { return false }
+            // Authority: no upper case, no percent-encoding, ended by the path's "/".
+            while index < count, bytes[index] != UInt8(ascii: "/") {
+                let byte = bytes[index]
+                if (0x41...0x5A).contains(byte) || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "?")
+                    || byte == UInt8(ascii: "#") || byte <= 0x20
+                {
+                    return false
+                }
+                index += 1
+            }
+            guard index < count else { return false }
+            // Path: no "/." (a dot segment, or a rare dot-file name, left to the full resolution).
+            while index < count, bytes[index] != UInt8(ascii: "?"), bytes[index] != UInt8(ascii: "#") {
+                if bytes[index] == UInt8(ascii: "."), bytes[index - 1] == UInt8(ascii: "/") { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// RFC 3986 §5.2.3.
@@ -115,6 +156,24 @@ private struct URIParts {
     func removingDotSegments() -> URIParts {
         var copy = self
         copy.path = URLResolution.removeDotSegments(path)
+        return copy
+    }
+
+    /// RFC 3986 §6.2.2.1 and §6.2.3: scheme and host lower-cased, an empty http(s) path made `/`.
+    func normalized() -> URIParts {
+        var copy = self
+        copy.scheme = scheme?.lowercased()
+        if let authority, !authority.contains("%") {
+            // Only the host is case-insensitive: user information keeps its case.
+            if let at = authority.lastIndex(of: "@") {
+                copy.authority = authority[...at] + authority[authority.index(after: at)...].lowercased()
+            } else {
+                copy.authority = authority.lowercased()
+            }
+        }
+        if authority != nil, path.isEmpty, copy.scheme == "http" || copy.scheme == "https" {
+            copy.path = "/"
+        }
         return copy
     }
 

@@ -37,6 +37,8 @@ final class XMLStreamReader {
     /// libxml2 reads the document in place (`xmlReaderForMemory` does not copy), so the bytes live here.
     private let buffer: UnsafeMutableBufferPointer<CChar>
     private let collector: XMLProblemCollector
+    /// Namespace URIs already converted, by their address in the reader's dictionary (valid while it lives).
+    private var namespaceCache: [(pointer: UnsafePointer<xmlChar>, uri: String)] = []
 
     /// Opens a reader over `bytes`.
     ///
@@ -101,8 +103,18 @@ final class XMLStreamReader {
     /// The first fatal error libxml2 reported, if any.
     var firstFatalError: FeedProblem? { collector.firstFatalError }
 
-    /// Whether libxml2 reported a reference to an entity the document never declared.
-    var sawUndeclaredEntity: Bool { collector.sawUndeclaredEntity }
+    /// Compares a libxml2 string with a Swift string without converting either.
+    private static func equals(_ cString: UnsafePointer<xmlChar>, _ string: String) -> Bool {
+        var index = 0
+        for byte in string.utf8 {
+            guard cString[index] == byte else { return false }
+            index += 1
+        }
+        return cString[index] == 0
+    }
+
+    /// Whether libxml2 reported a reference to an entity the document never declared, or a bare `&`.
+    var sawEntityError: Bool { collector.sawEntityError }
 
     /// Every problem libxml2 reported, followed by a count of the dropped ones when there were too many.
     var problems: [FeedProblem] { collector.allProblems }
@@ -142,14 +154,30 @@ final class XMLStreamReader {
     }
 
     /// Namespace URI of the current element, nil when it has none.
+    ///
+    /// libxml2 interns namespace URIs in the reader's dictionary, so the few a feed uses are converted to
+    /// `String` once each and found again by address.
     var namespaceURI: String? {
-        xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+        guard let pointer = xmlTextReaderConstNamespaceUri(reader) else { return nil }
+        if let known = namespaceCache.first(where: { $0.pointer == pointer }) { return known.uri }
+        let uri = String(cString: pointer)
+        if namespaceCache.count < 16 { namespaceCache.append((pointer, uri)) }
+        return uri
     }
 
     /// The text of the current text node (entities and character references already decoded).
     var text: String {
         xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
     }
+
+    /// Calls `body` with the UTF-8 bytes of the current text node, without copying them into a `String`.
+    func withText(_ body: (UnsafePointer<UInt8>, Int) -> Void) {
+        guard let value = xmlTextReaderConstValue(reader) else { return }
+        body(value, Int(xmlStrlen(value)))
+    }
+
+    /// Whether the current element has attributes (or namespace declarations).
+    var hasAttributes: Bool { xmlTextReaderHasAttributes(reader) == 1 }
 
     /// Line of the current node in the document, when libxml2 knows it.
     var line: Int? {
@@ -167,7 +195,7 @@ final class XMLStreamReader {
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
-            guard let name = current.pointee.name, String(cString: name) == localName else { continue }
+            guard let name = current.pointee.name, Self.equals(name, localName) else { continue }
             let attributeNamespace = current.pointee.ns?.pointee.href.map { String(cString: $0) }
             guard attributeNamespace == namespace else { continue }
             var value = ""
@@ -192,7 +220,13 @@ private final class XMLProblemCollector {
     private(set) var problems: [FeedProblem] = []
     private(set) var droppedProblemCount = 0
     private(set) var firstFatalError: FeedProblem?
-    private(set) var sawUndeclaredEntity = false
+    private(set) var sawEntityError = false
+
+    /// Undeclared entity, `&` without a name, reference without `;`, name required.
+    private static let entityErrorCodes: Set<Int32> = [
+        Int32(XML_ERR_UNDECLARED_ENTITY.rawValue), Int32(XML_ERR_ENTITYREF_NO_NAME.rawValue),
+        Int32(XML_ERR_ENTITYREF_SEMICOL_MISSING.rawValue), Int32(XML_ERR_NAME_REQUIRED.rawValue),
+    ]
 
     /// The C callback; its context is an unretained `XMLProblemCollector` kept alive by its reader.
     static let handler: xmlStructuredErrorFunc = { context, error in
@@ -208,8 +242,8 @@ private final class XMLProblemCollector {
     private func record(_ error: xmlError) {
         let message = error.message.map { String(cString: $0) } ?? "unknown XML error"
         let problem = FeedProblem(line: error.line > 0 ? Int(error.line) : nil, message: message.trimmingWhitespace())
-        if error.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) {
-            sawUndeclaredEntity = true
+        if Self.entityErrorCodes.contains(error.code) {
+            sawEntityError = true
         }
         if error.level == XML_ERR_FATAL, firstFatalError == nil {
             firstFatalError = problem

@@ -4,18 +4,44 @@ import FeedParse
 import Foundation
 
 extension Feedwatch {
-    /// `feedwatch parse`: show how feedwatch reads a feed.
+    /// `feedwatch parse`: show how feedwatch reads feeds.
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fetch or read a feed and print what feedwatch parses from it, as JSON.")
+            abstract: "Fetch or read feeds and print what feedwatch parses from them.",
+            discussion: """
+                Each SOURCE is a feed file or an http(s) URL; sources are read one after the other, in order.
 
-        @Argument(help: "A feed file or an http(s) URL.")
-        var source: String
+                Default output: one JSON object per source, pretty-printed, one after the other (a stream of \
+                JSON documents, as jq reads them; with --compact, one object per line, i.e. JSON Lines). Fields: \
+                source, format (rss, atom, rdf, json), version, encoding, title, link, ttl, items (id, idSource, \
+                title, link, published, updated, summary, authors, categories, enclosures) and problems (what \
+                was wrong in the feed and recovered from: XML errors, encoding guesses, unparseable or \
+                future dates, truncations). An item's summary is its content when it has one, else its summary.
+
+                With --summary: one tab-separated line per source, in the order given: format, encoding, item \
+                count, problem count, source. A source that cannot be read is a line with format "error" and its \
+                reason on stderr. Files are parsed on --jobs threads (default: one per CPU); URLs one at a time.
+
+                Exit status 1 when any source could not be read or is not a feed (the others are still printed).
+                """
+        )
+
+        @Argument(help: "Feed files or http(s) URLs.")
+        var sources: [String]
+
+        @Flag(help: "Print one line per source: format, encoding, items, problems, source.")
+        var summary = false
+
+        @Flag(help: "Print each JSON object on one line (JSON Lines).")
+        var compact = false
+
+        @Option(help: "With --summary, how many files to parse at once (default: the number of CPUs).")
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
         @Flag(help: "Allow a URL on a loopback or private address.")
         var allowPrivateAddresses = false
 
-        /// The JSON printed: the feed and its items.
+        /// The JSON printed for one source: the feed and its items.
         struct Output: Encodable {
             struct Item: Encodable {
                 var id: String
@@ -23,66 +49,168 @@ extension Feedwatch {
                 var title: String?
                 var link: String?
                 var published: Date?
+                var updated: Date?
                 var summary: String
+                var authors: [String]
+                var categories: [String]
+                var enclosures: [FeedEnclosure]
             }
             var source: String
             var format: String
+            var version: String?
+            var encoding: String
             var title: String?
             var link: String?
+            var ttl: Int?
             var items: [Item]
             var problems: [String]
+
+            init(source: String, feed: ParsedFeed) {
+                self.source = source
+                format = feed.format.rawValue
+                version = feed.version
+                encoding = feed.encoding
+                title = feed.title
+                link = feed.link
+                ttl = feed.ttl
+                items = feed.items.map {
+                    Item(
+                        id: $0.key, idSource: $0.keySource.rawValue, title: $0.title, link: $0.link,
+                        published: $0.published, updated: $0.updated, summary: $0.text, authors: $0.authors,
+                        categories: $0.categories, enclosures: $0.enclosures)
+                }
+                problems = feed.problems.map(\.description)
+            }
+        }
+
+        /// A source that could not be turned into a feed; the message is printed on stderr.
+        struct SourceFailure: Error {
+            var message: String
+        }
+
+        func validate() throws {
+            guard !sources.isEmpty else { throw ValidationError("Give at least one feed file or URL.") }
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
         }
 
         func run() async throws {
-            let bytes: [UInt8]
-            var contentType: String?
-            var baseURL: String? = nil
-            if FileManager.default.fileExists(atPath: source) {
-                guard let data = FileManager.default.contents(atPath: source) else {
-                    printError("feedwatch parse: cannot read \(source)")
-                    throw ExitCode(1)
-                }
-                bytes = [UInt8](data)
-            } else if let scheme = URL(string: source)?.scheme?.lowercased(), scheme == "http" || scheme == "https" {
-                let fetcher = FeedFetcher()
-                defer { fetcher.shutdown() }
+            let allFiles = sources.allSatisfy { FileManager.default.fileExists(atPath: $0) }
+            if summary, allFiles, jobs > 1, sources.count > 1 {
+                try await summarizeFilesInParallel()
+                return
+            }
+            let needsNetwork = sources.contains { !FileManager.default.fileExists(atPath: $0) && Self.isWebURL($0) }
+            let fetcher = needsNetwork ? FeedFetcher() : nil
+            defer { fetcher?.shutdown() }
+            let encoder = makeJSONEncoder(pretty: !compact)
+
+            var failures = 0
+            var lines = ""
+            for source in sources {
                 do {
-                    let response = try await fetcher.fetch(
-                        FetchRequest(url: source, allowPrivateAddresses: allowPrivateAddresses))
-                    guard (200..<300).contains(response.status) else {
-                        printError("feedwatch parse: \(source): HTTP \(response.status)")
-                        throw ExitCode(1)
+                    let (bytes, contentType, baseURL) = try await read(source, fetcher: fetcher)
+                    let feed: ParsedFeed
+                    do {
+                        feed = try FeedParser.parse(bytes, contentType: contentType, baseURL: baseURL)
+                    } catch {
+                        throw SourceFailure(message: "\(source): \(error)")
                     }
-                    bytes = response.body
-                    contentType = response.contentType
-                    baseURL = response.effectiveURL
-                } catch let error as FetchError {
-                    printError("feedwatch parse: \(error)")
-                    throw ExitCode(1)
+                    if summary {
+                        lines += "\(feed.format.rawValue)\t\(feed.encoding)\t\(feed.items.count)\t"
+                        lines += "\(feed.problems.count)\t\(source)\n"
+                        if lines.utf8.count > 1 << 16 { flush(&lines) }
+                    } else {
+                        printLine(try encoder.encode(Output(source: source, feed: feed)))
+                    }
+                } catch let failure as SourceFailure {
+                    failures += 1
+                    if summary {
+                        lines += "error\t-\t0\t0\t\(source)\n"
+                        flush(&lines)
+                    }
+                    printError("feedwatch parse: \(failure.message)")
                 }
-            } else {
-                printError("feedwatch parse: \(source): no such file, and not an http(s) URL")
-                throw ExitCode(1)
+            }
+            flush(&lines)
+            if failures > 0 { throw ExitCode(1) }
+        }
+
+        /// One `--summary` line for a file, and whether it failed (its reason already printed on stderr).
+        private static func summaryLine(forFile path: String) -> (line: String, failed: Bool) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                printError("feedwatch parse: cannot read \(path)")
+                return ("error\t-\t0\t0\t\(path)\n", true)
             }
             do {
-                let feed = try FeedParser.parse(bytes, contentType: contentType, baseURL: baseURL)
-                let output = Output(
-                    source: source,
-                    format: feed.format.rawValue,
-                    title: feed.title,
-                    link: feed.link,
-                    items: feed.items.map {
-                        .init(
-                            id: $0.key, idSource: $0.keySource.rawValue, title: $0.title, link: $0.link,
-                            published: $0.published, summary: $0.text)
-                    },
-                    problems: feed.problems.map(\.description)
-                )
-                printLine(try makeJSONEncoder(pretty: true).encode(output))
-            } catch let error as FeedParseError {
-                printError("feedwatch parse: \(source): \(error)")
-                throw ExitCode(1)
+                let feed = try FeedParser.parse([UInt8](data))
+                return ("\(feed.format.rawValue)\t\(feed.encoding)\t\(feed.items.count)\t\(feed.problems.count)\t\(path)\n", false)
+            } catch {
+                printError("feedwatch parse: \(path): \(error)")
+                return ("error\t-\t0\t0\t\(path)\n", true)
             }
+        }
+
+        /// `--summary` over local files on `jobs` workers; lines come out in the order of the arguments.
+        private func summarizeFilesInParallel() async throws {
+            let files = sources
+            let workers = min(jobs, files.count)
+            // Each worker takes every `workers`-th file, so big and small files spread evenly.
+            let results = await withTaskGroup(of: [(index: Int, line: String, failed: Bool)].self) { group in
+                for worker in 0..<workers {
+                    group.addTask {
+                        stride(from: worker, to: files.count, by: workers).map { index in
+                            let result = Self.summaryLine(forFile: files[index])
+                            return (index, result.line, result.failed)
+                        }
+                    }
+                }
+                var all: [(index: Int, line: String, failed: Bool)] = []
+                for await part in group { all += part }
+                return all.sorted { $0.index < $1.index }
+            }
+            var lines = ""
+            for result in results {
+                lines += result.line
+                if lines.utf8.count > 1 << 16 { flush(&lines) }
+            }
+            flush(&lines)
+            if results.contains(where: \.failed) { throw ExitCode(1) }
+        }
+
+        /// The bytes of a file or of a fetched URL, with the Content-Type and the base URL for relative links.
+        private func read(_ source: String, fetcher: FeedFetcher?) async throws -> (
+            bytes: [UInt8], contentType: String?, baseURL: String?
+        ) {
+            if FileManager.default.fileExists(atPath: source) {
+                guard let data = FileManager.default.contents(atPath: source) else {
+                    throw SourceFailure(message: "cannot read \(source)")
+                }
+                return ([UInt8](data), nil, nil)
+            }
+            guard Self.isWebURL(source), let fetcher else {
+                throw SourceFailure(message: "\(source): no such file, and not an http(s) URL")
+            }
+            do {
+                let response = try await fetcher.fetch(
+                    FetchRequest(url: source, allowPrivateAddresses: allowPrivateAddresses))
+                guard (200..<300).contains(response.status) else {
+                    throw SourceFailure(message: "\(source): HTTP \(response.status)")
+                }
+                return (response.body, response.contentType, response.effectiveURL)
+            } catch let error as FetchError {
+                throw SourceFailure(message: "\(error)")
+            }
+        }
+
+        private static func isWebURL(_ text: String) -> Bool {
+            guard let scheme = URL(string: text)?.scheme?.lowercased() else { return false }
+            return scheme == "http" || scheme == "https"
+        }
+
+        private func flush(_ lines: inout String) {
+            guard !lines.isEmpty else { return }
+            FileHandle.standardOutput.write(Data(lines.utf8))
+            lines = ""
         }
     }
 }

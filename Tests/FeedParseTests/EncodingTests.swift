@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import FeedParse
 
@@ -112,5 +113,147 @@ private enum ArabicCodePage {
         #expect(DocumentEncoding.declaredEncoding(in: spaced.bytes) == "windows-1256")
         #expect(DocumentEncoding.declaredEncoding(in: "<?xml version=\"1.0\"?><a/>".bytes) == nil)
         #expect(DocumentEncoding.declaredEncoding(in: "<a encoding=\"x\"/>".bytes) == nil)
+    }
+}
+
+/// Encodes text with glibc's iconv: an encoder independent of the parser's own code-page tables.
+enum SystemEncoder {
+    struct Failure: Error {}
+
+    static func encode(_ text: String, as encoding: String) throws -> [UInt8] {
+        let converter = iconv_open(encoding, "UTF-8")
+        guard let converter, converter != iconv_t(bitPattern: -1) else { throw Failure() }
+        defer { iconv_close(converter) }
+        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: input.count * 4 + 16)
+        let written: Int = try input.withUnsafeMutableBufferPointer { inputBuffer in
+            try output.withUnsafeMutableBufferPointer { outputBuffer in
+                var inPointer: UnsafeMutablePointer<CChar>? = inputBuffer.baseAddress
+                var inLeft = inputBuffer.count
+                var outPointer: UnsafeMutablePointer<CChar>? = outputBuffer.baseAddress
+                var outLeft = outputBuffer.count
+                guard iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1, inLeft == 0 else {
+                    throw Failure()
+                }
+                return outputBuffer.count - outLeft
+            }
+        }
+        return output.prefix(written).map { UInt8(bitPattern: $0) }
+    }
+}
+
+/// Undeclared and wrongly declared legacy encodings, recognised from the bytes.
+@Suite struct EncodingDetectionTests {
+    /// The Arabic fixture in UTF-8: the text every legacy variant must decode to.
+    static let master: String = {
+        let bytes = (try? Fixtures.bytes("arabic-news-utf8.xml")) ?? []
+        return String(decoding: bytes, as: UTF8.self)
+    }()
+    static let reference: ParsedFeed? = try? FeedParser.parse(Array(master.utf8))
+
+    static func sameText(_ feed: ParsedFeed) -> Bool {
+        guard let reference else { return false }
+        return feed.title == reference.title && feed.items.map(\.title) == reference.items.map(\.title)
+            && feed.items.map(\.summary) == reference.items.map(\.summary)
+            && feed.items.map(\.published) == reference.items.map(\.published)
+    }
+
+    @Test func theUTF8MasterReadsCleanly() throws {
+        let feed = try #require(Self.reference)
+        #expect(feed.title == "أخبار الساحل")
+        #expect(feed.items.count == 3)
+        #expect(feed.items.allSatisfy { $0.published != nil })
+        #expect(feed.problems.isEmpty)
+    }
+
+    @Test func undeclaredWindows1256FixtureIsDetected() throws {
+        let bytes = try Fixtures.bytes("arabic-news-windows-1256.xml")
+        #expect(String(validating: bytes, as: UTF8.self) == nil)
+        let feed = try FeedParser.parse(bytes)
+        #expect(feed.encoding == "windows-1256")
+        #expect(Self.sameText(feed))
+        #expect(feed.items[0].title == "افتتاح مكتبة جديدة في المدينة القديمة")
+        #expect(feed.items[0].categories == ["ثقافة"])
+        #expect(feed.problems.map(\.message) == [
+            "no encoding is declared and the bytes are not valid UTF-8; detected windows-1256 from the bytes"
+        ])
+    }
+
+    @Test(arguments: [
+        // (target encoding, XML declaration or nil, Content-Type charset or nil, expected encoding, problem fragment)
+        ("ISO-8859-6", nil, nil, "ISO-8859-6", "detected ISO-8859-6"),
+        ("WINDOWS-1256", "UTF-8", nil, "windows-1256", "says UTF-8 but the bytes are not valid UTF-8"),
+        ("WINDOWS-1256", "ISO-8859-1", nil, "windows-1256", "says ISO-8859-1 but the bytes read as windows-1256"),
+        ("ISO-8859-6", "windows-1256", nil, "ISO-8859-6", "says windows-1256 but the bytes read as ISO-8859-6"),
+        ("WINDOWS-1256", nil, "text/xml; charset=iso-8859-1", "windows-1256", "Content-Type says iso-8859-1"),
+        ("WINDOWS-1256", "windows-1256", nil, "windows-1256", nil),
+        ("ISO-8859-6", "ISO-8859-6", nil, "ISO-8859-6", nil),
+    ] as [(String, String?, String?, String, String?)])
+    func arabicLegacyVariants(
+        target: String, declaration: String?, charset: String?, expected: String, problem: String?
+    ) throws {
+        let declared = declaration.map { "<?xml version=\"1.0\" encoding=\"\($0)\"?>\n" } ?? ""
+        let bytes = try SystemEncoder.encode(declared + Self.master, as: target)
+        let feed = try FeedParser.parse(bytes, contentType: charset)
+        #expect(feed.encoding == expected)
+        #expect(Self.sameText(feed))
+        if let problem {
+            #expect(feed.problems.contains { $0.message.contains(problem) }, "\(feed.problems)")
+        } else {
+            #expect(feed.problems.isEmpty, "\(feed.problems)")
+        }
+    }
+
+    @Test func undeclaredWindows1252IsNotTakenForArabic() throws {
+        let text = """
+            <rss version="2.0"><channel><title>Café de la gare</title>
+            <item><guid>fr-1</guid><title>Le café rouvre après l’été</title>
+            <description>Crème brûlée, façade rénovée — « déjà vu » à Genève.</description></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(try SystemEncoder.encode(text, as: "WINDOWS-1252"))
+        #expect(feed.encoding == "windows-1252")
+        #expect(feed.title == "Café de la gare")
+        #expect(feed.items.first?.title == "Le café rouvre après l’été")
+        #expect(feed.items.first?.summary == "Crème brûlée, façade rénovée — « déjà vu » à Genève.")
+        #expect(feed.problems.contains { $0.message.contains("detected windows-1252") })
+    }
+
+    @Test func anUnclearGuessIsKeptAndReported() throws {
+        // Two-letter words read equally well as Arabic and as Latin: the evidence is too thin to be sure.
+        let bytes = Array("<rss><channel><item><guid>x</guid><title>".utf8) + [0xE1, 0xE3] + Array(" ".utf8)
+            + [0xDD, 0xED] + Array("</title></item></channel></rss>".utf8)
+        let feed = try FeedParser.parse(bytes)
+        #expect(feed.items.count == 1)
+        #expect(feed.items[0].title?.unicodeScalars.count == 5)
+        #expect(feed.problems.contains { $0.message.contains("do not clearly match") }, "\(feed.problems)")
+    }
+
+    @Test func unassignedBytesBecomeReplacementCharactersAndTheParseGoesOn() throws {
+        // 0xF5 has no character in ISO-8859-6; iconv would stop the whole document there.
+        let arabic = try SystemEncoder.encode(Self.master, as: "ISO-8859-6")
+        let index = try #require(arabic.firstRange(of: Array("</title>".utf8))?.lowerBound)
+        var bytes = arabic
+        bytes.insert(0xF5, at: index)
+        let feed = try FeedParser.parse(bytes, contentType: "application/rss+xml; charset=ISO-8859-6")
+        #expect(feed.encoding == "ISO-8859-6")
+        #expect(feed.title == "أخبار الساحل\u{FFFD}")
+        #expect(feed.items.count == 3)
+        #expect(feed.problems.contains { $0.message.contains("1 bytes have no character in ISO-8859-6") })
+    }
+
+    @Test(arguments: ["UTF-16LE", "UTF-16BE"])
+    func utf16WithAByteOrderMark(encoding: String) throws {
+        let bom: [UInt8] = encoding == "UTF-16LE" ? [0xFF, 0xFE] : [0xFE, 0xFF]
+        let feed = try FeedParser.parse(bom + (try SystemEncoder.encode(Self.master, as: encoding)))
+        #expect(feed.encoding == encoding)
+        #expect(Self.sameText(feed))
+    }
+
+    @Test func detectorScoresTheThreeCodePages() throws {
+        let arabic = try SystemEncoder.encode("وقال رئيس البلدية إن المكتبة ستفتح أبوابها للطلاب مجانا", as: "WINDOWS-1256")
+        let verdict = try #require(EncodingDetector.detect(arabic))
+        #expect(verdict.codePage == .windows1256)
+        #expect(verdict.isConfident)
+        #expect(EncodingDetector.detect(Array("plain ASCII".utf8)) == nil)
     }
 }

@@ -91,6 +91,23 @@ import Testing
         #expect(feed.title == "Plain bold")
         #expect(feed.items.map(\.title) == ["Café & bar", "Spread over lines", "AT&T 5 < 6"])
     }
+
+    @Test func channelTTLIsReadInMinutesAndBadValuesAreReported() throws {
+        let withTTL = try FeedParser.parse(
+            #"<rss version="2.0"><channel><title>t</title><ttl> 45 </ttl><item><ttl>5</ttl></item></channel></rss>"#
+                .bytes
+        )
+        #expect(withTTL.ttl == 45)
+        #expect(withTTL.problems.isEmpty)
+
+        for bad in ["0", "-10", "soon", "1.5"] {
+            let feed = try FeedParser.parse("<rss><channel><ttl>\(bad)</ttl></channel></rss>".bytes)
+            #expect(feed.ttl == nil, "\(bad)")
+            #expect(feed.problems.contains { $0.message.contains("<ttl>") }, "\(bad)")
+        }
+        #expect(try FeedParser.parse("<rss><channel><title>t</title></channel></rss>".bytes).ttl == nil)
+        #expect(try FeedParser.parse(Fixtures.bytes("atom-xml-base.xml")).ttl == nil)
+    }
 }
 
 @Suite struct AtomTests {

@@ -16,6 +16,12 @@ import Testing
         ("a b.html", "http://x.example/dir/", "http://x.example/dir/a b.html"),
         ("https://other.example/./x/../y", "https://news.example/", "https://other.example/y"),
         ("mailto:desk@news.example", "https://news.example/", "mailto:desk@news.example"),
+        // RFC 3986 normalisation: scheme and host case, empty http(s) path.
+        ("HTTP://News.Example", "https://news.example/", "http://news.example/"),
+        ("https://Desk@News.EXAMPLE:8080?q=A", "https://x.example/", "https://Desk@news.example:8080/?q=A"),
+        ("https://X.example/Mixed/Case", "https://news.example/", "https://x.example/Mixed/Case"),
+        ("//CDN.example", "https://news.example/", "https://cdn.example/"),
+        ("urn:Uuid:ABC", "https://news.example/", "urn:Uuid:ABC"),
     ])
     func resolves(reference: String, base: String, expected: String) {
         #expect(URLResolution.resolve(reference, against: base) == expected)

@@ -1,0 +1,274 @@
+import CLibXML2
+
+/// A fast path for the HTML fragments most feeds carry: ordinary tags, text and standard entities
+/// (`<p>Text with <a href="…">a link</a> &amp; an&nbsp;entity.</p>`).
+///
+/// libxml2's HTML parser spends 20–40 instructions per byte on such text; this scanner renders the same plain
+/// text (the same block breaks, cell separators and line breaks, the same decoded entities) in a few. It gives up
+/// (nil) on anything where the HTML parser does more than tokenise: comments, declarations, processing
+/// instructions, `<script>`-like and document-level elements, elements with special text rules (`<pre>`,
+/// `<textarea>`…), a `<` that does not open a tag, an entity it does not know, a character reference to a
+/// control character. The caller then uses libxml2. A differential test holds both paths to the same output.
+enum SimpleHTML {
+    /// The plain text of `bytes`, or nil when the fragment needs the full HTML parser.
+    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var builder = PlainTextBuilder(keepsNewlines: false, capacity: bytes.count)
+        let count = bytes.count
+        var index = 0
+        var textStart = 0
+        // Open elements: an end tag that closes none of them is ignored by the HTML parser, not rendered.
+        var open: [TagName] = []
+
+        func flushText(upTo end: Int) {
+            if end > textStart { builder.append(utf8: UnsafeBufferPointer(rebasing: bytes[textStart..<end])) }
+        }
+
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "<") {
+                flushText(upTo: index)
+                guard let tag = Tag(bytes, at: index) else { return nil }
+                if tag.isClosing {
+                    guard let position = open.lastIndex(of: tag.name) else { return nil }
+                    open.removeSubrange(position...)
+                } else if !Tag.voids.contains(tag.name) {
+                    guard open.count < 256 else { return nil }
+                    open.append(tag.name)
+                }
+                switch tag.role {
+                case .lineBreak: if !tag.isClosing { builder.breakLine() }
+                case .block: builder.breakBlock()
+                case .cell: builder.separate()
+                case .inline: break
+                }
+                index = tag.end
+                textStart = index
+            } else if byte == UInt8(ascii: "&") {
+                flushText(upTo: index)
+                guard let (scalar, end) = reference(in: bytes, at: index) else { return nil }
+                builder.append(scalar: scalar)
+                index = end
+                textStart = index
+            } else if byte == 0 {
+                return nil
+            } else {
+                index += 1
+            }
+        }
+        flushText(upTo: count)
+        return builder.text
+    }
+
+    /// What an element does to the text, for the elements this scanner accepts.
+    enum Role {
+        case lineBreak
+        case block
+        case cell
+        case inline
+    }
+
+    /// A start tag (`<p class="x">`, `<br/>`) or an end tag (`</p>`).
+    struct Tag {
+        var name = TagName()
+        var isClosing: Bool
+        var role: Role
+        /// Just past the `>`.
+        var end: Int
+
+        init?(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) {
+            let count = bytes.count
+            var index = start + 1
+            isClosing = index < count && bytes[index] == UInt8(ascii: "/")
+            if isClosing { index += 1 }
+            let nameStart = index
+            guard index < count, bytes[index].isASCIILetter else { return nil }
+            while index < count, bytes[index].isASCIILetter || bytes[index].isASCIIDigit { index += 1 }
+            guard index - nameStart <= 16 else { return nil }
+            // The lower-cased name packed into integers: looked up without building a String.
+            var name = TagName()
+            for position in nameStart..<index { name.append(bytes[position] | 0x20) }
+            guard let role = Self.role(of: name) else { return nil }
+            // `</br>` is a line break to the HTML parser; leave that oddity to it.
+            if isClosing, role == .lineBreak { return nil }
+            self.name = name
+            self.role = role
+            // Attributes: names, optional `=` and a quoted or bare value; nothing else.
+            while true {
+                while index < count, bytes[index].isHTMLSpace { index += 1 }
+                guard index < count else { return nil }
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ">") {
+                    end = index + 1
+                    return
+                }
+                if byte == UInt8(ascii: "/"), index + 1 < count, bytes[index + 1] == UInt8(ascii: ">") {
+                    // `<br/>` is a void element either way; `<p/>` is a start tag to libxml2.
+                    end = index + 2
+                    return
+                }
+                guard !isClosing, Self.isAttributeNameByte(byte) else { return nil }
+                while index < count, Self.isAttributeNameByte(bytes[index]) { index += 1 }
+                while index < count, bytes[index].isHTMLSpace { index += 1 }
+                guard index < count, bytes[index] == UInt8(ascii: "=") else { continue }
+                index += 1
+                while index < count, bytes[index].isHTMLSpace { index += 1 }
+                guard index < count else { return nil }
+                let quote = bytes[index]
+                if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                    index += 1
+                    while index < count, bytes[index] != quote {
+                        if bytes[index] == UInt8(ascii: "<") || bytes[index] == 0 { return nil }
+                        index += 1
+                    }
+                    guard index < count else { return nil }
+                    index += 1
+                } else {
+                    let valueStart = index
+                    while index < count, !bytes[index].isHTMLSpace, bytes[index] != UInt8(ascii: ">") {
+                        let byte = bytes[index]
+                        if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                            || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "=") || byte == 0
+                        {
+                            return nil
+                        }
+                        index += 1
+                    }
+                    guard index > valueStart else { return nil }
+                }
+            }
+        }
+
+        private static func isAttributeNameByte(_ byte: UInt8) -> Bool {
+            byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+        }
+
+        /// Elements without content, which the HTML parser closes at once.
+        static let voids: Set<TagName> = Set(["br", "hr", "img", "wbr", "col", "source"].map(TagName.init))
+        /// The role of every accepted element.
+        private static let roles: [TagName: Role] = {
+            var roles: [TagName: Role] = [TagName("br"): .lineBreak, TagName("td"): .cell, TagName("th"): .cell]
+            for name in blocks { roles[TagName(name)] = .block }
+            for name in inlines { roles[TagName(name)] = .inline }
+            return roles
+        }()
+        /// The block elements of ``HTMLTextConverter``'s rendering that the HTML parser treats plainly.
+        private static let blocks: [String] =
+            [
+                "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "div",
+                "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+                "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "section", "summary", "table", "tr", "ul",
+            ]
+        /// Inline and table-structure elements with no special parsing rules.
+        private static let inlines: [String] = [
+            "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font", "i", "img", "ins",
+            "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
+            "var", "wbr", "tbody", "thead", "tfoot", "col", "colgroup", "picture", "source",
+        ]
+
+        /// The role of an accepted element; nil for every other name (the full parser decides).
+        private static func role(of name: TagName) -> Role? {
+            roles[name]
+        }
+    }
+
+    /// An ASCII element name of up to 16 bytes, packed into two integers.
+    struct TagName: Hashable {
+        private var high: UInt64 = 0
+        private var low: UInt64 = 0
+
+        init() {}
+
+        init(_ name: String) {
+            for byte in name.utf8 { append(byte) }
+        }
+
+        mutating func append(_ byte: UInt8) {
+            high = high << 8 | low >> 56
+            low = low << 8 | UInt64(byte)
+        }
+    }
+
+    /// The character an entity or character reference at `start` stands for, and the index past its `;`.
+    /// Nil for an unknown name, a missing `;`, or a reference to a character the HTML parser would not pass on.
+    static func reference(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (Unicode.Scalar, Int)? {
+        let count = bytes.count
+        var index = start + 1
+        guard index < count else { return nil }
+        if bytes[index] == UInt8(ascii: "#") {
+            index += 1
+            let hex = index < count && (bytes[index] == UInt8(ascii: "x") || bytes[index] == UInt8(ascii: "X"))
+            if hex { index += 1 }
+            var value: UInt32 = 0
+            let digitsStart = index
+            while index < count, index - digitsStart < 7 {
+                let byte = bytes[index]
+                if byte.isASCIIDigit {
+                    value = value * (hex ? 16 : 10) + UInt32(byte - 0x30)
+                } else if hex, let digit = byte.hexLetterValue {
+                    value = value * 16 + digit
+                } else {
+                    break
+                }
+                index += 1
+            }
+            guard index > digitsStart, index < count, bytes[index] == UInt8(ascii: ";") else { return nil }
+            // Controls (other than tab, newline, return), DEL and C1, surrogates and non-characters: full parser.
+            guard value == 0x09 || value == 0x0A || value == 0x0D || (value >= 0x20 && value < 0x7F)
+                || (value >= 0xA0 && value < 0xD800) || (value >= 0xE000 && value <= 0x10FFFF && value & 0xFFFE != 0xFFFE
+                    && !(0xFDD0...0xFDEF).contains(value)),
+                let scalar = Unicode.Scalar(value)
+            else { return nil }
+            return (scalar, index + 1)
+        }
+        let nameStart = index
+        while index < count, index - nameStart < 32, bytes[index].isASCIILetter || bytes[index].isASCIIDigit {
+            index += 1
+        }
+        guard index > nameStart, index < count, bytes[index] == UInt8(ascii: ";") else { return nil }
+        var name: UInt64 = 0
+        let length = index - nameStart
+        if length <= 8 {
+            for position in nameStart..<index { name = name << 8 | UInt64(bytes[position]) }
+            if let scalar = commonEntities[name] { return (scalar, index + 1) }
+        }
+        // Any other HTML 4 entity, from libxml2's own table.
+        var nameBytes = Array(bytes[nameStart..<index])
+        nameBytes.append(0)
+        guard let entity = nameBytes.withUnsafeBufferPointer({ htmlEntityLookup($0.baseAddress) }),
+            let scalar = Unicode.Scalar(entity.pointee.value)
+        else { return nil }
+        return (scalar, index + 1)
+    }
+
+    /// The entities feeds use most, packed like tag names (case-sensitive, as in HTML).
+    private static let commonEntities: [UInt64: Unicode.Scalar] = {
+        let table: [(String, UInt32)] = [
+            ("amp", 0x26), ("lt", 0x3C), ("gt", 0x3E), ("quot", 0x22), ("apos", 0x27), ("nbsp", 0xA0),
+            ("mdash", 0x2014), ("ndash", 0x2013), ("hellip", 0x2026), ("rsquo", 0x2019), ("lsquo", 0x2018),
+            ("rdquo", 0x201D), ("ldquo", 0x201C), ("laquo", 0xAB), ("raquo", 0xBB), ("copy", 0xA9), ("reg", 0xAE),
+            ("trade", 0x2122), ("middot", 0xB7), ("bull", 0x2022), ("eacute", 0xE9), ("euro", 0x20AC),
+        ]
+        var entities: [UInt64: Unicode.Scalar] = [:]
+        for (name, value) in table {
+            entities[name.utf8.reduce(0) { $0 << 8 | UInt64($1) }] = Unicode.Scalar(value)
+        }
+        return entities
+    }()
+}
+
+extension UInt8 {
+    /// Space, tab, line feed, form feed or carriage return (HTML's whitespace).
+    fileprivate var isHTMLSpace: Bool {
+        self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0C || self == 0x0D
+    }
+
+    /// 10…15 for `a`…`f` and `A`…`F`.
+    fileprivate var hexLetterValue: UInt32? {
+        switch self {
+        case 0x61...0x66: UInt32(self) - 0x61 + 10
+        case 0x41...0x46: UInt32(self) - 0x41 + 10
+        default: nil
+        }
+    }
+}
