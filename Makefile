@@ -2,8 +2,11 @@
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
-SWIFT ?= swift
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config ca-certificates
+SWIFT ?= $(or $(shell command -v swift),/opt/swift/usr/bin/swift)
+# The C libraries feedwatch links, what SwiftPM and the Swift toolchain need on Debian 12, and the
+# tools the README uses to read alerts (jq, sqlite3).
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config ca-certificates git \
+	binutils libc6-dev libstdc++-12-dev libgcc-12-dev zlib1g-dev tzdata jq sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/feedwatch
 
@@ -16,7 +19,7 @@ deps:
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@command -v $(SWIFT) >/dev/null || { echo "swift is not on PATH (expected /opt/swift/usr/bin)"; exit 1; }
+	@[ -x "$(SWIFT)" ] || command -v $(SWIFT) >/dev/null || { echo "no swift toolchain: put it on PATH (e.g. /opt/swift/usr/bin)"; exit 1; }
 
 ## build: release build
 build: deps
@@ -61,16 +64,25 @@ install: build
 	sed -i 's|/usr/local/bin/feedwatch|$(PREFIX)/bin/feedwatch|' $(DESTDIR)$(SYSCONFDIR)/systemd/system/feedwatch.service
 	install -D -m 0644 systemd/feedwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/feedwatch
 	install -d $(DESTDIR)$(SYSCONFDIR)/feedwatch
-	for f in feedwatch.yaml topics.yaml entities.yaml; do \
+	for f in topics.yaml entities.yaml; do \
 		[ -e $(DESTDIR)$(SYSCONFDIR)/feedwatch/$$f ] || install -m 0644 Config/$$f $(DESTDIR)$(SYSCONFDIR)/feedwatch/$$f; \
 	done
+	@# The installed config names the service's own directories, so the CLI finds the same database.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.yaml ] || sed \
+		-e 's|^database: .*|database: /var/lib/feedwatch/feedwatch.sqlite|' \
+		-e 's|^alert_log: .*|alert_log: /var/log/feedwatch/alerts.jsonl|' \
+		Config/feedwatch.yaml > $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.yaml
 	@echo "installed; now: systemctl daemon-reload && systemctl enable --now feedwatch"
 
-## uninstall: remove the binary, the unit and the logrotate file; config, database and alert log stay
+## uninstall: stop and disable the service, remove binary, unit and logrotate file; config and data stay
 uninstall:
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then \
+		systemctl disable --now feedwatch.service 2>/dev/null || true; fi
 	rm -f $(DESTDIR)$(PREFIX)/bin/feedwatch $(DESTDIR)$(SYSCONFDIR)/systemd/system/feedwatch.service \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/feedwatch
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "kept $(SYSCONFDIR)/feedwatch/, /var/lib/feedwatch/ and /var/log/feedwatch/; remove them by hand if wanted"
 
+## clean: build products only (state/ holds your database and alert log: remove it by hand)
 clean:
-	rm -rf .build state
+	rm -rf .build

@@ -26,7 +26,7 @@ public final class AlertLogWriter: Sendable {
     /// Opens (creating if needed) the log at `path`, repairs a torn last line and reads the last id.
     public init(path: String) throws(AlertLogError) {
         self.path = path
-        let descriptor = try Self.open(path)
+        let descriptor = try Self.openLocked(path)
         do throws(AlertLogError) {
             var lastID = try Self.repairAndReadLastID(descriptor: descriptor, path: path)
             if lastID == 0 {
@@ -76,7 +76,7 @@ public final class AlertLogWriter: Sendable {
 
     /// Closes and reopens the file by name, for logrotate (on SIGHUP or SIGUSR1).
     public func reopen() throws(AlertLogError) {
-        let descriptor = try Self.open(path)
+        let descriptor = try Self.openLocked(path)
         state.withLock { state in
             close(state.descriptor)
             state.descriptor = descriptor
@@ -108,7 +108,7 @@ public final class AlertLogWriter: Sendable {
 
     /// The id in the last complete line of the log at `path`; 0 when the file is missing or empty.
     public static func lastID(inLogAt path: String) throws(AlertLogError) -> Int64 {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {
             if errno == ENOENT { return 0 }
             throw AlertLogError(path: path, operation: "open", errno: errno, message: String(cString: strerror(errno)))
@@ -125,13 +125,16 @@ public final class AlertLogWriter: Sendable {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         let base = url.lastPathComponent
-        let compressed = ["gz", "xz", "bz2", "zst", "lz4", "Z"]
         let siblings = (try? FileManager.default.contentsOfDirectory(
             at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        // Only logrotate's own names: alerts.jsonl.1 (numbered) or alerts.jsonl-20261129 (dateext).
         let rotated = siblings.filter { sibling in
             let name = sibling.lastPathComponent
-            return name != base && (name.hasPrefix(base + ".") || name.hasPrefix(base + "-"))
-                && !compressed.contains(sibling.pathExtension)
+            guard name.count > base.count + 1, name.hasPrefix(base) else { return false }
+            let rest = name.dropFirst(base.count)
+            let separator = rest.first
+            let suffix = rest.dropFirst()
+            return (separator == "." || separator == "-") && !suffix.isEmpty && suffix.allSatisfy(\.isNumber)
         }
         func modified(_ url: URL) -> Date {
             (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
@@ -142,12 +145,22 @@ public final class AlertLogWriter: Sendable {
 
     // MARK: Private
 
-    private static func open(_ path: String) throws(AlertLogError) -> Int32 {
+    /// Opens the log for appending and takes an exclusive lock on it, so a second feedwatch (a `run --once`
+    /// beside the service) cannot interleave its own copy of the same ids.
+    private static func openLocked(_ path: String) throws(AlertLogError) -> Int32 {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let descriptor = Glibc.open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw AlertLogError(path: path, operation: "open", errno: errno, message: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(descriptor)
+            let message = code == EWOULDBLOCK
+                ? "another feedwatch process is writing this alert log; stop it first (systemctl stop feedwatch)"
+                : String(cString: strerror(code))
+            throw AlertLogError(path: path, operation: "lock", errno: code, message: message)
         }
         return descriptor
     }
@@ -169,6 +182,8 @@ public final class AlertLogWriter: Sendable {
     /// Cuts off a torn last line (a crash mid-write) and returns the id of the last whole line.
     private static func repairAndReadLastID(descriptor: Int32, path: String) throws(AlertLogError) -> Int64 {
         let (lastLine, wholeLength) = try lastCompleteLine(descriptor: descriptor, path: path)
+        // Make sure this is an alert log before cutting anything off it.
+        let lastID = try lastLine.map { line throws(AlertLogError) in try id(inLine: line, path: path) } ?? 0
         let size = lseek(descriptor, 0, SEEK_END)
         if size > wholeLength {
             guard ftruncate(descriptor, wholeLength) == 0 else {
@@ -176,8 +191,7 @@ public final class AlertLogWriter: Sendable {
                     path: path, operation: "cut torn last line", errno: errno, message: String(cString: strerror(errno)))
             }
         }
-        guard let lastLine else { return 0 }
-        return try id(inLine: lastLine, path: path)
+        return lastID
     }
 
     /// The last newline-terminated line and the file length up to and including its newline.
@@ -221,7 +235,8 @@ public final class AlertLogWriter: Sendable {
         } catch {
             throw AlertLogError(
                 path: path, operation: "read last line",
-                message: "the last line is not an alert with an id (\(error)); move the file aside to start a new log")
+                message: "the last line is not an alert with an id (\(error)); move the file aside (to a name like "
+                    + "alerts.jsonl.bad) and feedwatch starts a new log with every stored alert")
         }
     }
 }

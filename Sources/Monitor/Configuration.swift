@@ -9,6 +9,8 @@ public struct PollSettings: Sendable, Equatable {
     public var concurrency: Int
     /// Seconds a whole fetch may take.
     public var timeout: Double
+    /// Scheduling, politeness and fetch limits.
+    public var scheduling = SchedulingSettings()
 
     /// Creates poll settings.
     public init(interval: Double = 900, concurrency: Int = 16, timeout: Double = 30) {
@@ -44,6 +46,8 @@ public struct FeedwatchConfig: Sendable {
     public var topicsPath: String
     /// The entities file.
     public var entitiesPath: String
+    /// Where to write Prometheus metrics after every cycle (a node_exporter textfile), if anywhere.
+    public var metricsPath: String?
     /// Poll settings.
     public var poll: PollSettings
     /// Lets every feed reach loopback and private addresses (tests and local setups).
@@ -113,8 +117,9 @@ public enum ConfigurationLoader {
             value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
         }
         func place(_ value: String, in directoryVariable: String) -> String {
-            // systemd may list several directories separated by ':'; the first is ours.
-            if let directory = environment[directoryVariable]?.split(separator: ":").first, !directory.isEmpty {
+            // An absolute path is the operator's choice; a relative one goes to systemd's directory when set
+            // (it may list several, separated by ':'; the first is ours).
+            if !value.hasPrefix("/"), let directory = environment[directoryVariable]?.split(separator: ":").first, !directory.isEmpty {
                 return URL(fileURLWithPath: String(directory))
                     .appendingPathComponent(URL(fileURLWithPath: value).lastPathComponent).path
             }
@@ -140,11 +145,25 @@ public enum ConfigurationLoader {
                     allowPrivateAddresses: feed.allowPrivateAddresses
                 ))
         }
-        let poll = PollSettings(
+        var poll = PollSettings(
             interval: raw.poll?.interval?.seconds ?? 900,
             concurrency: raw.poll?.concurrency ?? 16,
             timeout: raw.poll?.timeout?.seconds ?? 30
         )
+        if let p = raw.poll {
+            var s = SchedulingSettings()
+            if let v = p.minInterval?.seconds { s.minimumInterval = v }
+            if let v = p.maxInterval?.seconds { s.maximumInterval = v }
+            if let v = p.maxBackoff?.seconds { s.maximumBackoff = v }
+            if let v = p.goneInterval?.seconds { s.goneInterval = v }
+            if let v = p.hostGap { s.hostGap = v }
+            if let v = p.connectionsPerHost { s.connectionsPerHost = v }
+            if let v = p.connectTimeout?.seconds { s.connectTimeout = v }
+            if let v = p.lowSpeedLimit { s.lowSpeedBytesPerSecond = v }
+            if let v = p.lowSpeedTime?.seconds { s.lowSpeedSeconds = Int(v) }
+            if let v = p.maxBody { s.maxBodyBytes = v }
+            poll.scheduling = s
+        }
         guard poll.concurrency >= 1 else {
             throw ConfigError(file: path, line: nil, message: "poll.concurrency: must be at least 1")
         }
@@ -154,6 +173,7 @@ public enum ConfigurationLoader {
             alertLogPath: place(raw.alertLog ?? "alerts.jsonl", in: "LOGS_DIRECTORY"),
             topicsPath: resolve(raw.topics ?? "topics.yaml"),
             entitiesPath: resolve(raw.entities ?? "entities.yaml"),
+            metricsPath: raw.metricsFile.map(resolve),
             poll: poll,
             allowPrivateAddresses: raw.allowPrivateAddresses ?? false,
             feeds: feeds
@@ -215,6 +235,7 @@ struct RawConfig: Decodable {
     var alertLog: String?
     var topics: String?
     var entities: String?
+    var metricsFile: String?
     var poll: RawPoll?
     var allowPrivateAddresses: Bool?
     var feeds: [RawFeed]
@@ -222,6 +243,7 @@ struct RawConfig: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, topics, entities, poll, feeds
         case alertLog = "alert_log"
+        case metricsFile = "metrics_file"
         case allowPrivateAddresses = "allow_private_addresses"
     }
 
@@ -232,6 +254,7 @@ struct RawConfig: Decodable {
         alertLog = try container.decodeIfPresent(String.self, forKey: .alertLog)
         topics = try container.decodeIfPresent(String.self, forKey: .topics)
         entities = try container.decodeIfPresent(String.self, forKey: .entities)
+        metricsFile = try container.decodeIfPresent(String.self, forKey: .metricsFile)
         poll = try container.decodeIfPresent(RawPoll.self, forKey: .poll)
         allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
         feeds = try container.decodeIfPresent([RawFeed].self, forKey: .feeds) ?? []
@@ -249,9 +272,16 @@ struct RawPoll: Decodable {
     var interval: DurationValue?
     var concurrency: Int?
     var timeout: DurationValue?
+    var minInterval, maxInterval, maxBackoff, goneInterval, connectTimeout, lowSpeedTime: DurationValue?
+    var hostGap: Double?
+    var connectionsPerHost, lowSpeedLimit, maxBody: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case interval, concurrency, timeout
+        case minInterval = "min_interval", maxInterval = "max_interval", maxBackoff = "max_backoff"
+        case goneInterval = "gone_interval", connectTimeout = "connect_timeout", lowSpeedTime = "low_speed_time"
+        case hostGap = "host_gap", connectionsPerHost = "connections_per_host", lowSpeedLimit = "low_speed_limit"
+        case maxBody = "max_body"
     }
 
     init(from decoder: any Decoder) throws {
@@ -260,6 +290,20 @@ struct RawPoll: Decodable {
         interval = try container.decodeIfPresent(DurationValue.self, forKey: .interval)
         concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency)
         timeout = try container.decodeIfPresent(DurationValue.self, forKey: .timeout)
+        minInterval = try container.decodeIfPresent(DurationValue.self, forKey: .minInterval)
+        maxInterval = try container.decodeIfPresent(DurationValue.self, forKey: .maxInterval)
+        maxBackoff = try container.decodeIfPresent(DurationValue.self, forKey: .maxBackoff)
+        goneInterval = try container.decodeIfPresent(DurationValue.self, forKey: .goneInterval)
+        connectTimeout = try container.decodeIfPresent(DurationValue.self, forKey: .connectTimeout)
+        lowSpeedTime = try container.decodeIfPresent(DurationValue.self, forKey: .lowSpeedTime)
+        if let zero = try? container.decodeIfPresent(Double.self, forKey: .hostGap), zero == 0 {
+            hostGap = 0
+        } else {
+            hostGap = try container.decodeIfPresent(DurationValue.self, forKey: .hostGap)?.seconds
+        }
+        connectionsPerHost = try container.decodeIfPresent(Int.self, forKey: .connectionsPerHost)
+        lowSpeedLimit = try container.decodeIfPresent(Int.self, forKey: .lowSpeedLimit)
+        maxBody = try container.decodeIfPresent(Int.self, forKey: .maxBody)
     }
 }
 

@@ -14,11 +14,8 @@ public struct DaemonLogHandler: LogHandler {
     private let label: String
     private let journal: Bool
 
-    /// Creates a handler; `journal` defaults to whether `$JOURNAL_STREAM` is set.
-    public init(
-        label: String, level: Logger.Level,
-        journal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
-    ) {
+    /// Creates a handler; `journal` defaults to whether standard error is the journal's stream.
+    public init(label: String, level: Logger.Level, journal: Bool = DaemonLogHandler.standardErrorIsJournal()) {
         self.label = label
         self.logLevel = level
         self.journal = journal
@@ -30,9 +27,20 @@ public struct DaemonLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// Writes one line for the event.
+    /// Writes one line for the event; a failed write (stderr closed) is dropped, never fatal.
     public func log(event: LogEvent) {
-        FileHandle.standardError.write(Data(format(event).utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(format(event).utf8))
+    }
+
+    /// True when `$JOURNAL_STREAM` names the device and inode of standard error (systemd's own check:
+    /// the variable is inherited by children whose stderr may point elsewhere).
+    public static func standardErrorIsJournal(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Bool {
+        guard let stream = environment["JOURNAL_STREAM"] else { return false }
+        var status = stat()
+        guard fstat(2, &status) == 0 else { return false }
+        return stream == "\(status.st_dev):\(status.st_ino)"
     }
 
     /// The line for an event, newline included.

@@ -5,6 +5,7 @@ import FeedParse
 public import Foundation
 public import Logging
 public import Store
+import ServiceLifecycle
 import Synchronization
 
 /// What one poll of one feed did.
@@ -23,6 +24,12 @@ public struct FeedReport: Sendable, Equatable {
     public var alerts: Int
     /// When the feed is due next.
     public var nextDueAt: Date?
+    /// The kind of failure, for metrics: `timeout`, `dns`, `http_503`, `parse`, ...; nil on success.
+    public var errorKind: String? = nil
+    /// Seconds the fetch took.
+    public var duration: Double? = nil
+    /// The topic of each alert raised.
+    public var alertTopics: [String] = []
 }
 
 /// The pipeline for one feed at a time: fetch, parse, drop seen items, analyse the new ones, commit the
@@ -93,9 +100,14 @@ public final class FeedMonitor: Sendable {
     /// start ``SchedulingSettings/hostGap`` apart. Feeds are taken round-robin over their hosts, so one
     /// host with many feeds neither holds back the others nor is hit in a burst.
     ///
+    /// `onFeedDone` hears of each feed as it finishes (the watchdog's sign of progress). On a graceful stop
+    /// the feeds in flight finish and no more start; the reports then cover only the feeds that ran.
+    ///
     /// - Throws: the first store error (the feeds still in flight are cancelled); fetch and parse failures are
     ///   not thrown but recorded per feed.
-    public func poll(_ feeds: [FeedFetchState]) async throws -> [FeedReport] {
+    public func poll(
+        _ feeds: [FeedFetchState], onFeedDone: (@Sendable (FeedReport) -> Void)? = nil
+    ) async throws -> [FeedReport] {
         guard !feeds.isEmpty else { return [] }
         let limit = max(1, config.poll.concurrency)
         var queue = PollQueue(
@@ -112,7 +124,8 @@ public final class FeedMonitor: Sendable {
             var iterator = events.makeAsyncIterator()
             while true {
                 let now = ContinuousClock.now
-                while running < limit, let index = queue.next(now: now) {
+                let stopping = Task.isShuttingDownGracefully
+                while !stopping, running < limit, let index = queue.next(now: now) {
                     running += 1
                     let state = feeds[index]
                     group.addTask {
@@ -124,7 +137,7 @@ public final class FeedMonitor: Sendable {
                         }
                     }
                 }
-                if running == 0 && queue.isEmpty { break }
+                if running == 0 && (queue.isEmpty || stopping) { break }
                 if running < limit, let ready = queue.nextReadyTime(after: now), timer.map({ ready < $0 }) ?? true {
                     // Feeds wait only for a host's gap: wake up when it has passed.
                     timer = ready
@@ -141,6 +154,7 @@ public final class FeedMonitor: Sendable {
                     queue.fetchEnded(index)
                     reports[index] = report
                     running -= 1
+                    onFeedDone?(report)
                 case .failed(let error):
                     throw error
                 case .timer:
@@ -156,6 +170,11 @@ public final class FeedMonitor: Sendable {
             starts = starts.filter { $0.value > horizon }
         }
         return reports.compactMap { $0 }
+    }
+
+    /// The stored state of every configured feed, read-only (nothing is written, so it works on a full disk).
+    public func configuredFeedStates() async throws(StoreError) -> [FeedFetchState] {
+        try await store.feedStates().filter { feedsByURL[$0.url] != nil }
     }
 
     /// Polls one feed now: the whole pipeline, ending in one committed batch and the log catching up.
@@ -234,16 +253,20 @@ public final class FeedMonitor: Sendable {
             case 410:
                 isGone = true
                 record.error = "HTTP 410 Gone"
+                report.errorKind = "http_410"
             default:
                 record.error = "HTTP \(response.status)"
+                report.errorKind = "http_\(response.status)"
             }
             if record.error == nil {
                 followPermanentRedirect(response, from: requestURL, feed: feed, into: &record, logger: logger)
             }
         } catch let error as FetchError {
             record.error = "\(error.code): \(error.description)"
+            report.errorKind = error.code.description
         } catch let error as FeedParseError {
             record.error = "\(error)"
+            report.errorKind = "parse"
         }
 
         let finished = Date()
@@ -279,8 +302,10 @@ public final class FeedMonitor: Sendable {
         let alerts = try await committer.commit(FeedBatch(feedID: state.feedID, fetch: record, items: processed))
         report.newItems = processed.count
         report.alerts = alerts.count
-        if !alerts.isEmpty {
-            logger.notice("\(alerts.count) alert(s): ids \(alerts.map(\.id).map(String.init).joined(separator: ","))")
+        report.alertTopics = alerts.map(\.topic)
+        report.duration = record.duration
+        if let first = alerts.first, let last = alerts.last {
+            logger.notice("\(alerts.count) alert(s), \(first.id == last.id ? "id \(first.id)" : "ids \(first.id)...\(last.id)")")
         }
         return report
     }
@@ -375,8 +400,8 @@ actor GroupCommitter {
     }
 
     /// Commits `batch` (alone or with others), appends its alerts to the log, and returns them.
-    /// - Throws: ``StoreError`` when the commit failed, or the log's error when the append did (the batch
-    ///   is committed then, and the log catches up on the next append or start).
+    /// - Throws: ``StoreError`` when the commit failed. A failed append does not fail the batch: its alerts
+    ///   are committed, and the log catches up at the end of the cycle (which reports the error) or on start.
     func commit(_ batch: FeedBatch) async throws -> [Alert] {
         let result = await withCheckedContinuation { continuation in
             waiting.append((batch, continuation))
@@ -409,21 +434,11 @@ actor GroupCommitter {
                 results = Array(repeating: .failure(error), count: group.count)
             }
             let created = results.flatMap { (try? $0.get()) ?? [] }
-            var published: Result<Void, any Error> = .success(())
             if !created.isEmpty {
-                do {
-                    try await publisher.publish(created)
-                } catch {
-                    published = .failure(error)
-                }
+                try? await publisher.publish(created)
             }
             for (waiter, result) in zip(group, results) {
-                switch (result, published) {
-                case (.success(let alerts), .failure(let error)) where !alerts.isEmpty:
-                    waiter.continuation.resume(returning: .failure(error))
-                default:
-                    waiter.continuation.resume(returning: result)
-                }
+                waiter.continuation.resume(returning: result)
             }
         }
         isDraining = false

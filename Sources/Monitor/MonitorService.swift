@@ -9,7 +9,7 @@ import Synchronization
 import UnixSignals
 
 /// The daemon as one `Service`: the scheduler loop, systemd notifications and watchdog, SIGHUP reload
-/// and log reopening, and a graceful stop that finishes the batch in flight.
+/// and log reopening, metrics, and a graceful stop that finishes the batch in flight.
 public final class MonitorService: Service, Sendable {
     private let configPath: String
     private let store: FeedStore
@@ -19,7 +19,10 @@ public final class MonitorService: Service, Sendable {
     private let notifier: SystemdNotifier
     private let heartbeat: Heartbeat
     private let environment: [String: String]
+    private let metrics: DaemonMetrics?
     private let state: Mutex<State>
+    /// How long to wait before trying again when the store cannot be written.
+    private let storeRetryDelay: Duration = .seconds(30)
 
     private struct State {
         var monitor: FeedMonitor
@@ -28,92 +31,144 @@ public final class MonitorService: Service, Sendable {
         var alertsToday = 0
         var today = ""
         var reloadRequested = false
+        var storeProblem: String?
     }
 
     /// Creates the service over an open store and log and a loaded configuration.
     public init(
         configPath: String, configuration: LoadedConfiguration, store: FeedStore, log: AlertLogWriter,
-        fetcher: FeedFetcher, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        fetcher: FeedFetcher, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.configPath = configPath
         self.store = store
         self.log = log
         self.fetcher = fetcher
         self.logger = logger
-        self.notifier = notifier
+        self.notifier = SystemdNotifier(environment: environment)
         self.environment = environment
-        let timeout = configuration.config.poll.timeout
-        heartbeat = Heartbeat(stuckAfter: .seconds(max(120, timeout * 4)))
-        let monitor = FeedMonitor(configuration: configuration, store: store, log: log, fetcher: fetcher, logger: logger)
+        heartbeat = Heartbeat(stuckAfter: Heartbeat.limit(forFetchTimeout: configuration.config.poll.timeout))
+        metrics = configuration.config.metricsPath.map(DaemonMetrics.init(path:))
+        let monitor = FeedMonitor(
+            configuration: configuration, store: store, log: log, fetcher: fetcher, logger: logger,
+            scheduling: configuration.config.poll.scheduling)
         state = Mutex(State(monitor: monitor))
     }
 
     private var monitor: FeedMonitor { state.withLock { $0.monitor } }
 
-    /// Runs until graceful shutdown (SIGTERM, SIGINT) or cancellation.
-    public func run() async throws {
+    // MARK: One cycle (`feedwatch run --once`)
+
+    /// Polls every feed once and processes everything: the log catches up first, metrics are written last.
+    /// - Returns: a report per feed.
+    public func runOnce() async throws -> [FeedReport] {
+        try await prepare()
+        let started = ContinuousClock.now
+        let reports = try await monitor.poll(try await monitor.configuredFeedStates())
+        try await monitor.catchUpAlertLog()
+        await writeMetrics(reports, duration: ContinuousClock.now - started)
+        return reports
+    }
+
+    /// Aligns the store's alert ids with the log, appends what the log lacks, and registers the feeds.
+    private func prepare() async throws {
+        if try await store.ensureAlertIDsFollow(log.lastWrittenID) {
+            logger.critical(
+                "the alert log (\(log.path)) is ahead of the database: the store lost commits (power loss?); new alert ids continue after the log's last id \(log.lastWrittenID)"
+            )
+        }
         let caughtUp = try await monitor.catchUpAlertLog()
         if caughtUp > 0 { logger.notice("alert log caught up with \(caughtUp) committed alert(s)") }
-        let feeds = try await monitor.registerFeeds()
-        try await countAlertsToday()
-        logger.info("watching \(feeds.count) feed(s)")
+        _ = try await monitor.registerFeeds()
+    }
+
+    // MARK: The daemon
+
+    /// Runs until graceful shutdown (SIGTERM, SIGINT) or cancellation.
+    public func run() async throws {
+        // Trap SIGHUP and SIGUSR1 before anything else: until then their default action ends the process.
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
+        try await prepare()
+        let today = Self.startOfToday()
+        let count = try await store.alertCount(since: today)
+        state.withLock {
+            $0.today = Self.day(Date())
+            $0.alertsToday = count
+        }
+        logger.info("watching \(monitor.config.feeds.count) feed(s)")
         notifier.notify(["READY=1", "STATUS=\(statusLine())"])
 
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
                 if let interval = notifier.watchdogInterval {
                     group.addTask { await self.petWatchdog(every: interval) }
                 }
-                group.addTask { await self.handleSignals() }
-                try await self.schedule()
+                group.addTask { await self.handle(signals) }
+                await self.schedule()
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            self.logger.info("stopping: finishing the batch in flight")
+            self.logger.info("stopping: finishing the fetches in flight")
             self.notifier.notify(["STOPPING=1", "STATUS=stopping"])
         }
         logger.info("stopped")
     }
 
-    // MARK: The scheduler loop
-
-    private func schedule() async throws {
-        var states = try await monitor.registerFeeds()
+    private func schedule() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if state.withLock({ $0.reloadRequested }) {
-                await reload()
-                states = try await monitor.registerFeeds()
-            }
-            let now = Date()
-            let due = states.filter { ($0.nextDueAt ?? .distantPast) <= now }
-            if !due.isEmpty {
-                let monitor = self.monitor
-                heartbeat.cycleStarted()
-                do {
-                    let reports = try await monitor.poll(due)
-                    let alerts = reports.reduce(0) { $0 + $1.alerts }
-                    let failed = reports.filter { $0.error != nil }.count
-                    recordCycle(alerts: alerts, failed: failed)
-                    logger.info("polled \(reports.count) feed(s): \(alerts) alert(s), \(failed) failed")
-                } catch let error as StoreError where error.isDiskFull {
-                    logger.error("cannot commit, the disk is full; retrying in 30 s: \(error)")
-                    notifier.notify(["STATUS=cannot commit: disk full (\(error.path))"])
-                    heartbeat.cycleEnded()
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(30)) }
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    logger.error("cycle failed: \(error)")
+            do {
+                if state.withLock({ $0.reloadRequested }) {
+                    await reload()
+                    _ = try await monitor.registerFeeds()
                 }
+                let states = try await monitor.configuredFeedStates()
+                let now = Date()
+                let due = states.filter { ($0.nextDueAt ?? .distantPast) <= now }
+                if !due.isEmpty { try await cycle(due) }
+                let next = try await monitor.configuredFeedStates().compactMap(\.nextDueAt).min()
+                let wait = min(max((next ?? now.addingTimeInterval(1)).timeIntervalSinceNow, 0.05), 1)
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
+            } catch {
+                // The store cannot be written (a full disk) or read: keep everything, retry later.
                 heartbeat.cycleEnded()
+                let problem = (error as? StoreError).map { $0.isDiskFull ? "cannot commit, the disk is full or failing: \($0)" : "\($0)" }
+                    ?? "\(error)"
+                logger.error("\(problem); retrying in \(storeRetryDelay)")
+                state.withLock { $0.storeProblem = problem }
                 notifier.notify(["STATUS=\(statusLine())"])
-                states = try await monitor.registerFeeds()
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.storeRetryDelay) }
             }
-            let interval = monitor.config.poll.interval
-            let next = states.compactMap(\.nextDueAt).min() ?? now.addingTimeInterval(interval)
-            let wait = min(max(next.timeIntervalSinceNow, 0.05), 1)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
+        }
+    }
+
+    private func cycle(_ due: [FeedFetchState]) async throws {
+        let monitor = self.monitor
+        let heartbeat = self.heartbeat
+        heartbeat.cycleStarted()
+        defer { heartbeat.cycleEnded() }
+        let started = ContinuousClock.now
+        let reports = try await monitor.poll(due) { _ in heartbeat.progressed() }
+        do {
+            try await monitor.catchUpAlertLog()
+        } catch {
+            logger.error("alert log not written yet (the alerts are committed; it catches up next cycle): \(error)")
+        }
+        let alerts = reports.reduce(0) { $0 + $1.alerts }
+        let failed = reports.filter { $0.error != nil }.count
+        recordCycle(alerts: alerts, failed: failed)
+        logger.info("polled \(reports.count) feed(s): \(alerts) alert(s), \(failed) failed")
+        await writeMetrics(reports, duration: ContinuousClock.now - started)
+        notifier.notify(["STATUS=\(statusLine())"])
+    }
+
+    private func writeMetrics(_ reports: [FeedReport], duration: Duration) async {
+        guard let metrics else { return }
+        do {
+            let states = try await monitor.configuredFeedStates()
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+            metrics.record(cycle: reports, duration: seconds, states: states, at: Date())
+            try metrics.write()
+        } catch {
+            logger.warning("metrics not written: \(error)")
         }
     }
 
@@ -126,7 +181,8 @@ public final class MonitorService: Service, Sendable {
                 notifier.notify(["WATCHDOG=1"])
                 warned = false
             } else if !warned {
-                logger.critical("the poll cycle made no progress for \(heartbeat.stuckAfter); no longer petting the watchdog")
+                logger.critical(
+                    "no feed finished for \(heartbeat.stuckAfter) in a busy cycle; no longer petting the watchdog")
                 warned = true
             }
             try? await Task.sleep(for: interval)
@@ -135,6 +191,7 @@ public final class MonitorService: Service, Sendable {
 
     private func statusLine() -> String {
         state.withLock { state in
+            if let problem = state.storeProblem { return problem }
             let feeds = state.monitor.config.feeds.count
             let last = state.lastCycle.map { "last cycle \($0.formatted(.iso8601))" } ?? "no cycle yet"
             let failed = state.lastCycleFailures > 0 ? " (\(state.lastCycleFailures) failed)" : ""
@@ -152,19 +209,14 @@ public final class MonitorService: Service, Sendable {
             state.alertsToday += alerts
             state.lastCycle = Date()
             state.lastCycleFailures = failed
+            state.storeProblem = nil
         }
     }
 
-    private func countAlertsToday() async throws {
+    private static func startOfToday() -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let midnight = calendar.startOfDay(for: Date())
-        let count = try await store.alerts(since: midnight, topic: nil, limit: 1_000_000).count
-        let today = Self.day(Date())
-        state.withLock {
-            $0.today = today
-            $0.alertsToday = count
-        }
+        return calendar.startOfDay(for: Date())
     }
 
     private static func day(_ date: Date) -> String {
@@ -173,8 +225,7 @@ public final class MonitorService: Service, Sendable {
 
     // MARK: Signals: SIGHUP reloads and reopens the log, SIGUSR1 reopens the log
 
-    private func handleSignals() async {
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
+    private func handle(_ signals: UnixSignalsSequence) async {
         for await signal in signals {
             reopenLog()
             if signal == .sighup {
@@ -201,13 +252,19 @@ public final class MonitorService: Service, Sendable {
         do {
             var loaded = try ConfigurationLoader.load(path: configPath, environment: environment)
             let running = monitor.config
-            if loaded.config.databasePath != running.databasePath || loaded.config.alertLogPath != running.alertLogPath {
-                logger.warning("database and alert_log changes take effect on restart; keeping the open ones")
+            if loaded.config.databasePath != running.databasePath || loaded.config.alertLogPath != running.alertLogPath
+                || loaded.config.metricsPath != running.metricsPath
+            {
+                logger.warning("database, alert_log and metrics_file changes take effect on restart; keeping the open ones")
                 loaded.config.databasePath = running.databasePath
                 loaded.config.alertLogPath = running.alertLogPath
+                loaded.config.metricsPath = running.metricsPath
             }
-            let monitor = FeedMonitor(configuration: loaded, store: store, log: log, fetcher: fetcher, logger: logger)
+            let monitor = FeedMonitor(
+                configuration: loaded, store: store, log: log, fetcher: fetcher, logger: logger,
+                scheduling: loaded.config.poll.scheduling)
             state.withLock { $0.monitor = monitor }
+            heartbeat.stuckAfter = Heartbeat.limit(forFetchTimeout: loaded.config.poll.timeout)
             logger.notice("reloaded: \(loaded.config.feeds.count) feed(s), \(loaded.analyzer.topicIDs.count) topic(s)")
             notifier.notify(["READY=1", "STATUS=\(statusLine())"])
         } catch {

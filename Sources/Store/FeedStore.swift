@@ -1,5 +1,5 @@
 import Analysis
-public import Foundation
+import Foundation
 import GRDB
 
 /// The SQLite store, the source of truth: feeds and their fetch state, items, analyses and alerts.
@@ -9,7 +9,7 @@ import GRDB
 public final class FeedStore: Sendable {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` naming the file when it cannot be opened or migrated.
@@ -131,7 +131,10 @@ public final class FeedStore: Sendable {
             batches.count == 1
             ? "commit batch for feed \(batches[0].feedID)"
             : "commit batches for feeds \(batches.map { String($0.feedID) }.joined(separator: ","))"
-        return try await write(operation) { db in
+        // Batches with alerts are synced to disk before they return (synchronous=FULL): their alerts go to the
+        // log next, and the log must never hold an alert that a power loss could take out of the store.
+        let durable = batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } }
+        return try await write(operation, durable: durable) { db in
             try batches.map { try Self.apply($0, in: db, encoder: encoder) }
         }
     }
@@ -228,20 +231,36 @@ public final class FeedStore: Sendable {
         }
     }
 
-    /// Alerts created at or after `since` (all when nil), of one topic (all when nil), newest last.
-    public func alerts(since: Date?, topic: String?, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
+    /// The alerts that match `query`, oldest first: with `afterID`, the first `limit` after it (page through
+    /// by moving `afterID`); without, the newest `limit`.
+    public func alerts(matching query: AlertQuery, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
         try await read("read alerts") { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
-            if let since {
+            if let afterID = query.afterID {
+                conditions.append("a.id > ?")
+                arguments += [afterID]
+            }
+            if let since = query.since {
                 conditions.append("a.created_at >= ?")
                 arguments += [since]
             }
-            if let topic {
+            if let topic = query.topic {
                 conditions.append("a.topic = ?")
                 arguments += [topic]
             }
+            if let feed = query.feed {
+                conditions.append("(f.name = ? OR f.url = ?)")
+                arguments += [feed, feed]
+            }
+            if let minimum = query.minimumSeverity {
+                conditions.append("\(AlertQuery.severityRankSQL) >= ?")
+                arguments += [AlertQuery.rank(of: minimum)]
+            }
             let clause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+            if query.afterID != nil {
+                return try Self.fetchAlerts(db, where: clause, arguments: arguments, order: "a.id ASC", limit: limit)
+            }
             let newestFirst = try Self.fetchAlerts(
                 db, where: clause, arguments: arguments, order: "a.id DESC", limit: limit)
             return newestFirst.reversed()
@@ -270,10 +289,20 @@ public final class FeedStore: Sendable {
     // MARK: Private
 
     private func write<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+        _ operation: String, durable: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         do {
-            return try await pool.write(body)
+            guard durable else { return try await pool.write(body) }
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch {
             throw StoreError(path: path, operation: operation, error: error)
         }
@@ -372,9 +401,11 @@ extension StoreError {
         }
         var diskFull = false
         if let dbError = error as? DatabaseError {
-            diskFull = dbError.resultCode == .SQLITE_FULL
-                || dbError.extendedResultCode == .SQLITE_IOERR_WRITE
-                || dbError.extendedResultCode == .SQLITE_IOERR_FSYNC
+            // ENOSPC and EFBIG (a file size limit) surface as SQLITE_FULL or as an I/O error on write.
+            let writeErrors: [ResultCode] = [
+                .SQLITE_IOERR_WRITE, .SQLITE_IOERR_FSYNC, .SQLITE_IOERR_TRUNCATE, .SQLITE_IOERR_SHMSIZE,
+            ]
+            diskFull = dbError.resultCode == .SQLITE_FULL || writeErrors.contains(dbError.extendedResultCode)
         }
         self.init(path: path, operation: operation, message: "\(error)", isDiskFull: diskFull)
     }

@@ -21,8 +21,8 @@ extension Feedwatch {
         func run() async throws {
             let loaded = try loadConfiguration(options.config)
             let summaries: [FeedSummary]
+            let store = try openExistingStore(loaded.config.databasePath, command: "feeds")
             do {
-                let store = try FeedStore(path: loaded.config.databasePath)
                 summaries = try await store.feedSummaries()
             } catch {
                 printError("feedwatch feeds: \(error)")

@@ -24,6 +24,10 @@ extension Feedwatch {
 
         func run() async throws {
             bootstrapLogging(level: logLevel)
+            // A file size limit must surface as a write error (EFBIG) that the store reports, not kill us;
+            // a closed stderr or socket must be an error, not SIGPIPE.
+            signal(SIGXFSZ, SIG_IGN)
+            signal(SIGPIPE, SIG_IGN)
             let logger = Logger(label: "feedwatch")
             let loaded = try loadConfiguration(options.config)
             let store: FeedStore
@@ -35,16 +39,28 @@ extension Feedwatch {
                 printError("feedwatch: \(error)")
                 throw ExitCode(1)
             }
-            let fetcher = FeedFetcher()
+            let fetcher = FeedFetcher(maxConnectionsPerHost: loaded.config.poll.scheduling.connectionsPerHost)
             defer { fetcher.shutdown() }
-            let monitor = FeedMonitor(configuration: loaded, store: store, log: log, fetcher: fetcher, logger: logger)
             logger.info(
                 "config \(loaded.config.file): \(loaded.config.feeds.count) feed(s), database \(loaded.config.databasePath), alert log \(loaded.config.alertLogPath)"
             )
+            let service = MonitorService(
+                configPath: options.config, configuration: loaded, store: store, log: log, fetcher: fetcher,
+                logger: logger)
 
             if once {
-                try await monitor.catchUpAlertLog()
-                let reports = try await monitor.pollAll()
+                let reports: [FeedReport]
+                do {
+                    reports = try await service.runOnce()
+                } catch let error as StoreError where error.isDiskFull {
+                    printError("feedwatch: cannot commit, the disk is full or failing: \(error)")
+                    printError("feedwatch: nothing committed before was lost; run again when there is space")
+                    throw ExitCode(1)
+                } catch let error as AlertLogError {
+                    printError("feedwatch: cannot write the alert log: \(error)")
+                    printError("feedwatch: the alerts are committed in the store; the log catches up on the next run")
+                    throw ExitCode(1)
+                }
                 for report in reports {
                     let status = report.status.map { "HTTP \($0)" } ?? "-"
                     let outcome = report.error.map { "FAILED: \($0)" } ?? "\(report.items) items, \(report.newItems) new"
@@ -56,9 +72,6 @@ extension Feedwatch {
                 return
             }
 
-            let service = MonitorService(
-                configPath: options.config, configuration: loaded, store: store, log: log, fetcher: fetcher,
-                logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: service)],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Monitor
+import Store
 
 /// Options shared by the commands that read the config.
 struct ConfigOptions: ParsableArguments {
@@ -20,6 +21,20 @@ func loadConfiguration(_ path: String) throws -> LoadedConfiguration {
         return try ConfigurationLoader.load(path: path)
     } catch {
         printError(error.description)
+        throw ExitCode(1)
+    }
+}
+
+/// Opens the database of a config for a read command, or exits 1 when there is none yet.
+func openExistingStore(_ path: String, command: String) throws -> FeedStore {
+    guard FileManager.default.fileExists(atPath: path) else {
+        printError("feedwatch \(command): no database at \(path); has `feedwatch run` used this config yet?")
+        throw ExitCode(1)
+    }
+    do {
+        return try FeedStore(path: path)
+    } catch {
+        printError("feedwatch \(command): \(error)")
         throw ExitCode(1)
     }
 }

@@ -96,4 +96,21 @@ import Testing
         #expect(try log.append([alert(1), alert(2), alert(3)]) == 1)
         #expect(try lines().count == 1)
     }
+
+    @Test func aSecondWriterOnTheSameLogIsRefused() throws {
+        let first = try AlertLogWriter(path: path)
+        #expect {
+            try AlertLogWriter(path: path)
+        } throws: { error in
+            (error as? AlertLogError)?.message.contains("another feedwatch") == true
+        }
+        try first.append([alert(1)])
+        #expect(try lines().count == 1)
+    }
+
+    @Test func onlyLogrotateNamesCountAsRotatedLogs() throws {
+        try AlertLogWriter(path: path).append([alert(1), alert(2), alert(3)])
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".bak")
+        #expect(try AlertLogWriter(path: path).lastWrittenID == 0, "a .bak copy is not a rotation")
+    }
 }

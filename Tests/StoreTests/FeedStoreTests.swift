@@ -76,8 +76,8 @@ enum Batches {
         #expect(after.first?.item.guid == "1")
         #expect(try await store.alerts(after: 1).map(\.id) == [2])
         #expect(try await store.lastAlertID() == 2)
-        #expect(try await store.alerts(since: nil, topic: "militia-attack").isEmpty)
-        #expect(try await store.alerts(since: Date().addingTimeInterval(3600), topic: nil).isEmpty)
+        #expect(try await store.alerts(matching: AlertQuery(topic: "militia-attack")).isEmpty)
+        #expect(try await store.alerts(matching: AlertQuery(since: Date().addingTimeInterval(3600))).isEmpty)
     }
 
     @Test func failedFetchKeepsTheItemsAndCountsFailures() async throws {
@@ -114,5 +114,43 @@ enum Batches {
         } throws: { error in
             (error as? StoreError)?.path == path
         }
+    }
+}
+
+@Suite struct AlertQueryTests {
+    @Test func filtersByFeedSeverityTopicAndID() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("query-\(UUID().uuidString)")
+        let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
+        let feeds = try await store.registerFeeds([("https://a.example/rss", "a"), ("https://b.example/rss", "b")])
+        var low = Batches.item("low", topics: ["protest"])
+        low.alertTopics = low.alertTopics.map { var topic = $0; topic.severity = "low"; return topic }
+        _ = try await store.commit(FeedBatch(feedID: feeds[0].feedID, fetch: Batches.fetch(), items: [low]))
+        _ = try await store.commit(
+            FeedBatch(feedID: feeds[1].feedID, fetch: Batches.fetch(), items: [Batches.item("high")]))
+
+        #expect(try await store.alerts(matching: AlertQuery(feed: "b")).map(\.item.guid) == ["high"])
+        #expect(try await store.alerts(matching: AlertQuery(feed: "https://a.example/rss")).map(\.item.guid) == ["low"])
+        #expect(try await store.alerts(matching: AlertQuery(minimumSeverity: "medium")).map(\.item.guid) == ["high"])
+        #expect(try await store.alerts(matching: AlertQuery(minimumSeverity: "low")).count == 2)
+        #expect(try await store.alerts(matching: AlertQuery(topic: "protest")).map(\.id) == [1])
+        #expect(try await store.alerts(matching: AlertQuery(afterID: 1)).map(\.id) == [2])
+        #expect(try await store.alerts(matching: AlertQuery(), limit: 1).map(\.id) == [2], "the newest within the limit")
+    }
+}
+
+@Suite struct AlertSequenceTests {
+    @Test func alertIDsMovePastALogThatIsAhead() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seq-\(UUID().uuidString)")
+        let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
+        let feed = try #require(try await store.registerFeeds([("https://a.example/rss", "a")]).first)
+        #expect(try await store.ensureAlertIDsFollow(0) == false)
+        #expect(try await store.ensureAlertIDsFollow(7) == true, "an empty store behind a log of 7 alerts")
+        let first = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("1")]))
+        #expect(first.map(\.id) == [8])
+        #expect(try await store.ensureAlertIDsFollow(8) == false)
+        #expect(try await store.ensureAlertIDsFollow(20) == true)
+        let next = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("2")]))
+        #expect(next.map(\.id) == [21])
+        #expect(try await store.alertCount(since: Date().addingTimeInterval(-60)) == 2)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 
 /// Runs the built `feedwatch` binary and captures what it prints.
@@ -11,8 +12,19 @@ struct CommandResult {
 enum Feedwatch {
     /// Runs `feedwatch <arguments>` with a time limit (the process is killed past it).
     static func run(_ arguments: [String], input: String? = nil, timeout: Double = 60) throws -> CommandResult {
+        try run(executable: TestPaths.executable, arguments, input: input, timeout: timeout)
+    }
+
+    /// Runs a `/bin/sh -c` script (for `ulimit` and the like) with a time limit.
+    static func runShell(_ script: String, timeout: Double = 60) throws -> CommandResult {
+        try run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", script], timeout: timeout)
+    }
+
+    private static func run(
+        executable: URL, _ arguments: [String], input: String? = nil, timeout: Double
+    ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = TestPaths.executable
+        process.executableURL = executable
         process.arguments = arguments
         let output = Pipe()
         let errors = Pipe()
@@ -26,10 +38,19 @@ enum Feedwatch {
         let deadline = DispatchTime.now() + timeout
         let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: deadline, execute: killer)
+        // Drain stderr on another thread while reading stdout, so neither pipe can fill up and stall the child.
+        let errorData = Mutex(Data())
+        let errorDrained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            errorData.withLock { $0 = data }
+            errorDrained.signal()
+        }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        errorDrained.wait()
         process.waitUntilExit()
         killer.cancel()
+        let errData = errorData.withLock { $0 }
         return CommandResult(
             status: process.terminationStatus,
             standardOutput: String(decoding: outData, as: UTF8.self),

@@ -100,13 +100,37 @@ final class NotifyListener {
         process.standardError = try FileHandle(forWritingTo: errorLog)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
 
         var seen: [String] = []
         let ready = listener.waitFor("READY=1", within: 30, seen: &seen)
         #expect(ready?.contains("STATUS=") == true, "READY=1 with a status, seen: \(seen)")
+        // A reload right at READY (systemctl start && systemctl reload) must not kill the daemon.
+        kill(process.processIdentifier, SIGHUP)
+        #expect(listener.waitFor("RELOADING=1", within: 10, seen: &seen) != nil, "seen: \(seen)")
+        #expect(listener.waitFor("READY=1", within: 10, seen: &seen) != nil, "seen: \(seen)")
         #expect(listener.waitFor("WATCHDOG=1", within: 3, seen: &seen) != nil, "watchdog pings, seen: \(seen)")
         #expect(listener.waitFor("WATCHDOG=1", within: 3, seen: &seen) != nil)
+
+        // logrotate: move the log away, SIGUSR1, and the daemon writes a new file at the old name.
+        let logURL = folder.appendingPathComponent("state/alerts.jsonl")
+        var deadline = Date().addingTimeInterval(20)
+        while (try? String(contentsOf: logURL, encoding: .utf8))?.isEmpty != false && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let rotated = folder.appendingPathComponent("state/alerts.jsonl.1")
+        try FileManager.default.moveItem(at: logURL, to: rotated)
+        kill(process.processIdentifier, SIGUSR1)
+        deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: logURL.path) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(FileManager.default.fileExists(atPath: logURL.path), "SIGUSR1 reopens the log by name")
 
         // A valid new config: RELOADING=1 with MONOTONIC_USEC, then READY=1.
         try Data(config(feeds: [server.url("/a.xml"), server.url("/b.xml")]).utf8).write(to: configURL)
@@ -128,7 +152,7 @@ final class NotifyListener {
         // SIGTERM: STOPPING=1, exit 0, everything committed.
         kill(process.processIdentifier, SIGTERM)
         #expect(listener.waitFor("STOPPING=1", within: 10, seen: &seen) != nil, "seen: \(seen)")
-        let deadline = Date().addingTimeInterval(20)
+        deadline = Date().addingTimeInterval(20)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
@@ -137,6 +161,16 @@ final class NotifyListener {
         #expect(stderr.contains("reload failed, keeping the running config: \(configURL.path):"), "\(stderr)")
         let store = try FeedStore(path: folder.appendingPathComponent("state/feedwatch.sqlite").path)
         let counts = try await store.counts()
+        // Every alert is in exactly one of the two files, in order, the newer ones in the new file.
+        func ids(_ url: URL) throws -> [Int] {
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
+                (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? Int ?? -1
+            }
+        }
+        let rotatedIDs = try ids(rotated)
+        let newIDs = try ids(logURL)
+        #expect(rotatedIDs + newIDs == Array(1...counts.alerts), "rotated \(rotatedIDs), new \(newIDs)")
+        #expect(!newIDs.isEmpty, "the added feed's alert went to the new file")
         #expect(counts.items == 2, "each feed's single item is stored once, the added feed's too")
         #expect(counts.feeds == 2)
     }
