@@ -80,7 +80,11 @@ let package = Package(
             dependencies: ["Analysis", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Analysis", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Store"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",

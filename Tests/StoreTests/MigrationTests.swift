@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+@testable import Store
+import Testing
+
+/// The schema migrates from an empty database and from every earlier version, keeping the data.
+@Suite struct MigrationTests {
+    @Test func anEmptyDatabaseMigratesToTheLatestSchema() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
+        let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
+        #expect(try await store.integrityCheck() == ["ok"])
+        #expect(try await store.counts() == StoreCounts(feeds: 0, items: 0, analyses: 0, alerts: 0))
+    }
+
+    @Test func aVersionOneDatabaseKeepsItsFeedsItemsAndAlerts() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite").path
+        // Build a database as the first release left it: only the v1 migration, with data in it.
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v1: feeds, items, analyses, alerts")
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO feeds (url, name, etag) VALUES ('https://a.example/rss', 'a', '\"v1\"')")
+            try db.execute(
+                sql: """
+                    INSERT INTO items (feed_id, item_key, key_source, title, first_seen_at)
+                    VALUES (1, 'k1', 'guid', 'An old item', '2026-01-01 00:00:00.000')
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO analyses (item_id, language, topics, result, analyzed_at)
+                    VALUES (1, 'en', 'protest', '{}', '2026-01-01 00:00:00.000')
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO alerts (created_at, topic, severity, score, modality, feed_id, item_id, story, sources,
+                        language, evidence, entities, quantities)
+                    VALUES ('2026-01-01 00:00:00.000', 'protest', 'medium', 1.5, 'reported_fact', 1, 1, 1, 1, 'en', '[]', '[]', '[]')
+                    """)
+        }
+        try queue.close()
+
+        let store = try FeedStore(path: path)
+        let feed = try #require(try await store.feedStates().first)
+        #expect(feed.url == "https://a.example/rss")
+        #expect(feed.etag == "\"v1\"", "validators survive the migration")
+        #expect(try await store.unseenKeys(feedID: feed.feedID, among: ["k1", "k2"]) == ["k2"])
+        let alerts = try await store.alerts(after: 0)
+        #expect(alerts.map(\.topic) == ["protest"])
+        #expect(alerts.first?.item.title == "An old item")
+        #expect(try await store.integrityCheck() == ["ok"])
+        // And it keeps working: a new alert continues the ids.
+        let next = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("k2")]))
+        #expect(next.map(\.id) == [2])
+    }
+}
