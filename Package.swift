@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "FeedParseTests", dependencies: ["FeedParse"], swiftSettings: strictSettings),
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Analysis", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .testTarget(

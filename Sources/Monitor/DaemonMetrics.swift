@@ -74,11 +74,6 @@ final class DaemonMetrics: Sendable {
         }
     }
 
-    /// The current metrics as Prometheus text.
-    func text() -> String {
-        registry.emitToString()
-    }
-
     /// Writes the metrics to ``path`` atomically: a temporary file beside it, then a rename.
     func write() throws(MetricsError) {
         let temporary = path + ".tmp"

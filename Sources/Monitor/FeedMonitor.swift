@@ -177,11 +177,6 @@ public final class FeedMonitor: Sendable {
         try await store.feedStates().filter { feedsByURL[$0.url] != nil }
     }
 
-    /// Polls one feed now: the whole pipeline, ending in one committed batch and the log catching up.
-    public func poll(_ state: FeedFetchState) async throws -> FeedReport {
-        try await poll(state, fetchEnded: {})
-    }
-
     /// Polls one feed, calling `fetchEnded` as soon as the network part is over (or was skipped).
     private func poll(_ state: FeedFetchState, fetchEnded: @Sendable () -> Void) async throws -> FeedReport {
         guard let feed = feedsByURL[state.url] else {

@@ -123,9 +123,13 @@ public final class MonitorService: Service, Sendable {
                 let states = try await monitor.configuredFeedStates()
                 let now = Date()
                 let due = states.filter { ($0.nextDueAt ?? .distantPast) <= now }
-                if !due.isEmpty { try await cycle(due) }
-                let next = try await monitor.configuredFeedStates().compactMap(\.nextDueAt).min()
-                let wait = min(max((next ?? now.addingTimeInterval(1)).timeIntervalSinceNow, 0.05), 1)
+                if !due.isEmpty {
+                    try await cycle(due)
+                    continue  // the cycle changed the due times: read them again
+                }
+                // Sleep until the next feed is due, but at most a second, so a reload is applied promptly.
+                let next = states.compactMap(\.nextDueAt).min() ?? now.addingTimeInterval(1)
+                let wait = min(max(next.timeIntervalSinceNow, 0.05), 1)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
             } catch {
                 // The store cannot be written (a full disk) or read: keep everything, retry later.

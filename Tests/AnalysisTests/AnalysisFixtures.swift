@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Yams
 
@@ -6,20 +7,15 @@ import Yams
 
 /// Paths and shared fixtures for the analysis tests.
 enum AnalysisFixtures {
-    /// The package root (/work/main): three levels above this file, with symlinks resolved so a dev
-    /// package that links Tests/AnalysisTests still finds the real tree.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .resolvingSymlinksInPath()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// The package root (the paths helper shared by every test target).
+    static let packageRoot = TestPaths.packageRoot
 
     /// The shipped rule files.
     static let topicsURL = packageRoot.appendingPathComponent("Config/topics.yaml")
     static let entitiesURL = packageRoot.appendingPathComponent("Config/entities.yaml")
 
     /// The shared research data, beside the package (`../shared`).
-    static let sharedURL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let sharedURL = TestPaths.shared
     static let seedURL = sharedURL.appendingPathComponent("seed/article-ar-kadhimi-trump.txt")
     static let labelsURL = sharedURL.appendingPathComponent("corpus/labels/ant-sentences.jsonl")
 
