@@ -181,7 +181,8 @@ public final class FeedStore: Sendable {
                 sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
                     itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
-                    String(decoding: try encoder.encode(analysis), as: UTF8.self), fetch.fetchedAt,
+                    // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
+                    String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self), fetch.fetchedAt,
                 ]
             )
             let entities = String(decoding: try encoder.encode(analysis.entities), as: UTF8.self)
