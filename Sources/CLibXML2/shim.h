@@ -8,8 +8,9 @@
 #undef LIBXML_ICU_ENABLED
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
-#include <libxml/xmlreader.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
 

@@ -247,6 +247,17 @@ struct ByteScan {
                 // Two-byte characters (Arabic, accented Latin) inline; longer ones in the full check.
                 if byte >= 0xC2, byte <= 0xDF, index + 1 < count, buffer[index + 1] & 0xC0 == 0x80 {
                     index += 2
+                    // Arabic text: two-byte characters and the spaces between them, without the eight-byte test.
+                    while index + 1 < count {
+                        let lead = buffer[index]
+                        if lead >= 0xC2, lead <= 0xDF, buffer[index + 1] & 0xC0 == 0x80 {
+                            index += 2
+                        } else if lead == 0x20 {
+                            index += 1
+                        } else {
+                            break
+                        }
+                    }
                     continue
                 }
                 let length = Self.sequenceLength(buffer, at: index)

@@ -28,11 +28,13 @@ enum FeedDateParser {
     /// Trimmed UTF-8 with Arabic-Indic digits turned into ASCII digits, the Arabic comma into a comma,
     /// every kind of space into a plain space and direction marks removed.
     private static func normalizedBytes(_ text: String) -> [UInt8] {
-        let trimmed = text.trimmingWhitespace()
+        var trimmed = text.trimmingWhitespace()
         // Most dates are ASCII: only the spaces need unifying.
-        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) {
-            return trimmed.utf8.map { (0x09...0x0D).contains($0) ? 0x20 : $0 }
+        let ascii: [UInt8]? = trimmed.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return bytes.map { (0x09...0x0D).contains($0) ? 0x20 : $0 }
         }
+        if let ascii { return ascii }
         var scalars = String.UnicodeScalarView()
         for scalar in trimmed.unicodeScalars {
             switch scalar.value {

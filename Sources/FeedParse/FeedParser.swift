@@ -8,8 +8,8 @@ public enum FeedParser {
     /// Parses RSS 0.90–0.94 and 2.0, RSS 1.0 (RDF), Atom 1.0 and 0.3 (also single-entry Atom documents) and
     /// JSON Feed 1.0 / 1.1.
     ///
-    /// XML is read with libxml2's streaming reader, never substituting entities, loading DTDs or touching the
-    /// network. A malformed document is parsed again in recovery mode: the items found are kept and the errors
+    /// XML is read with libxml2's SAX2 push parser (no tree), never substituting entities, loading DTDs or touching
+    /// the network. A malformed document is parsed again in recovery mode: the items found are kept and the errors
     /// listed in ``ParsedFeed/problems``. The encoding follows RFC 7303 (byte-order mark, then the HTTP charset,
     /// then the XML declaration), except that valid UTF-8 is read as UTF-8, and bytes that are not UTF-8 without
     /// a usable label are recognised as windows-1256, ISO-8859-6 or windows-1252 (see ``ParsedFeed/encoding``).

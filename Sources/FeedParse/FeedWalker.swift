@@ -43,10 +43,15 @@ struct FeedWalker {
     /// Atom feed-level authors: they apply to entries that name none (RFC 4287 §4.2.1).
     private var feedAuthors: [String] = []
     private var item: ItemBuilder?
+    /// Whether `item` is open. Testing this flag rather than `item != nil` spares a copy of the whole builder
+    /// on every element.
+    private var insideItem = false
     private var itemDepth = 0
     private var container: Container?
     private var items: [FeedItem] = []
     private var capture: Capture?
+    /// The text of `capture`, kept apart so its storage is reused from one field to the next.
+    private var captureText = CappedText(limit: 0)
     private var problems = ProblemList()
     private var reportedEntities: Set<String> = []
     private var stopped = false
@@ -70,7 +75,6 @@ struct FeedWalker {
         var line: Int?
         var base: String?
         var elementName: String
-        var text: CappedText
     }
 
     private init(reader: XMLStreamReader, documentBase: String?, limits: FeedParseLimits) {
@@ -89,7 +93,7 @@ struct FeedWalker {
         limits: FeedParseLimits
     ) throws(FeedParseError) -> WalkOutcome {
         guard let reader = XMLStreamReader(bytes: bytes, encoding: encoding, recover: recover) else {
-            // In recovery mode libxml2 builds no tree at all for input that is not XML.
+            // Empty input, or libxml2 could not allocate a parser.
             return .malformed(MalformedDocument(firstError: nil, hasEntityError: false))
         }
         var walker = FeedWalker(reader: reader, documentBase: baseURL, limits: limits)
@@ -115,7 +119,7 @@ struct FeedWalker {
             )
         }
         // In recovery mode an item left open by a truncated document is still worth keeping.
-        if item != nil { finishItem() }
+        if insideItem { finishItem() }
         let title = feedTitle.map { $0.mode.singleLine($0.text, html: html) }.flatMap(\.nonEmpty)
         return .feed(
             ParsedFeed(
@@ -134,7 +138,7 @@ struct FeedWalker {
         switch reader.kind {
         case .startElement:
             let depth = reader.depth
-            if bases.count > depth { bases.removeSubrange(depth...) }
+            closeBases(downTo: depth)
             let parentBase = depth == 0 ? documentBase : bases.last ?? documentBase
             if reader.hasAttributes, let ownBase = reader.attribute("base", namespace: FeedNamespace.xml) {
                 bases.append(URLResolution.resolve(ownBase, against: parentBase))
@@ -142,11 +146,11 @@ struct FeedWalker {
                 bases.append(parentBase)
             }
             let isEmpty = reader.isEmptyElement
-            if let capture, depth > capture.depth {
+            if let captureDepth = capture?.depth, depth > captureDepth {
                 // Markup inside a captured field: rebuilt as tags for the HTML converter.
-                if capture.spec.mode.keepsMarkup {
+                if capture?.spec.mode.keepsMarkup == true {
                     let name = reader.localName
-                    self.capture?.text.append(isEmpty ? "<\(name)/>" : "<\(name)>")
+                    captureText.append(isEmpty ? "<\(name)/>" : "<\(name)>")
                 }
                 if isEmpty { bases.removeLast() }
                 return
@@ -157,15 +161,15 @@ struct FeedWalker {
             endElement(depth: reader.depth)
         case .text:
             switch capture?.spec.mode {
-            case .xhtml: capture?.text.append(reader.text.escapedForMarkup())
-            case .plain, .html, .maybeHTML, .base64: reader.withText { capture?.text.append(utf8: $0, count: $1) }
+            case .xhtml: captureText.append(reader.text.escapedForMarkup())
+            case .plain, .html, .maybeHTML, .base64: reader.withText { captureText.append(utf8: $0, count: $1) }
             case .ignored, nil: break
             }
         case .entityReference:
             let name = reader.localName
             if capture?.spec.mode.keepsMarkup == true {
                 // Left for the HTML converter: it knows &nbsp; and friends; anything else stays literal.
-                capture?.text.append("&\(name);")
+                captureText.append("&\(name);")
             }
             if reportedEntities.count < 10, reportedEntities.insert(name).inserted {
                 report("entity reference &\(name); was not expanded")
@@ -192,7 +196,7 @@ struct FeedWalker {
 
         switch format {
         case .rss, .rdf:
-            if item == nil, FeedNamespace.isRSS(namespace) {
+            if !insideItem, FeedNamespace.isRSS(namespace) {
                 if localName == "channel", depth == 1 {
                     if format == .rdf { version = namespace == FeedNamespace.rss090 ? "0.90" : "1.0" }
                     insideChannel = true
@@ -209,7 +213,7 @@ struct FeedWalker {
                 }
             }
         case .atom:
-            if item == nil, depth == 1, localName == "entry", namespace == atomNamespace {
+            if !insideItem, depth == 1, localName == "entry", namespace == atomNamespace {
                 startItem(depth: depth)
                 return
             }
@@ -218,9 +222,9 @@ struct FeedWalker {
         }
 
         let owner: FieldOwner
-        if item != nil, depth == itemDepth + 1 {
+        if insideItem, depth == itemDepth + 1 {
             owner = .item
-        } else if item == nil, depth == feedFieldDepth {
+        } else if !insideItem, depth == feedFieldDepth {
             owner = .feed
         } else {
             return
@@ -318,23 +322,21 @@ struct FeedWalker {
             depth: depth,
             line: reader.line,
             base: bases.last ?? documentBase,
-            elementName: elementName,
-            text: CappedText(limit: limit)
+            elementName: elementName
         )
+        captureText.reset(limit: limit)
     }
 
     private mutating func endElement(depth: Int) {
-        defer { if bases.count > depth { bases.removeSubrange(depth...) } }
-        if let current = capture {
-            if depth > current.depth {
-                if current.spec.mode.keepsMarkup { capture?.text.append("</\(reader.localName)>") }
+        defer { closeBases(downTo: depth) }
+        if let captureDepth = capture?.depth {
+            if depth > captureDepth {
+                if capture?.spec.mode.keepsMarkup == true { captureText.append("</\(reader.localName)>") }
                 return
             }
-            capture = nil
-            finishCapture(current)
+            if let current = capture.take() { finishCapture(current) }
         }
-        if let current = container, depth <= current.depth {
-            container = nil
+        if let containerDepth = container?.depth, depth <= containerDepth, let current = container.take() {
             if case .person(let person) = current.kind, let author = person.display {
                 switch current.owner {
                 case .item: item?.addAuthor(author)
@@ -342,13 +344,18 @@ struct FeedWalker {
                 }
             }
         }
-        if item != nil, depth == itemDepth {
+        if insideItem, depth == itemDepth {
             finishItem()
         } else if depth == 1, insideChannel {
             // The channel closed: RSS 1.0 items and images that follow are not channel fields.
             insideChannel = false
             feedFieldDepth = nil
         }
+    }
+
+    /// Drops the bases of the elements at `depth` and deeper (usually just one).
+    private mutating func closeBases(downTo depth: Int) {
+        while bases.count > depth { bases.removeLast() }
     }
 
     private mutating func recognizeRoot(localName: String, namespace: String?) throws(FeedParseError) {
@@ -394,21 +401,23 @@ struct FeedWalker {
             return
         }
         item = ItemBuilder()
+        insideItem = true
         itemDepth = depth
     }
 
     private mutating func finishItem() {
-        guard let builder = item else { return }
-        item = nil
+        guard insideItem, let builder = item.take() else { return }
+        insideItem = false
         items.append(builder.build(feedLink: feedLink, feedAuthors: feedAuthors, problems: &problems, html: html))
     }
 
     private mutating func finishCapture(_ capture: Capture) {
-        let captured = CapturedText(text: capture.text.string, mode: capture.spec.mode)
+        let text = captureText
+        let captured = CapturedText(text: text.string, mode: capture.spec.mode)
         switch capture.owner {
         case .item:
-            item?.textBytes += capture.text.bytes.count
-            if capture.text.isTruncated, item?.textTruncated == false {
+            item?.textBytes += text.bytes.count
+            if text.isTruncated, item?.textTruncated == false {
                 item?.textTruncated = true
                 report(
                     "the item's text exceeds \(limits.maximumItemTextBytes) bytes; truncated in <\(capture.elementName)>",
@@ -421,7 +430,7 @@ struct FeedWalker {
                 item?.store(capture.spec.field, captured, line: capture.line, base: capture.base, html: html)
             }
         case .feed:
-            if capture.text.isTruncated {
+            if text.isTruncated {
                 report(
                     "<\(capture.elementName)> is longer than \(limits.maximumItemTextBytes) bytes; truncated",
                     line: capture.line
@@ -488,7 +497,7 @@ struct FeedWalker {
 
     /// An attached file described by attributes: RSS `<enclosure>`, Atom `rel="enclosure"`, `media:content`.
     private mutating func readEnclosure(urlAttribute: String, lengthAttribute: String) {
-        guard item != nil, let url = reader.attribute(urlAttribute)?.trimmingWhitespace(), !url.isEmpty else { return }
+        guard insideItem, let url = reader.attribute(urlAttribute)?.trimmingWhitespace(), !url.isEmpty else { return }
         let type = reader.attribute("type")?.trimmingWhitespace().nonEmpty
         let length = reader.attribute(lengthAttribute).flatMap { Int($0.trimmingWhitespace()) }.flatMap {
             $0 >= 0 ? $0 : nil

@@ -5,9 +5,16 @@ struct CappedText {
     private(set) var bytes: [UInt8] = []
     /// True once something was dropped.
     private(set) var isTruncated = false
-    let limit: Int
+    private(set) var limit: Int
 
     init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Empties the text for reuse with a new limit, keeping the storage.
+    mutating func reset(limit: Int) {
+        bytes.removeAll(keepingCapacity: true)
+        isTruncated = false
         self.limit = limit
     }
 

@@ -46,12 +46,17 @@ struct PlainTextBuilder {
                     continue
                 }
             }
-            // A word: everything up to the next whitespace, copied in one go.
+            // A run of words: everything up to the next whitespace other than a single space between two words
+            // (which collapsing would write back unchanged), copied in one go.
             flushPending()
             var end = index + 1
             while end < count {
                 let next = bytes[end]
                 if next <= 0x20 {
+                    if next == 0x20, end + 1 < count, Self.startsNonSpace(bytes[end + 1]) {
+                        end += 2
+                        continue
+                    }
                     if next == 0x20 || (0x09...0x0D).contains(next) { break }
                 } else if next == 0xC2 || (next >= 0xE1 && next <= 0xE3),
                     UTF8Whitespace.whitespaceLength(in: bytes, at: end) > 0
@@ -64,6 +69,11 @@ struct PlainTextBuilder {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
             index = end
         }
+    }
+
+    /// Whether a character starting with `byte` is certainly not whitespace.
+    private static func startsNonSpace(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte != 0xC2 && !(0xE1...0xE3).contains(byte)
     }
 
     /// Appends one character (a decoded entity), collapsing it if it is whitespace.
@@ -162,10 +172,13 @@ func strlenUTF8(_ pointer: UnsafePointer<UInt8>) -> Int {
 extension String {
     /// The string without leading and trailing whitespace (Unicode White_Space, so NBSP too).
     func trimmingWhitespace() -> String {
-        let utf8 = self.utf8
-        guard let first = utf8.first, let last = utf8.last else { return "" }
-        // Most fields need nothing trimmed.
-        if first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
+        // Most fields need nothing trimmed (and the empty string is trimmed already).
+        var text = self
+        let isTrimmed = text.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+        }
+        if isTrimmed { return self }
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !UTF8Whitespace.isWhitespace($0) }),
             let end = scalars.lastIndex(where: { !UTF8Whitespace.isWhitespace($0) })

@@ -1,4 +1,5 @@
 import CLibXML2
+import Glibc
 
 /// A fast path for the HTML fragments most feeds carry: ordinary tags, text and standard entities
 /// (`<p>Text with <a href="…">a link</a> &amp; an&nbsp;entity.</p>`).
@@ -12,12 +13,24 @@ import CLibXML2
 enum SimpleHTML {
     /// The plain text of `bytes`, or nil when the fragment needs the full HTML parser.
     static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var builder = PlainTextBuilder(keepsNewlines: false, capacity: bytes.count)
         let count = bytes.count
+        guard let start = bytes.baseAddress, count > 0 else { return "" }
+        // A NUL anywhere sends the fragment to the full parser.
+        guard memchr(start, 0, count) == nil else { return nil }
+        var builder = PlainTextBuilder(keepsNewlines: false, capacity: count)
         var index = 0
         var textStart = 0
+        // Where the next "<" and the next "&" are (`count` when there is none), found with `memchr`: most of a
+        // fragment is text, which is skipped at once rather than byte by byte.
+        var nextTag = -1
+        var nextReference = -1
+        func position(of byte: UInt8, from offset: Int) -> Int {
+            guard let found = memchr(start + offset, Int32(byte), count - offset) else { return count }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(start)
+        }
         // Open elements: an end tag that closes none of them is ignored by the HTML parser, not rendered.
         var open: [TagName] = []
+        open.reserveCapacity(16)
 
         func flushText(upTo end: Int) {
             if end > textStart { builder.append(utf8: UnsafeBufferPointer(rebasing: bytes[textStart..<end])) }
@@ -31,7 +44,7 @@ enum SimpleHTML {
                 if tag.isClosing {
                     guard let position = open.lastIndex(of: tag.name) else { return nil }
                     open.removeSubrange(position...)
-                } else if !Tag.voids.contains(tag.name) {
+                } else if !tag.isVoid {
                     guard open.count < 256 else { return nil }
                     open.append(tag.name)
                 }
@@ -49,10 +62,10 @@ enum SimpleHTML {
                 builder.append(scalar: scalar)
                 index = end
                 textStart = index
-            } else if byte == 0 {
-                return nil
             } else {
-                index += 1
+                if nextTag < index { nextTag = position(of: UInt8(ascii: "<"), from: index) }
+                if nextReference < index { nextReference = position(of: UInt8(ascii: "&"), from: index) }
+                index = min(nextTag, nextReference)
             }
         }
         flushText(upTo: count)
@@ -72,6 +85,8 @@ enum SimpleHTML {
         var name = TagName()
         var isClosing: Bool
         var role: Role
+        /// Whether the element has no content (`<br>`, `<img>`…), which the HTML parser closes at once.
+        var isVoid: Bool
         /// Just past the `>`.
         var end: Int
 
@@ -87,11 +102,12 @@ enum SimpleHTML {
             // The lower-cased name packed into integers: looked up without building a String.
             var name = TagName()
             for position in nameStart..<index { name.append(bytes[position] | 0x20) }
-            guard let role = Self.role(of: name) else { return nil }
+            guard let (role, isVoid) = Self.lookUp(name) else { return nil }
             // `</br>` is a line break to the HTML parser; leave that oddity to it.
             if isClosing, role == .lineBreak { return nil }
             self.name = name
             self.role = role
+            self.isVoid = isVoid
             // Attributes: names, optional `=` and a quoted or bare value; nothing else.
             while true {
                 while index < count, bytes[index].isHTMLSpace { index += 1 }
@@ -144,13 +160,14 @@ enum SimpleHTML {
         }
 
         /// Elements without content, which the HTML parser closes at once.
-        static let voids: Set<TagName> = Set(["br", "hr", "img", "wbr", "col", "source"].map(TagName.init))
-        /// The role of every accepted element.
-        private static let roles: [TagName: Role] = {
-            var roles: [TagName: Role] = [TagName("br"): .lineBreak, TagName("td"): .cell, TagName("th"): .cell]
-            for name in blocks { roles[TagName(name)] = .block }
-            for name in inlines { roles[TagName(name)] = .inline }
-            return roles
+        private static let voids = ["br", "hr", "img", "wbr", "col", "source"]
+        /// Every accepted element with its role and whether it is void, sorted by name for a binary search
+        /// (cheaper than hashing, at a few dozen names).
+        private static let table: [(name: TagName, role: Role, isVoid: Bool)] = {
+            var roles: [String: Role] = ["br": .lineBreak, "td": .cell, "th": .cell]
+            for name in blocks { roles[name] = .block }
+            for name in inlines { roles[name] = .inline }
+            return roles.map { (TagName($0.key), $0.value, voids.contains($0.key)) }.sorted { $0.name < $1.name }
         }()
         /// The block elements of ``HTMLTextConverter``'s rendering that the HTML parser treats plainly.
         private static let blocks: [String] =
@@ -166,16 +183,28 @@ enum SimpleHTML {
             "var", "wbr", "tbody", "thead", "tfoot", "col", "colgroup", "picture", "source",
         ]
 
-        /// The role of an accepted element; nil for every other name (the full parser decides).
-        private static func role(of name: TagName) -> Role? {
-            roles[name]
+        /// The role of an accepted element and whether it is void; nil for every other name (the full parser
+        /// decides).
+        private static func lookUp(_ name: TagName) -> (role: Role, isVoid: Bool)? {
+            var low = 0
+            var high = table.count
+            while low < high {
+                let middle = (low + high) / 2
+                if table[middle].name < name { low = middle + 1 } else { high = middle }
+            }
+            guard low < table.count, table[low].name == name else { return nil }
+            return (table[low].role, table[low].isVoid)
         }
     }
 
     /// An ASCII element name of up to 16 bytes, packed into two integers.
-    struct TagName: Hashable {
+    struct TagName: Comparable {
         private var high: UInt64 = 0
         private var low: UInt64 = 0
+
+        static func < (left: TagName, right: TagName) -> Bool {
+            (left.high, left.low) < (right.high, right.low)
+        }
 
         init() {}
 

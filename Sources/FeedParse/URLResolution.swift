@@ -43,11 +43,13 @@ enum URLResolution {
     /// Whether `text` is an absolute http(s) URL already in the form ``resolve(_:against:)`` produces (the usual
     /// case, checked without parsing): lower-case scheme and host, a path that starts with `/` and holds no dot
     /// segment, no surrounding whitespace.
+    private static let webSchemePrefixes = (https: Array("https://".utf8), http: Array("http://".utf8))
+
     static func isNormalizedWebURL(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            let https = Array("https://".utf8)
-            let http = Array("http://".utf8)
+            let https = webSchemePrefixes.https
+            let http = webSchemePrefixes.http
             var index: Int
             if bytes.starts(with: https) {
                 index = https.count

@@ -2,6 +2,7 @@ import ArgumentParser
 import FeedFetch
 import FeedParse
 import Foundation
+import Glibc
 
 extension Feedwatch {
     /// `feedwatch parse`: show how feedwatch reads feeds.
@@ -137,12 +138,12 @@ extension Feedwatch {
 
         /// One `--summary` line for a file, and whether it failed (its reason already printed on stderr).
         private static func summaryLine(forFile path: String) -> (line: String, failed: Bool) {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let bytes = Self.readFile(path) else {
                 printError("feedwatch parse: cannot read \(path)")
                 return ("error\t-\t0\t0\t\(path)\n", true)
             }
             do {
-                let feed = try FeedParser.parse([UInt8](data))
+                let feed = try FeedParser.parse(bytes)
                 return ("\(feed.format.rawValue)\t\(feed.encoding)\t\(feed.items.count)\t\(feed.problems.count)\t\(path)\n", false)
             } catch {
                 printError("feedwatch parse: \(path): \(error)")
@@ -182,10 +183,10 @@ extension Feedwatch {
             bytes: [UInt8], contentType: String?, baseURL: String?
         ) {
             if FileManager.default.fileExists(atPath: source) {
-                guard let data = FileManager.default.contents(atPath: source) else {
+                guard let bytes = Self.readFile(source) else {
                     throw SourceFailure(message: "cannot read \(source)")
                 }
-                return ([UInt8](data), nil, nil)
+                return (bytes, nil, nil)
             }
             guard Self.isWebURL(source), let fetcher else {
                 throw SourceFailure(message: "\(source): no such file, and not an http(s) URL")
@@ -200,6 +201,32 @@ extension Feedwatch {
             } catch let error as FetchError {
                 throw SourceFailure(message: "\(error)")
             }
+        }
+
+        /// The bytes of a file, read straight into an array (no `Data` in between); nil when it cannot be read.
+        static func readFile(_ path: String) -> [UInt8]? {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var status = stat()
+            let size = fstat(descriptor, &status) == 0 ? max(Int(status.st_size), 0) : 0
+            // One spare byte: a read that fills it shows the file grew, a read of 0 shows the end.
+            var bytes = [UInt8](repeating: 0, count: size + 1)
+            var filled = 0
+            while true {
+                if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(filled, 1 << 16))) }
+                let result = bytes.withUnsafeMutableBytes { buffer in
+                    Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                }
+                if result == 0 { break }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return nil
+                }
+                filled += result
+            }
+            bytes.removeLast(bytes.count - filled)
+            return bytes
         }
 
         private static func isWebURL(_ text: String) -> Bool {
