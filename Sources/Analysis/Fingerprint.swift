@@ -20,7 +20,9 @@ public struct Fingerprint: Sendable, Codable, Equatable {
 
         /// Orders by unit, then value.
         public static func < (lhs: QuantityKey, rhs: QuantityKey) -> Bool {
-            lhs.unit != rhs.unit ? lhs.unit < rhs.unit : lhs.value < rhs.value
+            // Byte order of UTF-8 is code point order: the same as `String <` for the (NFC) unit names,
+            // without the cost of a general Unicode comparison on every step of a sort.
+            lhs.unit != rhs.unit ? Fingerprint.utf8Less(lhs.unit, rhs.unit) : lhs.value < rhs.value
         }
     }
 
@@ -34,8 +36,42 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// Creates a fingerprint; `entities` and `quantities` are sorted and deduplicated.
     public init(simhash: UInt64, entities: [String], quantities: [QuantityKey]) {
         self.simhash = simhash
-        self.entities = Array(Set(entities)).sorted()
-        self.quantities = Array(Set(quantities)).sorted()
+        self.entities = Self.sortedUnique(entities, by: Self.utf8Less)
+        self.quantities = Self.sortedUnique(quantities)
+    }
+
+    /// `a < b` in UTF-8 byte order (code point order), on contiguous bytes.
+    static func utf8Less(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { left in b.withUTF8 { right in left.lexicographicallyPrecedes(right) } }
+    }
+
+    /// The keys sorted (by unit, then value), each once. Units are few: rank them once, then sort numbers.
+    private static func sortedUnique(_ keys: [QuantityKey]) -> [QuantityKey] {
+        guard keys.count > 1 else { return keys }
+        var units: [String] = []
+        for key in keys where !units.contains(key.unit) { units.append(key.unit) }
+        units.sort(by: utf8Less)
+        let ranked = keys.map { key in (rank: units.firstIndex(of: key.unit)!, value: key.value) }
+            .sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.value < $1.value }
+        var result: [QuantityKey] = []
+        result.reserveCapacity(ranked.count)
+        for item in ranked where result.last.map({ $0.unit != units[item.rank] || $0.value != item.value }) ?? true {
+            result.append(QuantityKey(value: item.value, unit: units[item.rank]))
+        }
+        return result
+    }
+
+    /// Sorted, each element once; cheaper than a `Set` round trip for the few dozen items of an article.
+    private static func sortedUnique<T: Equatable>(_ items: [T], by less: (T, T) -> Bool) -> [T] {
+        guard items.count > 1 else { return items }
+        var result: [T] = []
+        result.reserveCapacity(items.count)
+        for item in items.sorted(by: less) where result.last != item {
+            result.append(item)
+        }
+        return result
     }
 
     /// The fingerprint of nothing (what an analysis stored before fingerprints decodes to).
@@ -105,15 +141,13 @@ enum SimHasher {
     static func simhash(_ fields: [PreparedField]) -> UInt64 {
         var tokenHashes: [UInt64] = []
         for field in fields {
+            // The stems' FNV-1a hashes were taken once, while keying the tokens.
             tokenHashes.reserveCapacity(tokenHashes.count + field.tokens.count)
-            field.text.scalars.withUnsafeBufferPointer { scalars in
-                for index in field.tokens.indices where field.tokens[index].kind != .other {
-                    let stem = field.keys[index].stemRange
-                    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for position in Int(stem.lowerBound)..<Int(stem.upperBound) {
-                        hash = (hash ^ UInt64(scalars[position])) &* 0x0000_0100_0000_01B3
+            field.tokens.withUnsafeBufferPointer { tokens in
+                field.keys.withUnsafeBufferPointer { keys in
+                    for index in tokens.indices where tokens[index].kind != .other {
+                        tokenHashes.append(keys[index].stemHash)
                     }
-                    tokenHashes.append(hash)
                 }
             }
         }

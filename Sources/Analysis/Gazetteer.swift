@@ -39,8 +39,8 @@ struct Gazetteer: Sendable {
     /// Letter pairs that open a one-edit name (its 1st and 2nd, and 1st and 3rd letters): a token one edit
     /// away with the same first letter opens with one of them at positions (1, 2) or (1, 3).
     private var editPairs = LetterPairFilter()
-    /// The first two letters of every name skeleton.
-    private var skeletonPairs = LetterPairFilter()
+    /// The first three letters of every name skeleton: most words are rejected after three letters.
+    private var skeletonOpenings = LetterTripleFilter()
 
     init(entities: [EntityDefinition], vocabulary: inout Vocabulary) throws(AnalyzerConfigError) {
         var seen: Set<String> = []
@@ -128,7 +128,7 @@ struct Gazetteer: Sendable {
             var skeleton: [UInt32] = []
             Self.skeleton(scalars[first.range], into: &skeleton)
             if skeleton.count >= Self.skeletonMinimum {
-                skeletonPairs.insert(skeleton[0], skeleton[1])
+                skeletonOpenings.insert(skeleton[0], skeleton[1], skeleton[2])
                 let key = vocabulary.insert(skeleton, in: .skeleton)
                 if entitiesBySkeleton[key]?.contains(entity) != true {
                     entitiesBySkeleton[key, default: []].append(entity)
@@ -228,11 +228,11 @@ struct Gazetteer: Sendable {
             !entries[Int(entity)].exceptions.contains(keys.surface)
         }
         let scalars = field.text.scalars
-        if token.kind == .arabic {
+        if token.kind == .arabic, skeletonOpenings.contains(opening: scalars, Stemmer.bare(scalars, token)) {
             let length = Self.skeleton(
                 scalars[Stemmer.bare(scalars, token)],
                 into: &scratch,
-                openingWith: skeletonPairs,
+                openingWith: skeletonOpenings,
                 trim: false
             )
             if length >= Self.skeletonMinimum,
@@ -261,13 +261,13 @@ struct Gazetteer: Sendable {
 
     /// Consonant skeleton of an Arabic word: fold look-alike consonants (ط→ت ض→د ظ→ز ص ث→س ذ→ز ق غ ج→ك
     /// ح خ→ه ع ء→ا), drop a leading ال, drop inner ا و ي, collapse doubled letters.
-    /// With `pairs`, stops early (leaving `buffer` empty) when the first two skeleton letters are not in it.
+    /// With `openings`, stops early (returning 0) when the first three skeleton letters are not in it.
     /// Returns the skeleton's length: `buffer[..<length]`; letters past it are stale (the buffer is reused).
     @discardableResult
     static func skeleton(
         _ word: ArraySlice<UInt32>,
         into buffer: inout [UInt32],
-        openingWith pairs: LetterPairFilter? = nil,
+        openingWith openings: LetterTripleFilter? = nil,
         trim: Bool = true
     ) -> Int {
         // Reuse the buffer's storage: overwrite, then trim (removeAll(keepingCapacity:) is slow per token).
@@ -283,30 +283,35 @@ struct Gazetteer: Sendable {
         var index = start
         while index < end {
             let letter = word[index]
-            let folded: UInt32 =
-                switch letter {
-                case 0x0637: 0x062A
-                case 0x0636: 0x062F
-                case 0x0638, 0x0630: 0x0632
-                case 0x0635, 0x062B: 0x0633
-                case 0x0642, 0x063A, 0x062C: 0x0643
-                case 0x062D, 0x062E: 0x0647
-                case 0x0639, 0x0621: 0x0627
-                default: letter
-                }
+            let folded = foldConsonant(letter)
             let inner = index > start && index < end - 1
             index += 1
             if inner, folded == 0x0627 || folded == 0x0648 || folded == 0x064A { continue }
             if count > 0, previous == folded { continue }
             emit(folded)
             previous = folded
-            if count == 2, let pairs, !pairs.contains(buffer[0], buffer[1]) {
+            if count == 3, let openings, !openings.contains(buffer[0], buffer[1], buffer[2]) {
                 count = 0
                 break
             }
         }
         if trim, buffer.count > count { buffer.removeLast(buffer.count - count) }
         return count
+    }
+
+    /// The skeleton class of a letter (look-alike consonants share one).
+    @inline(__always)
+    static func foldConsonant(_ letter: UInt32) -> UInt32 {
+        switch letter {
+        case 0x0637: 0x062A
+        case 0x0636: 0x062F
+        case 0x0638, 0x0630: 0x0632
+        case 0x0635, 0x062B: 0x0633
+        case 0x0642, 0x063A, 0x062C: 0x0643
+        case 0x062D, 0x062E: 0x0647
+        case 0x0639, 0x0621: 0x0627
+        default: letter
+        }
     }
 
     /// The word without a leading ال (when more than two letters remain), for the letter-pair pre-check:
@@ -366,3 +371,52 @@ struct LetterPairFilter: Sendable {
         return bits[index >> 6] & (1 << UInt64(index & 63)) != 0
     }
 }
+
+/// A 2^18-bit set of letter triples (each letter reduced to its low six bits): the opening of every name
+/// skeleton, checked before the rest of a word's skeleton is built.
+struct LetterTripleFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 1 << 12)
+
+    private static func index(_ first: UInt32, _ second: UInt32, _ third: UInt32) -> Int {
+        Int((first & 63) << 12 | (second & 63) << 6 | (third & 63))
+    }
+
+    mutating func insert(_ first: UInt32, _ second: UInt32, _ third: UInt32) {
+        let index = Self.index(first, second, third)
+        bits[index >> 6] |= 1 << UInt64(index & 63)
+    }
+
+    func contains(_ first: UInt32, _ second: UInt32, _ third: UInt32) -> Bool {
+        let index = Self.index(first, second, third)
+        return bits[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    /// Whether the first three letters of the skeleton of `text[range]` (as `Gazetteer.skeleton` builds it)
+    /// are in the set; true when the skeleton is shorter. No buffer: the cheap test before the real one.
+    func contains(opening text: [UInt32], _ range: Range<Int>) -> Bool {
+        var start = range.lowerBound
+        let end = range.upperBound
+        if end - start > 4, text[start] == 0x0627, text[start + 1] == 0x0644 { start += 2 }
+        var first: UInt32 = 0
+        var second: UInt32 = 0
+        var count = 0
+        var previous: UInt32 = 0
+        var index = start
+        while index < end {
+            let folded = Gazetteer.foldConsonant(text[index])
+            let inner = index > start && index < end - 1
+            index += 1
+            if inner, folded == 0x0627 || folded == 0x0648 || folded == 0x064A { continue }
+            if count > 0, previous == folded { continue }
+            switch count {
+            case 0: first = folded
+            case 1: second = folded
+            default: return contains(first, second, folded)
+            }
+            count += 1
+            previous = folded
+        }
+        return true
+    }
+}
+

@@ -4,6 +4,9 @@
 /// the trigger counts as distance 0; ties prefer a cue before the trigger, then refusal, demand, threat,
 /// intent, completed). A verb read without its future prefix س is an intent cue at distance 0.
 /// A completed cue right after an intent, refusal or demand cue yields to it ("will complete").
+/// Cues before a contrast word (فيما, بينما, but, while ...) belong to another statement and are ignored.
+/// With no cue in reach, a demand verb up to 40 tokens back still governs a trigger written as its ب object
+/// ("يطالب البرلمان ... الحكومة ... بإخراج القوات").
 struct ModalityDetector: Sendable {
     /// Cues farther than this many tokens from the trigger are ignored.
     static let maximumDistance = 8
@@ -44,7 +47,7 @@ struct ModalityDetector: Sendable {
                 "scheduled", "going to", "decided", "timetable", "timeline", "committed to", "سوف", "تعتزم", "يعتزم",
                 "اعتزام", "تعهد", "يتعهد", "تعهدت", "متعهدا", "أعلن عن خطة", "خطة", "خطط", "يخطط", "تخطط", "قرر",
                 "قررت", "من المقرر", "في غضون", "بحلول", "جدول زمني", "جدولة", "يلتزم", "التزم", "التزامه",
-                "اتفق", "اتفقا", "يتفق", "تتفق", "المزمع", "ينوي", "تنوي",
+                "اتفق", "اتفقا", "يتفق", "تتفق", "المزمع", "ينوي", "تنوي", "قبل نهاية",
             ]
         ),
         (
@@ -65,6 +68,11 @@ struct ModalityDetector: Sendable {
     private var cues = PhraseTable(mode: .stem)
     private var modalityByCue: [Modality] = []
     private var adjacentIntent: Set<Int32> = []
+    /// Words that start a new, contrasting statement: a demand before them does not govern what follows.
+    private var contrastKeys: Set<Int32> = []
+    private static let contrastWords = [
+        "بينما", "فيما", "حين", "لكن", "لكنه", "لكنها", "لكنهم", "بيد", "ثم", "while", "but", "whereas", "meanwhile",
+    ]
 
     init(vocabulary: inout Vocabulary) {
         for (modality, terms) in Self.cueList {
@@ -74,6 +82,9 @@ struct ModalityDetector: Sendable {
                 // A phrase listed twice keeps its first (higher-priority) modality.
                 if phrase == modalityByCue.count { modalityByCue.append(modality) }
             }
+        }
+        for word in Self.contrastWords {
+            for key in vocabulary.bareKeys(of: word) ?? [] { contrastKeys.insert(key) }
         }
         for cue in Self.adjacentIntentCues {
             if let key = vocabulary.stemKeys(of: cue)?.first { adjacentIntent.insert(key) }
@@ -130,14 +141,20 @@ struct ModalityDetector: Sendable {
             )
             position = match.end
         }
-        let candidates = found.filter { $0.distance <= Self.maximumDistance }
+        // A cue before a contrast word ("طالب المحتجون ...، فيما سحبت القوات") belongs to another statement.
+        var contrast = -1
+        for index in low..<triggerStart
+        where field.keys[index].bare != Vocabulary.absent && contrastKeys.contains(field.keys[index].bare) {
+            contrast = index
+        }
+        let candidates = found.filter { $0.distance <= Self.maximumDistance && !($0.before && $0.end <= contrast) }
         guard
             let best = candidates.min(by: { a, b in
                 if a.distance != b.distance { return a.distance < b.distance }
                 if a.before != b.before { return a.before }
                 return Self.priority.firstIndex(of: a.modality)! < Self.priority.firstIndex(of: b.modality)!
             })
-        else { return .reportedFact }
+        else { return farDemand(in: field, sentence: sentence, triggerStart: triggerStart) ? .demand : .reportedFact }
         if best.modality == .completed,
             let modal = found.last(where: {
                 $0.end <= best.start && best.start - $0.end <= 2 && $0.modality != .completed
@@ -146,5 +163,36 @@ struct ModalityDetector: Sendable {
             return modal.modality
         }
         return best.modality
+    }
+
+    /// Cues farther back than `maximumDistance` that still govern the trigger: a demand verb whose object is
+    /// the verbal noun with ب ("يطالب البرلمان ... الحكومة ... بإخراج القوات"), however long the subject and
+    /// object between them.
+    private static let farDemandReach = 40
+    private static let ba: UInt32 = 0x0628
+
+    private func farDemand(in field: PreparedField, sentence: Sentence, triggerStart: Int) -> Bool {
+        let token = field.tokens[triggerStart]
+        guard token.kind == .arabic, token.length >= 4, field.text.scalars[token.range.lowerBound] == Self.ba
+        else { return false }
+        var position = max(sentence.tokenStart, triggerStart - Self.farDemandReach)
+        var demand = false
+        while position < triggerStart {
+            var longest: (phrase: Int32, end: Int)?
+            cues.forEachMatch(in: field, at: position, limit: triggerStart) { phrase, end, _ in
+                if end > longest?.end ?? 0 { longest = (phrase, end) }
+            }
+            guard let match = longest else {
+                if field.keys[position].bare != Vocabulary.absent, contrastKeys.contains(field.keys[position].bare) {
+                    demand = false
+                }
+                position += 1
+                continue
+            }
+            // The last cue before the trigger decides: "طالب ... ثم رفض" is not a demand.
+            demand = modalityByCue[Int(match.phrase)] == .demand
+            position = match.end
+        }
+        return demand
     }
 }

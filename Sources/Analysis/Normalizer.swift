@@ -255,11 +255,26 @@ enum ScalarClass {
     }
 
     /// Any letter of any script.
+    @inline(__always)
     static func isLetter(_ value: UInt32) -> Bool {
         if isLatinLetter(value) || isArabicLetter(value) { return true }
         if value < 0x80 { return false }
+        if value < alphabeticTableEnd {
+            return alphabeticTable[Int(value) >> 6] & (1 << UInt64(value & 63)) != 0
+        }
         return Unicode.Scalar(value)?.properties.isAlphabetic ?? false
     }
+
+    /// `isAlphabetic` for U+0000..<U+3000 as a bit set, computed once: punctuation, quotes and spaces
+    /// between words would otherwise each cost a Unicode property lookup.
+    private static let alphabeticTableEnd: UInt32 = 0x3000
+    private static let alphabeticTable: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: Int(alphabeticTableEnd) / 64)
+        for value in 0..<alphabeticTableEnd where Unicode.Scalar(value)?.properties.isAlphabetic == true {
+            bits[Int(value) >> 6] |= 1 << UInt64(value & 63)
+        }
+        return bits
+    }()
 
     /// Whitespace, including line breaks.
     static func isSpace(_ value: UInt32) -> Bool {

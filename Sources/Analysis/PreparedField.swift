@@ -13,8 +13,10 @@ struct TokenKeys: Sendable {
     var stem: Int32
     /// This token's alternative readings in `PreparedField.variants`.
     var variants: Range<Int32>
-    /// The folded range of the light stem (for fingerprints).
+    /// The folded range of the light stem.
     var stemRange: Range<Int32>
+    /// FNV-1a of the light stem's scalars (`Vocabulary.sequenceHash`), for fingerprints.
+    var stemHash: UInt64
 }
 
 /// An alternative reading of a token with leading clitics removed.
@@ -74,14 +76,12 @@ struct PreparedField: Sendable {
                     bareHash = (bareHash ^ UInt64(buffer[position])) &* 0x0000_0100_0000_01B3
                 }
                 if stem.upperBound == bare.upperBound { stemHash = bareHash }
+                if stem.lowerBound != bare.lowerBound { stemHash = Vocabulary.sequenceHash(buffer, stem) }
                 let surfaceHash =
                     bare.lowerBound == token.range.lowerBound
                     ? bareHash : Vocabulary.sequenceHash(buffer, token.range)
                 let bareID = vocabulary.id(in: buffer, bare, .bare, sequenceHash: bareHash)
-                let stemID =
-                    stem.lowerBound == bare.lowerBound
-                    ? vocabulary.id(in: buffer, stem, .stem, sequenceHash: stemHash)
-                    : vocabulary.id(in: buffer, stem, .stem)
+                let stemID = vocabulary.id(in: buffer, stem, .stem, sequenceHash: stemHash)
                 if token.kind == .arabic {
                     Stemmer.forEachVariant(scalars, token.range) { range, kind in
                         let variantBare = Stemmer.arabicPrefixStripped(scalars, range)
@@ -108,7 +108,8 @@ struct PreparedField: Sendable {
                         bare: bareID,
                         stem: stemID,
                         variants: first..<Int32(variants.count),
-                        stemRange: Int32(stem.lowerBound)..<Int32(stem.upperBound)
+                        stemRange: Int32(stem.lowerBound)..<Int32(stem.upperBound),
+                        stemHash: stemHash
                     )
                 )
             }

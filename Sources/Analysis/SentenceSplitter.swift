@@ -39,52 +39,60 @@ enum SentenceSplitter {
     }
 
     static func split(_ text: NormalizedText, tokens: [Token]) -> [Sentence] {
-        let scalars = text.scalars
-        let count = scalars.count
         var sentences: [Sentence] = []
-        var nextToken = 0
-        var segmentStart = 0
+        text.scalars.withUnsafeBufferPointer { scalars in
+            tokens.withUnsafeBufferPointer { tokens in
+                let count = scalars.count
+                var nextToken = 0
+                var segmentStart = 0
 
-        func close(_ end: Int) {
-            var first = segmentStart
-            var last = end
-            while first < last, ScalarClass.isSpace(scalars[first]) { first += 1 }
-            while last > first, ScalarClass.isSpace(scalars[last - 1]) { last -= 1 }
-            let tokenStart = nextToken
-            while nextToken < tokens.count, Int(tokens[nextToken].start) < end { nextToken += 1 }
-            guard nextToken > tokenStart, first < last else { return }
-            sentences.append(
-                Sentence(
-                    tokenStart: tokenStart,
-                    tokenEnd: nextToken,
-                    originalStart: Int(text.originStart[first]),
-                    originalEnd: text.originEnd(last - 1)
-                )
-            )
-        }
+                func close(_ end: Int) {
+                    var first = segmentStart
+                    var last = end
+                    while first < last, ScalarClass.isSpace(scalars[first]) { first += 1 }
+                    while last > first, ScalarClass.isSpace(scalars[last - 1]) { last -= 1 }
+                    let tokenStart = nextToken
+                    while nextToken < tokens.count, Int(tokens[nextToken].start) < end { nextToken += 1 }
+                    guard nextToken > tokenStart, first < last else { return }
+                    sentences.append(
+                        Sentence(
+                            tokenStart: tokenStart,
+                            tokenEnd: nextToken,
+                            originalStart: Int(text.originStart[first]),
+                            originalEnd: text.originEnd(last - 1)
+                        )
+                    )
+                }
 
-        var index = 0
-        while index < count {
-            let value = scalars[index]
-            let ends: Bool
-            switch value {
-            case 0x21, 0x3F, 0x061F, 0x061B: ends = true
-            case 0x2E: ends = periodEndsSentence(at: index, in: text)
-            default: ends = isHardBreak(value)
+                var index = 0
+                while index < count {
+                    let value = scalars[index]
+                    // Most scalars are letters or spaces: one range test rejects them.
+                    if value > 0x3F, value != 0x85, value < 0x0A0 || (value >= 0x0620 && value < 0x2028) {
+                        index += 1
+                        continue
+                    }
+                    let ends: Bool
+                    switch value {
+                    case 0x21, 0x3F, 0x061F, 0x061B: ends = true
+                    case 0x2E: ends = periodEndsSentence(at: index, in: text)
+                    default: ends = isHardBreak(value)
+                    }
+                    guard ends else {
+                        index += 1
+                        continue
+                    }
+                    var end = index + 1
+                    if !isHardBreak(value) {
+                        while end < count, isCloser(scalars[end]) { end += 1 }
+                    }
+                    close(end)
+                    segmentStart = end
+                    index = end
+                }
+                close(count)
             }
-            guard ends else {
-                index += 1
-                continue
-            }
-            var end = index + 1
-            if !isHardBreak(value) {
-                while end < count, isCloser(scalars[end]) { end += 1 }
-            }
-            close(end)
-            segmentStart = end
-            index = end
         }
-        close(count)
         return sentences
     }
 

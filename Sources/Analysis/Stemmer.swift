@@ -135,35 +135,29 @@ enum Stemmer {
         let lower = range.lowerBound
         var upper = range.upperBound
         guard upper - lower > 3 else { return range }
-        func ends(_ suffix: StaticString) -> Bool {
-            let count = suffix.utf8CodeUnitCount
-            guard upper - lower >= count else { return false }
-            return suffix.withUTF8Buffer { bytes in
-                for offset in 0..<count where text[upper - count + offset] != UInt32(bytes[offset]) {
-                    return false
-                }
-                return true
-            }
-        }
+        // Suffixes as scalars, compared by `englishEnds` (a closure over `upper` would box it).
+        let (s, e, i, n, g, d, u): (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x73, 0x65, 0x69, 0x6E, 0x67, 0x64, 0x75)
         func hasVowel(before end: Int) -> Bool {
             text[lower..<end].contains(where: isVowel) || text[lower..<end].contains(0x79)
         }
         var pluralY = false
-        if ends("ies"), upper - lower > 4 {
+        if englishEnds(text, lower, upper, i, e, s), upper - lower > 4 {
             upper -= 3
             pluralY = true
-        } else if ends("sses") {
+        } else if englishEnds(text, lower, upper, s, s, e, s) {
             upper -= 2
-        } else if ends("ss") || ends("us") || ends("is") {
+        } else if englishEnds(text, lower, upper, s, s) || englishEnds(text, lower, upper, u, s)
+            || englishEnds(text, lower, upper, i, s) {
             // keep: press, campus, crisis, isis
-        } else if ends("s") {
+        } else if text[upper - 1] == s {
             upper -= 1
         }
         if !pluralY {
-            if ends("ing"), upper - 3 - lower >= 3, hasVowel(before: upper - 3) {
+            if englishEnds(text, lower, upper, i, n, g), upper - 3 - lower >= 3, hasVowel(before: upper - 3) {
                 upper -= 3
                 upper = undoubled(text, lower, upper)
-            } else if ends("ed"), upper - 2 - lower >= 3, hasVowel(before: upper - 2) {
+            } else if englishEnds(text, lower, upper, e, d), upper - 2 - lower >= 3, hasVowel(before: upper - 2) {
                 upper -= 2
                 upper = undoubled(text, lower, upper)
             }
@@ -174,6 +168,20 @@ enum Stemmer {
             if upper - lower >= 4, text[upper - 1] == 0x79, !isVowel(text[upper - 2]) { upper -= 1 }  // final y
         }
         return lower..<upper
+    }
+
+    /// Whether `text[lower..<upper]` ends with the two to four scalars given (trailing zeros unused).
+    @inline(__always)
+    private static func englishEnds(
+        _ text: [UInt32], _ lower: Int, _ upper: Int, _ a: UInt32, _ b: UInt32, _ c: UInt32 = 0, _ d: UInt32 = 0
+    ) -> Bool {
+        let suffix = d != 0 ? 4 : c != 0 ? 3 : 2
+        guard upper - lower >= suffix else { return false }
+        switch suffix {
+        case 2: return text[upper - 2] == a && text[upper - 1] == b
+        case 3: return text[upper - 3] == a && text[upper - 2] == b && text[upper - 1] == c
+        default: return text[upper - 4] == a && text[upper - 3] == b && text[upper - 2] == c && text[upper - 1] == d
+        }
     }
 
     /// planned → plan, but shelled → shell, passed → pass.

@@ -21,48 +21,50 @@ struct Token: Sendable {
 /// Splits folded text into words (letter runs of one script) and numbers (digits with inner , or . separators).
 enum Tokenizer {
     static func tokenize(_ text: NormalizedText) -> [Token] {
-        let scalars = text.scalars
-        var tokens: [Token] = []
-        tokens.reserveCapacity(scalars.count / 5)
-        var index = 0
-        let count = scalars.count
-        while index < count {
-            let value = scalars[index]
-            let start = index
-            if ScalarClass.isDigit(value) {
-                index += 1
-                while index < count {
-                    if ScalarClass.isDigit(scalars[index]) {
-                        index += 1
-                    } else if scalars[index] == 0x2C || scalars[index] == 0x2E, index + 1 < count,
-                        ScalarClass.isDigit(scalars[index + 1])
-                    {
-                        index += 2
-                    } else {
-                        break
+        text.scalars.withUnsafeBufferPointer { scalars in
+            // Built inside the closure: a captured `var` would be boxed and checked on every append.
+            var tokens: [Token] = []
+            tokens.reserveCapacity(scalars.count / 5)
+            var index = 0
+            let count = scalars.count
+            while index < count {
+                let value = scalars[index]
+                let start = index
+                if ScalarClass.isDigit(value) {
+                    index += 1
+                    while index < count {
+                        if ScalarClass.isDigit(scalars[index]) {
+                            index += 1
+                        } else if scalars[index] == 0x2C || scalars[index] == 0x2E, index + 1 < count,
+                            ScalarClass.isDigit(scalars[index + 1])
+                        {
+                            index += 2
+                        } else {
+                            break
+                        }
                     }
-                }
-                tokens.append(Token(start: Int32(start), end: Int32(index), kind: .number))
-            } else if ScalarClass.isArabicLetter(value) {
-                index += 1
-                while index < count, ScalarClass.isArabicLetter(scalars[index]) { index += 1 }
-                tokens.append(Token(start: Int32(start), end: Int32(index), kind: .arabic))
-            } else if ScalarClass.isLatinLetter(value) {
-                index += 1
-                while index < count, ScalarClass.isLatinLetter(scalars[index]) { index += 1 }
-                tokens.append(Token(start: Int32(start), end: Int32(index), kind: .latin))
-            } else if ScalarClass.isLetter(value) {
-                index += 1
-                while index < count, ScalarClass.isLetter(scalars[index]),
-                    !ScalarClass.isArabicLetter(scalars[index]), !ScalarClass.isLatinLetter(scalars[index])
-                {
+                    tokens.append(Token(start: Int32(start), end: Int32(index), kind: .number))
+                } else if ScalarClass.isArabicLetter(value) {
+                    index += 1
+                    while index < count, ScalarClass.isArabicLetter(scalars[index]) { index += 1 }
+                    tokens.append(Token(start: Int32(start), end: Int32(index), kind: .arabic))
+                } else if ScalarClass.isLatinLetter(value) {
+                    index += 1
+                    while index < count, ScalarClass.isLatinLetter(scalars[index]) { index += 1 }
+                    tokens.append(Token(start: Int32(start), end: Int32(index), kind: .latin))
+                } else if value >= 0x80, ScalarClass.isLetter(value) {
+                    index += 1
+                    while index < count, ScalarClass.isLetter(scalars[index]),
+                        !ScalarClass.isArabicLetter(scalars[index]), !ScalarClass.isLatinLetter(scalars[index])
+                    {
+                        index += 1
+                    }
+                    tokens.append(Token(start: Int32(start), end: Int32(index), kind: .other))
+                } else {
                     index += 1
                 }
-                tokens.append(Token(start: Int32(start), end: Int32(index), kind: .other))
-            } else {
-                index += 1
             }
+            return tokens
         }
-        return tokens
     }
 }

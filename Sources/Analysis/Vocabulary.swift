@@ -25,10 +25,10 @@ struct Vocabulary: Sendable {
     private var slots: [Int32] = Array(repeating: Vocabulary.absent, count: 1024)
     /// Each stored sequence's hash, by id.
     private var hashes: [UInt64] = []
-    /// One bit per stored hash (from its high bits), small enough to stay in the L1 cache: most tokens are
-    /// in no rule or name, and this answers "absent" for them without touching the table.
+    /// Two bits per stored hash (from two runs of its high bits), 32 KB: most tokens are in no rule or name,
+    /// and this answers "absent" for nearly all of them without touching the table.
     private var filter = [UInt64](repeating: 0, count: Vocabulary.filterBits / 64)
-    private static let filterBits = 1 << 17
+    private static let filterBits = 1 << 18
     private var starts: [Int] = [0]
     private var storage: [UInt32] = []
 
@@ -49,6 +49,8 @@ struct Vocabulary: Sendable {
         place(id, hash: hash)
         let bit = Self.filterBit(hash)
         filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        let second = Self.secondFilterBit(hash)
+        filter[second >> 6] |= 1 << UInt64(second & 63)
         return id
     }
 
@@ -131,6 +133,8 @@ struct Vocabulary: Sendable {
             let hash = Vocabulary.finish(sequenceHash, namespace)
             let bit = Vocabulary.filterBit(hash)
             if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return Vocabulary.absent }
+            let second = Vocabulary.secondFilterBit(hash)
+            if filter[second >> 6] & (1 << UInt64(second & 63)) == 0 { return Vocabulary.absent }
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
@@ -171,6 +175,11 @@ struct Vocabulary: Sendable {
     @inline(__always)
     fileprivate static func filterBit(_ hash: UInt64) -> Int {
         Int(truncatingIfNeeded: (hash >> 40) & UInt64(filterBits - 1))
+    }
+
+    @inline(__always)
+    fileprivate static func secondFilterBit(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: (hash >> 20) & UInt64(filterBits - 1))
     }
 
     private mutating func place(_ id: Int32, hash: UInt64) {

@@ -37,6 +37,26 @@ import Testing
         #expect(print.entityOverlap(with: print) == 1)
     }
 
+    @Test func sortsKeysByUnitThenValueAndDropsRepeats() {
+        let print = Fingerprint(
+            simhash: 1,
+            entities: ["iraq", "baghdad", "iraq", "erbil", "baghdad"],
+            quantities: [
+                .init(value: 5000, unit: "soldiers"), .init(value: 3, unit: "years"), .init(value: 2, unit: "soldiers"),
+                .init(value: 3, unit: "years"), .init(value: 10, unit: "killed"), .init(value: 5000, unit: "soldiers"),
+            ]
+        )
+        #expect(print.entities == ["baghdad", "erbil", "iraq"])
+        #expect(
+            print.quantities == [
+                .init(value: 10, unit: "killed"), .init(value: 2, unit: "soldiers"),
+                .init(value: 5000, unit: "soldiers"), .init(value: 3, unit: "years"),
+            ]
+        )
+        #expect(Fingerprint.QuantityKey(value: 9, unit: "killed") < Fingerprint.QuantityKey(value: 1, unit: "years"))
+        #expect(!(Fingerprint.QuantityKey(value: 1, unit: "years") < Fingerprint.QuantityKey(value: 1, unit: "years")))
+    }
+
     @Test func crossLanguageReportsShareEntitiesAndQuantities() throws {
         let english = try fingerprint("Trump said 5000 soldiers would leave Iraq.")
         let arabic = try fingerprint("قال ترامب إن 5000 جندي سيغادرون العراق.")

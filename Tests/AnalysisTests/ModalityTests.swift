@@ -19,6 +19,20 @@ import Testing
         ("ستنسحب القوات الأمريكية من قاعدة عين الأسد.", .intent),
         ("نفى المتحدث انسحاب القوات التركية من المنطقة.", .refusal),
         ("أكملت قوات التحالف انسحابها من القاعدة.", .completed),
+        // A demand verb governs its ب complement however long the subject and object between them.
+        (
+            "وفي ختام جلسة طويلة حضرها أغلب أعضاء المجلس، صوت النواب بالأغلبية على قرار يطالب الحكومة ورئيس "
+                + "الوزراء والقائد العام للقوات المسلحة بإخراج القوات الأجنبية من البلاد.",
+            .demand
+        ),
+        (
+            "طالب زعيم التيار في كلمة ألقاها أمام آلاف من أنصاره في ساحة المدينة يوم الجمعة الحكومة الجديدة "
+                + "بسحب القوات الأجنبية دون تأخير.",
+            .demand
+        ),
+        // ... but not across a contrast word that starts another statement.
+        ("طالب المحتجون بتحسين الخدمات، فيما قامت القوات الأمريكية بسحب جنودها من القاعدة الجوية.", .reportedFact),
+        ("أعلنت وزارة الدفاع سحب ألفي جندي من القاعدة الشمالية قبل نهاية الشهر.", .intent),
     ])
     func readsModalityAroundTheTrigger(_ sample: (String, Modality)) throws {
         #expect(try modality(sample.0) == sample.1, "\(sample.0)")

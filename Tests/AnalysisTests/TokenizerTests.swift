@@ -35,6 +35,15 @@ import Testing
         )
     }
 
+    @Test func treatsPunctuationAndQuotesAsSeparatorsAndNextLineAsABreak() {
+        let text = Normalizer.normalize("«هجوم» — “attack”… ١٢ Ωμέγα")
+        let tokens = Tokenizer.tokenize(text).map {
+            text.originalText(Int(text.originStart[$0.range.lowerBound]), text.originEnd($0.range.upperBound - 1))
+        }
+        #expect(tokens == ["هجوم", "attack", "١٢", "Ωμέγα"])
+        #expect(sentences("سطر أول\u{85}سطر ثان") == ["سطر أول", "سطر ثان"])
+    }
+
     @Test func keepsClosingQuotesWithTheirSentence() {
         #expect(sentences("قال \"انسحبنا.\" ثم غادر.") == ["قال \"انسحبنا.\"", "ثم غادر."])
     }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Where the analyzer spends its time: samples `feedwatch analyze --jsonl` over the corpus with perf and prints
+# the hottest functions (self time, then with callees).
+#
+# Usage: Benchmarks/analyze/profile.sh [FEEDWATCH_BINARY] [CORPUS_DIR]
+#   FEEDWATCH_BINARY  default: builds `feedwatch` in release mode (scratch path $SCRATCH or .build) and uses it
+#   CORPUS_DIR        default: ../shared/corpus/ant
+# Needs perf (Debian package linux-perf) and python3. On machines without hardware counters perf falls back
+# to the cpu-clock software event, which is enough for a profile. Shares are noisy on a busy machine; compare
+# profiles, not single runs. For exact instruction counts of one function, run a build of the binary without
+# debug info (objcopy --strip-debug) under `valgrind --tool=callgrind` on a few hundred articles.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+corpus="${2:-$root/../shared/corpus/ant}"
+if [[ ! -d "$corpus" ]]; then
+    echo "corpus folder $corpus not found (pass it as the second argument)" >&2
+    exit 2
+fi
+if [[ $# -ge 1 && -n "$1" ]]; then
+    binary="$1"
+else
+    scratch="${SCRATCH:-$root/.build}"
+    (cd "$root" && swift build -c release --scratch-path "$scratch" --product feedwatch >&2)
+    binary="$scratch/release/feedwatch"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$corpus" "$work/articles.jsonl" <<'PY'
+import json, os, re, sys
+corpus, out_path = sys.argv[1:3]
+with open(out_path, "w", encoding="utf-8") as out:
+    for folder, _, files in sorted(os.walk(corpus)):
+        for name in sorted(files):
+            if not name.endswith(".txt"):
+                continue
+            raw = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
+            def field(tag):
+                match = re.search(r"<%s>(.*?)</%s>" % (tag, tag), raw, re.S)
+                return match.group(1).strip() if match else ""
+            out.write(json.dumps({"id": field("DOCNO") or name, "title": field("TITLE"),
+                                  "text": field("TEXT") or raw}, ensure_ascii=False) + "\n")
+PY
+
+perf record -F 5000 -g -o "$work/perf.data" \
+    "$binary" analyze --jsonl --config "$root/Config/feedwatch.yaml" "$work/articles.jsonl" > /dev/null 2> "$work/perf.log"
+echo "== self time"
+perf report -i "$work/perf.data" --no-children --percent-limit 1 --stdio 2>/dev/null | grep -E '^ +[0-9]' | cut -c1-160
+echo "== with callees"
+perf report -i "$work/perf.data" --children --percent-limit 3 --stdio 2>/dev/null | grep -E '^ +[0-9]' | cut -c1-160
