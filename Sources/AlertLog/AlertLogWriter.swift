@@ -84,17 +84,19 @@ public final class AlertLogWriter: Sendable {
     }
 
     /// The JSON line for an alert, newline included: the fields in a fixed, readable order (`id`, `time`,
-    /// `topic`, ... with the long `evidence`, `entities` and `quantities` last), ISO 8601 dates, UTF-8 text.
+    /// `topic`, `kind`, ... `change` or `burst` when set, with the long `evidence`, `entities` and `quantities` last), ISO 8601 dates, UTF-8 text.
     public static func line(for alert: Alert) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let fields: [(String, any Encodable)] = [
-            ("id", alert.id), ("time", alert.time), ("topic", alert.topic), ("severity", alert.severity),
-            ("score", alert.score), ("modality", alert.modality), ("feed", alert.feed), ("item", alert.item),
-            ("language", alert.language), ("story", alert.story), ("sources", alert.sources),
-            ("evidence", alert.evidence), ("entities", alert.entities), ("quantities", alert.quantities),
+        var fields: [(String, any Encodable)] = [
+            ("id", alert.id), ("time", alert.time), ("topic", alert.topic), ("kind", alert.kind.rawValue),
+            ("severity", alert.severity), ("score", alert.score), ("modality", alert.modality), ("feed", alert.feed),
+            ("item", alert.item), ("language", alert.language), ("story", alert.story), ("sources", alert.sources),
         ]
+        if let change = alert.change { fields.append(("change", change)) }
+        if let burst = alert.burst { fields.append(("burst", burst)) }
+        fields += [("evidence", alert.evidence), ("entities", alert.entities), ("quantities", alert.quantities)]
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (index, (name, value)) in fields.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }

@@ -27,7 +27,8 @@ import Glibc
                     ? "Rockets hit a base near Baghdad airport, militia claims attack \(index)"
                     : "Local council approves new park plan \(index)"
                 let body = alerting
-                    ? "Three rockets struck the base housing coalition troops on Monday night, officials said. An Iran-backed militia claimed the attack."
+                    ? "Three rockets struck the base housing coalition troops on Monday night, officials said. An Iran-backed militia claimed the attack. "
+                        + FillerText.sentence(request.path.utf8.reduce(index) { $0 &* 31 &+ Int($1) })
                     : "The council said the park would open next spring with playgrounds and a small lake."
                 return "<item><title>\(title)</title><guid>\(request.path)#\(index)</guid><description>\(body)</description></item>"
             }

@@ -60,14 +60,18 @@ final class NotifyListener {
     @Test(.timeLimit(.minutes(2)))
     func notifiesReadyWatchdogReloadAndStopping() async throws {
         let folder = try TestPaths.makeTemporaryFolder("notify")
-        let feed = """
+        // Each feed its own story: the same article in two feeds would be one story and alert once.
+        @Sendable func feed(_ path: String) -> String {
+            """
             <?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
             <item><title>US troops will withdraw from Iraq by the end of next year</title><guid>a</guid>
-            <description>The Pentagon said all combat troops will pull out of Iraq within a year.</description></item>
+            <description>The Pentagon said all combat troops will pull out of Iraq within a year. \
+            \(FillerText.sentence(path.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))</description></item>
             </channel></rss>
             """
-        let server = try TestServer { _ in
-            .respond(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed.utf8))
+        }
+        let server = try TestServer { request in
+            .respond(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed(request.path).utf8))
         }
         defer { server.stop() }
         let shipped = TestPaths.packageRoot.appendingPathComponent("Config")

@@ -1,0 +1,362 @@
+import Analysis
+import Foundation
+import GRDB
+
+/// What the story index needs to know of one alerting item.
+struct StoryReport: Sendable {
+    /// One topic the item alerts on.
+    struct Topic: Sendable {
+        var id: String
+        var modality: String
+        /// Places named inside this topic's evidence sentences: entity id → display name.
+        var places: [String: String]
+    }
+
+    var itemID: Int64
+    var feedID: Int64
+    var language: String
+    var time: Date
+    var simhash: UInt64
+    var entities: Set<String>
+    /// Entities that identify an event: people, groups, organizations and places (not countries).
+    var keyEntities: Set<String>
+    var quantities: Set<Fingerprint.QuantityKey>
+    var topics: [Topic]
+    /// The largest killed and wounded figures in the item (0 when none).
+    var killed: Double
+    var wounded: Double
+}
+
+/// How an item relates to the open stories, decided before it is written.
+struct StoryPlacement: Sendable, Equatable {
+    /// How the item matched its story.
+    enum Match: Sendable, Equatable {
+        /// No open story matched: the item starts one.
+        case none
+        /// Its text is this many SimHash bits from a report of the story.
+        case text(distance: Int)
+        /// A report in another language sharing the topic, this many entities and the figures.
+        case entities(shared: Int)
+
+        /// The `matched_by` column's value.
+        var label: String {
+            switch self {
+            case .none: "first"
+            case .text: "text"
+            case .entities: "entities"
+            }
+        }
+    }
+
+    /// What to do for one of the item's topics.
+    enum Outcome: Sendable, Equatable {
+        /// The story's first report of the topic: a new alert.
+        case first
+        /// A material change since the story's last alert on the topic: an update alert saying what changed.
+        case changed(String)
+        /// Nothing new: the item only counts as one more source.
+        case repeated
+    }
+
+    /// The story joined, or nil when the item starts a new one.
+    var storyID: Int64?
+    var match: Match
+    /// Per topic id, in the item's topic order.
+    var outcomes: [(topic: String, outcome: Outcome)]
+
+    static func == (lhs: StoryPlacement, rhs: StoryPlacement) -> Bool {
+        lhs.storyID == rhs.storyID && lhs.match == rhs.match
+            && lhs.outcomes.map(\.topic) == rhs.outcomes.map(\.topic)
+            && lhs.outcomes.map(\.outcome) == rhs.outcomes.map(\.outcome)
+    }
+}
+
+/// The open stories (last report within the policy's window) in memory, indexed for matching: SimHash
+/// bands find every report within 8 bits without comparing against all of them, and per-entity lists
+/// find reports in other languages.
+///
+/// The index mirrors the `stories`, `story_sources` and `story_topics` tables; the store changes both in
+/// the same write and rebuilds the index from the tables after a failed one.
+struct StoryIndex: Sendable {
+    /// SimHash bands: 9 bands of 7 bits, so two hashes at most 8 bits apart agree on a whole band.
+    static let bandCount = 9
+    static let bandBits = 7
+
+    /// What the index keeps of a topic of a story: what its alerts have said so far.
+    struct TopicState: Sendable, Equatable {
+        var modalities: Set<String>
+        var lastModality: String
+        var maxKilled: Double
+        var maxWounded: Double
+        var places: Set<String>
+    }
+
+    /// One open story.
+    struct Story: Sendable {
+        var id: Int64
+        var lastSeen: Date
+        var simhashes: [UInt64] = []
+        var languages: Set<String> = []
+        var entities: Set<String> = []
+        var keyEntities: Set<String> = []
+        var quantities: Set<Fingerprint.QuantityKey> = []
+        var topics: [String: TopicState] = [:]
+        var sources = 0
+        var feeds: Set<Int64> = []
+    }
+
+    private(set) var stories: [Int64: Story] = [:]
+    private var bands: [Int: [Int64]] = [:]
+    private var storiesByEntity: [String: [Int64]] = [:]
+    private var nextSweep = Date.distantPast
+    /// Longest per-entity list kept: reports in another language arrive close in time.
+    private static let entityListLimit = 256
+
+    var policy: AlertPolicy
+
+    init(policy: AlertPolicy) {
+        self.policy = policy
+    }
+
+    // MARK: Placing a report
+
+    /// Decides which open story `report` belongs to and what each of its topics should alert.
+    mutating func place(_ report: StoryReport) -> StoryPlacement {
+        sweep(now: report.time)
+        let cutoff = report.time.addingTimeInterval(-policy.storyWindow)
+        var match = StoryPlacement.Match.none
+        var chosen: Story?
+        if let (story, distance) = closestByText(report, openSince: cutoff) {
+            chosen = story
+            match = .text(distance: distance)
+        } else if let (story, shared) = bestAcrossLanguages(report, openSince: cutoff) {
+            chosen = story
+            match = .entities(shared: shared)
+        }
+        guard let story = chosen else {
+            return StoryPlacement(storyID: nil, match: .none, outcomes: report.topics.map { ($0.id, .first) })
+        }
+        let outcomes = report.topics.map { topic -> (topic: String, outcome: StoryPlacement.Outcome) in
+            guard let state = story.topics[topic.id] else { return (topic.id, .first) }
+            return (topic.id, Self.change(from: state, to: topic, of: report).map { .changed($0) } ?? .repeated)
+        }
+        return StoryPlacement(storyID: story.id, match: match, outcomes: outcomes)
+    }
+
+    /// Adds `report` to story `storyID` (a new one when the index does not hold it yet).
+    mutating func record(_ report: StoryReport, in storyID: Int64) {
+        var story = stories[storyID] ?? Story(id: storyID, lastSeen: report.time)
+        story.lastSeen = max(story.lastSeen, report.time)
+        if report.simhash != 0, !story.simhashes.contains(report.simhash), story.simhashes.count < 32 {
+            story.simhashes.append(report.simhash)
+            for key in Self.bandKeys(report.simhash) { bands[key, default: []].append(storyID) }
+        }
+        for entity in report.keyEntities where !story.keyEntities.contains(entity) {
+            var list = storiesByEntity[entity, default: []]
+            list.append(storyID)
+            if list.count > Self.entityListLimit { list.removeFirst(list.count - Self.entityListLimit) }
+            storiesByEntity[entity] = list
+        }
+        story.languages.insert(report.language)
+        story.entities.formUnion(report.entities)
+        story.keyEntities.formUnion(report.keyEntities)
+        story.quantities.formUnion(report.quantities)
+        for topic in report.topics {
+            var state =
+                story.topics[topic.id]
+                ?? TopicState(modalities: [], lastModality: topic.modality, maxKilled: 0, maxWounded: 0, places: [])
+            state.modalities.insert(topic.modality)
+            state.lastModality = topic.modality
+            state.maxKilled = max(state.maxKilled, report.killed)
+            state.maxWounded = max(state.maxWounded, report.wounded)
+            state.places.formUnion(topic.places.keys)
+            story.topics[topic.id] = state
+        }
+        story.sources += 1
+        story.feeds.insert(report.feedID)
+        stories[storyID] = story
+    }
+
+    /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
+    mutating func restore(topic: String, state: TopicState, of storyID: Int64) {
+        stories[storyID]?.topics[topic] = state
+    }
+
+    /// Restores a story's counts as the `stories` table holds them (when loading the index).
+    mutating func restore(sources: Int, lastSeen: Date, of storyID: Int64) {
+        stories[storyID]?.sources = sources
+        stories[storyID]?.lastSeen = lastSeen
+    }
+
+    // MARK: Matching
+
+    private func closestByText(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+        guard report.simhash != 0 else { return nil }
+        var best: (story: Story, distance: Int)?
+        var checked = Set<Int64>()
+        for key in Self.bandKeys(report.simhash) {
+            for id in bands[key] ?? [] where checked.insert(id).inserted {
+                guard let story = stories[id], story.lastSeen >= cutoff else { continue }
+                let distance = story.simhashes.map { ($0 ^ report.simhash).nonzeroBitCount }.min() ?? 64
+                if distance <= policy.maxTextDistance,
+                    best.map({ distance < $0.distance || (distance == $0.distance && id < $0.story.id) }) ?? true
+                {
+                    best = (story, distance)
+                }
+            }
+        }
+        return best.map { ($0.story, $0.distance) }
+    }
+
+    /// A story reported in another language that shares one of the item's topics, at least
+    /// `minSharedEntities` entities (one of them a key entity, and at least half of the smaller set),
+    /// and, when both sides carry figures, at least one figure.
+    private func bestAcrossLanguages(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+        guard !report.keyEntities.isEmpty else { return nil }
+        let topicIDs = Set(report.topics.map(\.id))
+        var best: (story: Story, score: Int, shared: Int)?
+        var checked = Set<Int64>()
+        for entity in report.keyEntities {
+            for id in storiesByEntity[entity] ?? [] where checked.insert(id).inserted {
+                guard let story = stories[id], story.lastSeen >= cutoff,
+                    story.languages.contains(where: { $0 != report.language }),
+                    !topicIDs.isDisjoint(with: story.topics.keys)
+                else { continue }
+                let shared = story.entities.intersection(report.entities).count
+                let smaller = min(story.entities.count, report.entities.count)
+                guard shared >= policy.minSharedEntities, Double(shared) * 2 >= Double(smaller) else { continue }
+                let sharedFigures = story.quantities.intersection(report.quantities).count
+                if !story.quantities.isEmpty, !report.quantities.isEmpty, sharedFigures == 0 { continue }
+                let score = shared + 2 * sharedFigures
+                if best.map({ score > $0.score || (score == $0.score && id < $0.story.id) }) ?? true {
+                    best = (story, score, shared)
+                }
+            }
+        }
+        return best.map { ($0.story, $0.shared) }
+    }
+
+    /// What `topic` in `report` adds to what the story's alerts on it have said, or nil when nothing.
+    private static func change(from state: TopicState, to topic: StoryReport.Topic, of report: StoryReport)
+        -> String?
+    {
+        var changes: [String] = []
+        if !state.modalities.contains(topic.modality) {
+            changes.append("modality \(state.lastModality) → \(topic.modality)")
+        }
+        if report.killed > state.maxKilled {
+            changes.append("killed \(figure(state.maxKilled)) → \(figure(report.killed))")
+        }
+        if report.wounded > state.maxWounded {
+            changes.append("wounded \(figure(state.maxWounded)) → \(figure(report.wounded))")
+        }
+        let newPlaces = topic.places.filter { !state.places.contains($0.key) }.map(\.value).sorted()
+        if !newPlaces.isEmpty {
+            changes.append("new place \(newPlaces.joined(separator: ", "))")
+        }
+        return changes.isEmpty ? nil : changes.joined(separator: "; ")
+    }
+
+    private static func figure(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    // MARK: Upkeep
+
+    /// Drops stories closed for longer than the window, at most every 15 minutes of report time.
+    private mutating func sweep(now: Date) {
+        guard now >= nextSweep else { return }
+        nextSweep = now.addingTimeInterval(15 * 60)
+        let cutoff = now.addingTimeInterval(-policy.storyWindow)
+        let closed = stories.values.filter { $0.lastSeen < cutoff }.map(\.id)
+        guard !closed.isEmpty else { return }
+        for id in closed { stories[id] = nil }
+        bands = bands.compactMapValues { ids in
+            let open = ids.filter { stories[$0] != nil }
+            return open.isEmpty ? nil : open
+        }
+        storiesByEntity = storiesByEntity.compactMapValues { ids in
+            let open = ids.filter { stories[$0] != nil }
+            return open.isEmpty ? nil : open
+        }
+    }
+
+    private static func bandKeys(_ hash: UInt64) -> [Int] {
+        let mask: UInt64 = (1 << UInt64(bandBits)) - 1
+        return (0..<bandCount).map { band in
+            band << bandBits | Int((hash >> UInt64(band * bandBits)) & mask)
+        }
+    }
+}
+
+// MARK: Loading and column formats
+
+extension StoryIndex {
+    /// The index of the stories open at `now`, read from the `stories`, `story_sources` and `story_topics` tables.
+    static func load(from db: Database, policy: AlertPolicy, now: Date) throws -> StoryIndex {
+        var index = StoryIndex(policy: policy)
+        let cutoff = now.addingTimeInterval(-policy.storyWindow)
+        let sources = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT ss.*, s.sources AS story_sources, s.last_seen_at AS story_last_seen
+                FROM story_sources ss JOIN stories s ON s.id = ss.story_id
+                WHERE s.last_seen_at >= ? ORDER BY ss.joined_at, ss.item_id
+                """,
+            arguments: [cutoff])
+        var counts: [Int64: (Int, Date)] = [:]
+        for row in sources {
+            let storyID: Int64 = row["story_id"]
+            let report = StoryReport(
+                itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: row["joined_at"],
+                simhash: UInt64(row["simhash"] as String, radix: 16) ?? 0,
+                entities: list(row["entities"]), keyEntities: list(row["key_entities"]),
+                quantities: quantities(from: row["quantities"]),
+                topics: [], killed: 0, wounded: 0)
+            index.record(report, in: storyID)
+            counts[storyID] = (row["story_sources"], row["story_last_seen"])
+        }
+        for (storyID, (sources, lastSeen)) in counts {
+            index.restore(sources: sources, lastSeen: lastSeen, of: storyID)
+        }
+        let topics = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT st.* FROM story_topics st JOIN stories s ON s.id = st.story_id WHERE s.last_seen_at >= ?
+                """,
+            arguments: [cutoff])
+        for row in topics {
+            let state = TopicState(
+                modalities: list(row["modalities"]), lastModality: row["last_modality"], maxKilled: row["max_killed"],
+                maxWounded: row["max_wounded"], places: list(row["places"]))
+            index.restore(topic: row["topic"], state: state, of: row["story_id"])
+        }
+        return index
+    }
+
+    /// A SimHash as the `simhash` column holds it: 16 hexadecimal digits.
+    static func hex(_ simhash: UInt64) -> String {
+        let digits = String(simhash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Figures as the `quantities` column holds them: "5000 soldiers;3 years".
+    static func text(of quantities: Set<Fingerprint.QuantityKey>) -> String {
+        quantities.sorted().map { key in
+            let value = key.value == key.value.rounded() && abs(key.value) < 1e15 ? String(Int64(key.value)) : String(key.value)
+            return "\(value) \(key.unit)"
+        }.joined(separator: ";")
+    }
+
+    private static func quantities(from text: String) -> Set<Fingerprint.QuantityKey> {
+        Set(text.split(separator: ";").compactMap { pair in
+            let parts = pair.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[0]) else { return nil }
+            return Fingerprint.QuantityKey(value: value, unit: String(parts[1]))
+        })
+    }
+
+    private static func list(_ text: String) -> Set<String> {
+        Set(text.split(separator: ",").map(String.init))
+    }
+}
