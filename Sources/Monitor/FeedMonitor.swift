@@ -354,7 +354,8 @@ public final class FeedMonitor: Sendable {
             link: item.link,
             published: item.published,
             analysis: analysis,
-            alertTopics: analysis.topics
+            alertTopics: analysis.topics,
+            datelineLength: Dateline.length(of: item.text)
         )
     }
 }

@@ -9,7 +9,7 @@ public struct AlertPolicy: Sendable, Equatable {
     /// of about 0.8); at most 8, the largest distance the band index finds every candidate for.
     public var maxTextDistance: Int
     /// Entities a report in another language must share with a story to join it (one of them a
-    /// person, group, organization or place, not only countries).
+    /// person, group, organization or place, not only countries; fewer when one side names fewer).
     public var minSharedEntities: Int
     /// When a topic's activity is a burst.
     public var bursts: BurstPolicy

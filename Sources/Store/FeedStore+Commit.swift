@@ -277,7 +277,12 @@ extension StoryReport {
     init(_ item: ProcessedItem, itemID: Int64, feedID: Int64, time: Date) {
         let analysis = item.analysis
         // Names matched only through a typo or a spelling variant do not decide what a story is.
-        let confident = analysis.entities.filter { $0.mentions.contains { $0.confidence == "high" } }
+        // Nor do places in the dateline, where the report was filed.
+        let confident = analysis.entities.filter { entity in
+            entity.mentions.contains {
+                $0.confidence == "high" && ($0.field != "text" || $0.start >= item.datelineLength)
+            }
+        }
         func figure(_ unit: String) -> Double {
             analysis.quantities.filter { $0.unit == unit && !$0.approximate }.map(\.value).max() ?? 0
         }
@@ -296,6 +301,7 @@ extension StoryReport {
                 var named: [String: String] = [:]
                 for place in places {
                     let inEvidence = place.mentions.contains { mention in
+                        (mention.field != "text" || mention.start >= item.datelineLength) &&
                         topic.evidence.contains {
                             $0.field == mention.field && mention.start >= $0.start && mention.end <= $0.end
                         }

@@ -91,15 +91,25 @@ struct StoryIndex: Sendable {
         var places: Set<String>
     }
 
+    /// What the index keeps of one report of a story, to compare new reports with.
+    struct Member: Sendable {
+        var language: String
+        var simhash: UInt64
+        var entities: Set<String>
+        var keyEntities: Set<String>
+        var quantities: Set<Fingerprint.QuantityKey>
+    }
+
     /// One open story.
     struct Story: Sendable {
         var id: Int64
         var lastSeen: Date
-        var simhashes: [UInt64] = []
+        /// The first reports (at most `memberLimit`): later copies add nothing to match against.
+        var members: [Member] = []
         var languages: Set<String> = []
+        /// Every entity any report named: a place outside this set is a new place.
         var entities: Set<String> = []
         var keyEntities: Set<String> = []
-        var quantities: Set<Fingerprint.QuantityKey> = []
         var topics: [String: TopicState] = [:]
         var sources = 0
         var feeds: Set<Int64> = []
@@ -109,8 +119,10 @@ struct StoryIndex: Sendable {
     private var bands: [Int: [Int64]] = [:]
     private var storiesByEntity: [String: [Int64]] = [:]
     private var nextSweep = Date.distantPast
-    /// Longest per-entity list kept: reports in another language arrive close in time.
+    /// Longest per-entity list kept: reports of one event arrive close in time.
     private static let entityListLimit = 256
+    /// Reports kept per story for matching.
+    private static let memberLimit = 16
 
     var policy: AlertPolicy
 
@@ -129,7 +141,7 @@ struct StoryIndex: Sendable {
         if let (story, distance) = closestByText(report, openSince: cutoff) {
             chosen = story
             match = .text(distance: distance)
-        } else if let (story, shared) = bestAcrossLanguages(report, openSince: cutoff) {
+        } else if let (story, shared) = bestByEntities(report, openSince: cutoff) {
             chosen = story
             match = .entities(shared: shared)
         }
@@ -138,7 +150,8 @@ struct StoryIndex: Sendable {
         }
         let outcomes = report.topics.map { topic -> (topic: String, outcome: StoryPlacement.Outcome) in
             guard let state = story.topics[topic.id] else { return (topic.id, .first) }
-            return (topic.id, Self.change(from: state, to: topic, of: report).map { .changed($0) } ?? .repeated)
+            let change = Self.change(from: state, to: topic, of: report, storyEntities: story.entities)
+            return (topic.id, change.map { .changed($0) } ?? .repeated)
         }
         return StoryPlacement(storyID: story.id, match: match, outcomes: outcomes)
     }
@@ -147,9 +160,14 @@ struct StoryIndex: Sendable {
     mutating func record(_ report: StoryReport, in storyID: Int64) {
         var story = stories[storyID] ?? Story(id: storyID, lastSeen: report.time)
         story.lastSeen = max(story.lastSeen, report.time)
-        if report.simhash != 0, !story.simhashes.contains(report.simhash), story.simhashes.count < 32 {
-            story.simhashes.append(report.simhash)
-            for key in Self.bandKeys(report.simhash) { bands[key, default: []].append(storyID) }
+        if story.members.count < Self.memberLimit {
+            story.members.append(
+                Member(
+                    language: report.language, simhash: report.simhash, entities: report.entities,
+                    keyEntities: report.keyEntities, quantities: report.quantities))
+            if report.simhash != 0 {
+                for key in Self.bandKeys(report.simhash) { bands[key, default: []].append(storyID) }
+            }
         }
         for entity in report.keyEntities where !story.keyEntities.contains(entity) {
             var list = storiesByEntity[entity, default: []]
@@ -160,7 +178,6 @@ struct StoryIndex: Sendable {
         story.languages.insert(report.language)
         story.entities.formUnion(report.entities)
         story.keyEntities.formUnion(report.keyEntities)
-        story.quantities.formUnion(report.quantities)
         for topic in report.topics {
             var state =
                 story.topics[topic.id]
@@ -197,7 +214,9 @@ struct StoryIndex: Sendable {
         for key in Self.bandKeys(report.simhash) {
             for id in bands[key] ?? [] where checked.insert(id).inserted {
                 guard let story = stories[id], story.lastSeen >= cutoff else { continue }
-                let distance = story.simhashes.map { ($0 ^ report.simhash).nonzeroBitCount }.min() ?? 64
+                let distance =
+                    story.members.lazy.filter { $0.simhash != 0 }.map { ($0.simhash ^ report.simhash).nonzeroBitCount }
+                    .min() ?? 64
                 if distance <= policy.maxTextDistance,
                     best.map({ distance < $0.distance || (distance == $0.distance && id < $0.story.id) }) ?? true
                 {
@@ -208,40 +227,43 @@ struct StoryIndex: Sendable {
         return best.map { ($0.story, $0.distance) }
     }
 
-    /// A story reported in another language that shares one of the item's topics, at least
-    /// `minSharedEntities` entities (one of them a key entity, and at least half of the smaller set),
-    /// and, when both sides carry figures, at least one figure.
-    private func bestAcrossLanguages(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+    /// A story with a report that names the same event: it shares one of the item's topics (the story's),
+    /// a key entity, at least `minSharedEntities` entities (or all of the smaller set, when that is fewer)
+    /// and half of the smaller set, and, when both carry figures, at least one figure. This is how an Arabic
+    /// and an English report of one event meet, and how a rewrite joins its wire copy.
+    private func bestByEntities(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
         let topicIDs = Set(report.topics.map(\.id))
         var best: (story: Story, score: Int, shared: Int)?
         var checked = Set<Int64>()
         for entity in report.keyEntities {
             for id in storiesByEntity[entity] ?? [] where checked.insert(id).inserted {
-                guard let story = stories[id], story.lastSeen >= cutoff,
-                    story.languages.contains(where: { $0 != report.language }),
-                    !topicIDs.isDisjoint(with: story.topics.keys)
+                guard let story = stories[id], story.lastSeen >= cutoff, !topicIDs.isDisjoint(with: story.topics.keys)
                 else { continue }
-                let shared = story.entities.intersection(report.entities).count
-                let smaller = min(story.entities.count, report.entities.count)
-                guard shared >= policy.minSharedEntities, Double(shared) * 2 >= Double(smaller) else { continue }
-                let sharedFigures = story.quantities.intersection(report.quantities).count
-                if !story.quantities.isEmpty, !report.quantities.isEmpty, sharedFigures == 0 { continue }
-                let score = shared + 2 * sharedFigures
-                if best.map({ score > $0.score || (score == $0.score && id < $0.story.id) }) ?? true {
-                    best = (story, score, shared)
+                for member in story.members where !member.keyEntities.isDisjoint(with: report.keyEntities) {
+                    let shared = member.entities.intersection(report.entities).count
+                    let smaller = min(member.entities.count, report.entities.count)
+                    guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
+                    let sharedFigures = member.quantities.intersection(report.quantities).count
+                    if !member.quantities.isEmpty, !report.quantities.isEmpty, sharedFigures == 0 { continue }
+                    let score = shared + 2 * sharedFigures
+                    if best.map({ score > $0.score || (score == $0.score && id < $0.story.id) }) ?? true {
+                        best = (story, score, shared)
+                    }
                 }
             }
         }
         return best.map { ($0.story, $0.shared) }
     }
 
-    /// What `topic` in `report` adds to what the story's alerts on it have said, or nil when nothing.
-    private static func change(from state: TopicState, to topic: StoryReport.Topic, of report: StoryReport)
-        -> String?
-    {
+    /// What `topic` in `report` adds to what the story's alerts on it have said, or nil when nothing: the
+    /// event moving on (planned, threatened or demanded → reported or completed; anything → completed), a
+    /// higher casualty figure, or a place in the topic's evidence that no report of the story named.
+    private static func change(
+        from state: TopicState, to topic: StoryReport.Topic, of report: StoryReport, storyEntities: Set<String>
+    ) -> String? {
         var changes: [String] = []
-        if !state.modalities.contains(topic.modality) {
+        if !state.modalities.contains(topic.modality), movesOn(from: state.modalities, to: topic.modality) {
             changes.append("modality \(state.lastModality) → \(topic.modality)")
         }
         if report.killed > state.maxKilled {
@@ -250,11 +272,23 @@ struct StoryIndex: Sendable {
         if report.wounded > state.maxWounded {
             changes.append("wounded \(figure(state.maxWounded)) → \(figure(report.wounded))")
         }
-        let newPlaces = topic.places.filter { !state.places.contains($0.key) }.map(\.value).sorted()
+        let newPlaces = topic.places.filter { !state.places.contains($0.key) && !storyEntities.contains($0.key) }
+            .map(\.value).sorted()
         if !newPlaces.isEmpty {
             changes.append("new place \(newPlaces.joined(separator: ", "))")
         }
         return changes.isEmpty ? nil : changes.joined(separator: "; ")
+    }
+
+    /// True when `modality` is a step forward from every modality alerted so far. A denial is not a step
+    /// anyone waits on, and reading one wrongly is the analyzer's likeliest slip, so it never leads anywhere.
+    private static func movesOn(from seen: Set<String>, to modality: String) -> Bool {
+        let pending: Set<String> = ["intent", "threat", "demand"]
+        switch modality {
+        case "completed": return true
+        case "reported_fact": return !seen.isDisjoint(with: pending) && !seen.contains("completed")
+        default: return false
+        }
     }
 
     private static func figure(_ value: Double) -> String {
