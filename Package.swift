@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        .target(name: "AlertLog", dependencies: ["Store"], swiftSettings: strictSettings),
+        .target(name: "AlertLog", dependencies: ["Analysis", "Store"], swiftSettings: strictSettings),
         .target(
             name: "Monitor",
             dependencies: [
@@ -85,7 +85,7 @@ let package = Package(
             dependencies: ["Store", "Analysis", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Store"], swiftSettings: strictSettings),
+        .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Analysis", "Store"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
             dependencies: ["Monitor", "Store", "AlertLog", "Analysis", "FeedFetch", "TestSupport"],

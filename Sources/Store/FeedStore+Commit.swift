@@ -107,14 +107,15 @@ struct CommitWriter {
         for item in batch.items {
             // An item pruned by retention stays seen: the feed may still list it.
             let removed = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
                 arguments: [batch.feedID, item.key]) ?? false
             guard !removed else { continue }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     batch.feedID, item.key, item.keySource, item.title, item.link, item.published, fetch.fetchedAt,
                 ]
@@ -122,8 +123,9 @@ struct CommitWriter {
             guard db.changesCount == 1 else { continue }
             let itemID = db.lastInsertedRowID
             let analysis = item.analysis
-            try db.execute(
-                sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(
                 arguments: [
                     itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
                     // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
@@ -198,8 +200,8 @@ struct CommitWriter {
                 arguments: [story.sources, storyID])
         }
         let analysis = item.analysis
-        let entities = String(decoding: try encoder.encode(analysis.entities), as: UTF8.self)
-        let quantities = String(decoding: try encoder.encode(analysis.quantities), as: UTF8.self)
+        let entities = String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self)
+        let quantities = String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self)
         var alerts: [Alert] = []
         for (topicID, outcome) in placement.outcomes {
             guard let topic = item.alertTopics.first(where: { $0.id == topicID }) else { continue }
@@ -210,7 +212,7 @@ struct CommitWriter {
             case .first: (kind, change) = (.new, nil)
             case .changed(let what): (kind, change) = (.update, what)
             }
-            let evidence = String(decoding: try encoder.encode(topic.evidence), as: UTF8.self)
+            let evidence = String(decoding: AnalysisJSON.encode(evidence: topic.evidence), as: UTF8.self)
             try db.execute(
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
@@ -241,10 +243,10 @@ struct CommitWriter {
             guard let latest = newestNewAlert[topic],
                 let burst = try BurstDetector.check(topic: topic, now: now, policy: policy.bursts, in: db)
             else { continue }
-            let evidence = String(decoding: try encoder.encode(latest.evidence), as: UTF8.self)
+            let evidence = String(decoding: AnalysisJSON.encode(evidence: latest.evidence), as: UTF8.self)
             let figures = String(decoding: try encoder.encode(burst), as: UTF8.self)
-            let entities = String(decoding: try encoder.encode(latest.entities), as: UTF8.self)
-            let quantities = String(decoding: try encoder.encode(latest.quantities), as: UTF8.self)
+            let entities = String(decoding: AnalysisJSON.encode(entities: latest.entities), as: UTF8.self)
+            let quantities = String(decoding: AnalysisJSON.encode(quantities: latest.quantities), as: UTF8.self)
             guard let row = try Row.fetchOne(db, sql: "SELECT feed_id, item_id FROM alerts WHERE id = ?", arguments: [latest.id])
             else { continue }
             let (feedID, itemID): (Int64, Int64) = (row["feed_id"], row["item_id"])
