@@ -148,32 +148,35 @@ struct CommitWriter {
         if let existing = placement.storyID {
             storyID = existing
         } else {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO stories (first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
                     VALUES (?, ?, ?, '', '', 0, 0)
-                    """,
+                    """
+            ).execute(
                 arguments: [time, time, item.title])
             storyID = db.lastInsertedRowID
         }
         index.record(report, in: storyID)
         guard let story = index.stories[storyID] else { return [] }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?, feeds = ?
                 WHERE id = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 time, story.topics.keys.sorted().joined(separator: ","), story.languages.sorted().joined(separator: ","),
                 story.sources, story.feeds.count, storyID,
             ])
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO story_sources (item_id, story_id, feed_id, language, joined_at, matched_by, distance,
                     simhash, entities, key_entities, quantities, topics)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 itemID, storyID, feedID, report.language, time, placement.match.label, distance,
                 StoryIndex.hex(report.simhash), report.entities.sorted().joined(separator: ","),
@@ -182,22 +185,17 @@ struct CommitWriter {
             ])
         for topic in report.topics {
             guard let state = story.topics[topic.id] else { continue }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
                         max_wounded, places)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     storyID, topic.id, state.modalities.sorted().joined(separator: ","), state.lastModality,
                     state.maxKilled, state.maxWounded, state.places.sorted().joined(separator: ","),
                 ])
-        }
-        if placement.storyID != nil {
-            // A later copy raises the count on the story's alerts in the store (lines in the log stay as written).
-            try db.execute(
-                sql: "UPDATE alerts SET sources = ? WHERE story = ? AND kind != 'burst'",
-                arguments: [story.sources, storyID])
         }
         let analysis = item.analysis
         let entities = String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self)
@@ -213,12 +211,13 @@ struct CommitWriter {
             case .changed(let what): (kind, change) = (.update, what)
             }
             let evidence = String(decoding: AnalysisJSON.encode(evidence: topic.evidence), as: UTF8.self)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
                         sources, language, change, evidence, entities, quantities)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     time, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
                     storyID, story.sources, analysis.language, change, evidence, entities, quantities,

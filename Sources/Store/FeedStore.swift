@@ -260,8 +260,10 @@ public final class FeedStore: Sendable {
             db,
             sql: """
                 SELECT a.*, f.name AS feed_name, f.url AS feed_url,
-                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key
+                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key,
+                       CASE WHEN a.kind = 'burst' THEN a.sources ELSE COALESCE(s.sources, a.sources) END AS sources_now
                 FROM alerts a JOIN feeds f ON f.id = a.feed_id JOIN items i ON i.id = a.item_id
+                    LEFT JOIN stories s ON s.id = a.story
                 WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
                 """,
             arguments: arguments
@@ -287,7 +289,8 @@ public final class FeedStore: Sendable {
                 entities: try json("entities", as: [EntityMatch].self),
                 quantities: try json("quantities", as: [Quantity].self),
                 story: row["story"],
-                sources: row["sources"],
+                // The story's count now: later copies raise it after the alert was written.
+                sources: row["sources_now"],
                 kind: Alert.Kind(rawValue: row["kind"]) ?? .new,
                 change: row["change"],
                 burst: try (row["burst"] as String?).map { try decoder.decode(Alert.Burst.self, from: Data($0.utf8)) }

@@ -94,10 +94,34 @@ struct StoryIndex: Sendable {
     /// What the index keeps of one report of a story, to compare new reports with.
     struct Member: Sendable {
         var language: String
+        var time: Date
         var simhash: UInt64
-        var entities: Set<String>
-        var keyEntities: Set<String>
+        var entities: EntityBits
+        var keyEntities: EntityBits
         var quantities: Set<Fingerprint.QuantityKey>
+    }
+
+    /// A set of entities as bits of their interned numbers: intersections are a few AND and popcounts.
+    struct EntityBits: Sendable {
+        private(set) var words: [UInt64] = []
+        private(set) var count = 0
+
+        mutating func insert(_ number: Int) {
+            let (word, bit) = number.quotientAndRemainder(dividingBy: 64)
+            if word >= words.count { words += Array(repeating: 0, count: word - words.count + 1) }
+            if words[word] & (1 << UInt64(bit)) == 0 {
+                words[word] |= 1 << UInt64(bit)
+                count += 1
+            }
+        }
+
+        func sharedCount(with other: EntityBits) -> Int {
+            var shared = 0
+            for index in 0..<min(words.count, other.words.count) {
+                shared += (words[index] & other.words[index]).nonzeroBitCount
+            }
+            return shared
+        }
     }
 
     /// One open story.
@@ -116,13 +140,18 @@ struct StoryIndex: Sendable {
     }
 
     private(set) var stories: [Int64: Story] = [:]
+    /// Entity id → its number in `EntityBits`.
+    private var entityNumbers: [String: Int] = [:]
     private var bands: [Int: [Int64]] = [:]
     private var storiesByEntity: [String: [Int64]] = [:]
     private var nextSweep = Date.distantPast
     /// Longest per-entity list kept: reports of one event arrive close in time.
-    private static let entityListLimit = 256
+    private static let entityListLimit = 128
     /// Reports kept per story for matching.
-    private static let memberLimit = 16
+    private static let memberLimit = 8
+    /// A report that shares names but no figure with a story joins it only this soon after the report it
+    /// matches: the same names days apart are more often two events.
+    private static let namesOnlyWindow: TimeInterval = 24 * 3600
 
     var policy: AlertPolicy
 
@@ -163,8 +192,9 @@ struct StoryIndex: Sendable {
         if story.members.count < Self.memberLimit {
             story.members.append(
                 Member(
-                    language: report.language, simhash: report.simhash, entities: report.entities,
-                    keyEntities: report.keyEntities, quantities: report.quantities))
+                    language: report.language, time: report.time, simhash: report.simhash,
+                    entities: bits(report.entities), keyEntities: bits(report.keyEntities),
+                    quantities: report.quantities))
             if report.simhash != 0 {
                 for key in Self.bandKeys(report.simhash) { bands[key, default: []].append(storyID) }
             }
@@ -227,25 +257,37 @@ struct StoryIndex: Sendable {
         return best.map { ($0.story, $0.distance) }
     }
 
-    /// A story with a report that names the same event: it shares one of the item's topics (the story's),
-    /// a key entity, at least `minSharedEntities` entities (or all of the smaller set, when that is fewer)
-    /// and half of the smaller set, and, when both carry figures, at least one figure. This is how an Arabic
-    /// and an English report of one event meet, and how a rewrite joins its wire copy.
+    /// A story with a report that names the same event: it shares one of the item's topics, a person,
+    /// group, organization or place, at least `minSharedEntities` entities (or all of the smaller set, when
+    /// that is fewer) and half of the smaller set, and, when both carry figures, a figure. Without a shared
+    /// figure it also needs two shared key entities (or one side naming only one) and to be within a day of
+    /// that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
+    /// its wire copy.
     private func bestByEntities(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
         let topicIDs = Set(report.topics.map(\.id))
+        let entities = lookup(report.entities)
+        let keyEntities = lookup(report.keyEntities)
         var best: (story: Story, score: Int, shared: Int)?
         var checked = Set<Int64>()
         for entity in report.keyEntities {
             for id in storiesByEntity[entity] ?? [] where checked.insert(id).inserted {
                 guard let story = stories[id], story.lastSeen >= cutoff, !topicIDs.isDisjoint(with: story.topics.keys)
                 else { continue }
-                for member in story.members where !member.keyEntities.isDisjoint(with: report.keyEntities) {
-                    let shared = member.entities.intersection(report.entities).count
+                for member in story.members {
+                    let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+                    guard sharedKeys > 0 else { continue }
+                    let shared = member.entities.sharedCount(with: entities)
                     let smaller = min(member.entities.count, report.entities.count)
                     guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
                     let sharedFigures = member.quantities.intersection(report.quantities).count
-                    if !member.quantities.isEmpty, !report.quantities.isEmpty, sharedFigures == 0 { continue }
+                    if sharedFigures == 0 {
+                        if !member.quantities.isEmpty, !report.quantities.isEmpty { continue }
+                        let fewNames = min(member.keyEntities.count, report.keyEntities.count) == 1
+                        guard sharedKeys >= 2 || fewNames,
+                            abs(report.time.timeIntervalSince(member.time)) <= Self.namesOnlyWindow
+                        else { continue }
+                    }
                     let score = shared + 2 * sharedFigures
                     if best.map({ score > $0.score || (score == $0.score && id < $0.story.id) }) ?? true {
                         best = (story, score, shared)
@@ -254,6 +296,26 @@ struct StoryIndex: Sendable {
             }
         }
         return best.map { ($0.story, $0.shared) }
+    }
+
+    /// `ids` as bits, numbering ids not seen before.
+    private mutating func bits(_ ids: Set<String>) -> EntityBits {
+        var bits = EntityBits()
+        for id in ids {
+            let number = entityNumbers[id] ?? entityNumbers.count
+            entityNumbers[id] = number
+            bits.insert(number)
+        }
+        return bits
+    }
+
+    /// `ids` as bits, leaving out ids no story has named (they cannot be shared).
+    private func lookup(_ ids: Set<String>) -> EntityBits {
+        var bits = EntityBits()
+        for id in ids {
+            if let number = entityNumbers[id] { bits.insert(number) }
+        }
+        return bits
     }
 
     /// What `topic` in `report` adds to what the story's alerts on it have said, or nil when nothing: the
