@@ -294,6 +294,7 @@ extension StoryReport {
             language: analysis.language,
             time: time,
             simhash: analysis.fingerprint.simhash,
+            titlePairs: StoryIndex.titlePairs(item.title),
             entities: Set(confident.map(\.id)),
             keyEntities: Set(confident.filter { $0.type != "country" }.map(\.id)),
             quantities: Set(analysis.fingerprint.quantities),

@@ -17,6 +17,8 @@ struct StoryReport: Sendable {
     var language: String
     var time: Date
     var simhash: UInt64
+    /// Hashes of the normalized title's word pairs, sorted, each once.
+    var titlePairs: [UInt64]
     var entities: Set<String>
     /// Entities that identify an event: people, groups, organizations and places (not countries).
     var keyEntities: Set<String>
@@ -35,6 +37,8 @@ struct StoryPlacement: Sendable, Equatable {
         case none
         /// Its text is this many SimHash bits from a report of the story.
         case text(distance: Int)
+        /// Its title shares most word pairs with a report's title in the same language (Dice ≥ 0.6).
+        case title
         /// A report in another language sharing the topic, this many entities and the figures.
         case entities(shared: Int)
 
@@ -43,6 +47,7 @@ struct StoryPlacement: Sendable, Equatable {
             switch self {
             case .none: "first"
             case .text: "text"
+            case .title: "title"
             case .entities: "entities"
             }
         }
@@ -96,6 +101,7 @@ struct StoryIndex: Sendable {
         var language: String
         var time: Date
         var simhash: UInt64
+        var titlePairs: [UInt64]
         var entities: EntityBits
         var keyEntities: EntityBits
         var quantities: Set<Fingerprint.QuantityKey>
@@ -135,6 +141,8 @@ struct StoryIndex: Sendable {
         var entities: Set<String> = []
         var keyEntities: Set<String> = []
         var topics: [String: TopicState] = [:]
+        /// One bit per topic in `topics`, for a quick "shares a topic" test.
+        var topicMask: UInt64 = 0
         var sources = 0
         var feeds: Set<Int64> = []
     }
@@ -142,11 +150,20 @@ struct StoryIndex: Sendable {
     private(set) var stories: [Int64: Story] = [:]
     /// Entity id → its number in `EntityBits`.
     private var entityNumbers: [String: Int] = [:]
-    private var bands: [Int: [Int64]] = [:]
+    /// SimHash band → the reports in it, with their story.
+    private var bands: [Int: [(story: Int64, simhash: UInt64)]] = [:]
+    /// Title word pair → stories whose reports' titles have it (the newest `pairListLimit`).
+    private var storiesByTitlePair: [UInt64: [Int64]] = [:]
+    /// Topic id → its bit in `Story.topicMask` (the 64th and later share the last bit).
+    private var topicNumbers: [String: Int] = [:]
     private var storiesByEntity: [String: [Int64]] = [:]
     private var nextSweep = Date.distantPast
     /// Longest per-entity list kept: reports of one event arrive close in time.
     private static let entityListLimit = 128
+    /// Longest per-title-pair list kept.
+    private static let pairListLimit = 64
+    /// The least Dice overlap of two titles' word pairs for one story.
+    private static let titleDice = 0.6
     /// Reports kept per story for matching.
     private static let memberLimit = 8
     /// A report that shares names but no figure with a story joins it only this soon after the report it
@@ -170,6 +187,9 @@ struct StoryIndex: Sendable {
         if let (story, distance) = closestByText(report, openSince: cutoff) {
             chosen = story
             match = .text(distance: distance)
+        } else if let story = sameTitle(report, openSince: cutoff) {
+            chosen = story
+            match = .title
         } else if let (story, shared) = bestByEntities(report, openSince: cutoff) {
             chosen = story
             match = .entities(shared: shared)
@@ -193,10 +213,16 @@ struct StoryIndex: Sendable {
             story.members.append(
                 Member(
                     language: report.language, time: report.time, simhash: report.simhash,
-                    entities: bits(report.entities), keyEntities: bits(report.keyEntities),
-                    quantities: report.quantities))
+                    titlePairs: report.titlePairs, entities: bits(report.entities),
+                    keyEntities: bits(report.keyEntities), quantities: report.quantities))
             if report.simhash != 0 {
-                for key in Self.bandKeys(report.simhash) { bands[key, default: []].append(storyID) }
+                for key in Self.bandKeys(report.simhash) { bands[key, default: []].append((storyID, report.simhash)) }
+            }
+            for pair in report.titlePairs {
+                var list = storiesByTitlePair[pair, default: []]
+                if list.last != storyID { list.append(storyID) }
+                if list.count > Self.pairListLimit { list.removeFirst(list.count - Self.pairListLimit) }
+                storiesByTitlePair[pair] = list
             }
         }
         for entity in report.keyEntities where !story.keyEntities.contains(entity) {
@@ -218,6 +244,7 @@ struct StoryIndex: Sendable {
             state.maxWounded = max(state.maxWounded, report.wounded)
             state.places.formUnion(topic.places.keys)
             story.topics[topic.id] = state
+            story.topicMask |= topicBit(topic.id)
         }
         story.sources += 1
         story.feeds.insert(report.feedID)
@@ -226,7 +253,9 @@ struct StoryIndex: Sendable {
 
     /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
     mutating func restore(topic: String, state: TopicState, of storyID: Int64) {
+        let bit = topicBit(topic)
         stories[storyID]?.topics[topic] = state
+        stories[storyID]?.topicMask |= bit
     }
 
     /// Restores a story's counts as the `stories` table holds them (when loading the index).
@@ -239,52 +268,116 @@ struct StoryIndex: Sendable {
 
     private func closestByText(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
         guard report.simhash != 0 else { return nil }
-        var best: (story: Story, distance: Int)?
-        var checked = Set<Int64>()
+        var best: (id: Int64, distance: Int)?
         for key in Self.bandKeys(report.simhash) {
-            for id in bands[key] ?? [] where checked.insert(id).inserted {
-                guard let story = stories[id], story.lastSeen >= cutoff else { continue }
-                let distance =
-                    story.members.lazy.filter { $0.simhash != 0 }.map { ($0.simhash ^ report.simhash).nonzeroBitCount }
-                    .min() ?? 64
-                if distance <= policy.maxTextDistance,
-                    best.map({ distance < $0.distance || (distance == $0.distance && id < $0.story.id) }) ?? true
-                {
-                    best = (story, distance)
-                }
+            for entry in bands[key] ?? [] {
+                let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
+                guard distance <= policy.maxTextDistance,
+                    best.map({ distance < $0.distance || (distance == $0.distance && entry.story < $0.id) }) ?? true,
+                    let story = stories[entry.story], story.lastSeen >= cutoff
+                else { continue }
+                best = (entry.story, distance)
             }
         }
-        return best.map { ($0.story, $0.distance) }
+        return best.flatMap { best in stories[best.id].map { ($0, best.distance) } }
     }
 
-    /// A story with a report that names the same event: it shares one of the item's topics, a person,
-    /// group, organization or place, at least `minSharedEntities` entities (or all of the smaller set, when
-    /// that is fewer) and half of the smaller set, and, when both carry figures, a figure. Without a shared
-    /// figure it also needs two shared key entities (or one side naming only one) and to be within a day of
-    /// that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
+    /// A story with a report in the same language whose title shares most word pairs with the item's
+    /// (Dice ≥ 0.6), that shares a topic and, when both carry figures, a figure: a copy under the same
+    /// headline whose text was cut or padded.
+    private func sameTitle(_ report: StoryReport, openSince cutoff: Date) -> Story? {
+        guard report.titlePairs.count >= 2 else { return nil }
+        var hits: [Int64: Int] = [:]
+        for pair in report.titlePairs {
+            for id in storiesByTitlePair[pair] ?? [] { hits[id, default: 0] += 1 }
+        }
+        let mask = topicMask(report)
+        var best: (id: Int64, dice: Double)?
+        for (id, count) in hits where Double(2 * count) >= Self.titleDice * Double(report.titlePairs.count) {
+            guard let story = stories[id], story.lastSeen >= cutoff, story.topicMask & mask != 0 else { continue }
+            for member in story.members where member.language == report.language && member.titlePairs.count >= 2 {
+                let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
+                let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
+                guard dice >= Self.titleDice else { continue }
+                if !member.quantities.isEmpty, !report.quantities.isEmpty,
+                    member.quantities.isDisjoint(with: report.quantities)
+                {
+                    continue
+                }
+                if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
+            }
+        }
+        return best.flatMap { stories[$0.id] }
+    }
+
+    /// Elements two sorted arrays share.
+    private static func sharedCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
+        var (i, j, shared) = (0, 0, 0)
+        while i < a.count, j < b.count {
+            if a[i] == b[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return shared
+    }
+
+    private func topicMask(_ report: StoryReport) -> UInt64 {
+        var mask: UInt64 = 0
+        for topic in report.topics {
+            if let number = topicNumbers[topic.id] { mask |= 1 << UInt64(min(number, 63)) }
+        }
+        return mask
+    }
+
+    private mutating func topicBit(_ topic: String) -> UInt64 {
+        let number = topicNumbers[topic] ?? topicNumbers.count
+        topicNumbers[topic] = number
+        return 1 << UInt64(min(number, 63))
+    }
+
+    /// A story with a report that names the same event: it shares one of the item's topics, at least half
+    /// of the people, groups, organizations and places the two name, at least `minSharedEntities` entities
+    /// (or all of the smaller set, when that is fewer) and half of the smaller set, and, when both carry
+    /// figures, a figure. Without a shared figure it also needs two shared key entities (or, across
+    /// languages, the same single one) and to be within a day of that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
     /// its wire copy.
     private func bestByEntities(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
-        let topicIDs = Set(report.topics.map(\.id))
+        let mask = topicMask(report)
         let entities = lookup(report.entities)
         let keyEntities = lookup(report.keyEntities)
         var best: (story: Story, score: Int, shared: Int)?
-        var checked = Set<Int64>()
-        for entity in report.keyEntities {
-            for id in storiesByEntity[entity] ?? [] where checked.insert(id).inserted {
-                guard let story = stories[id], story.lastSeen >= cutoff, !topicIDs.isDisjoint(with: story.topics.keys)
-                else { continue }
+        var candidates = report.keyEntities.flatMap { storiesByEntity[$0] ?? [] }
+        candidates.sort()
+        var previous: Int64?
+        for id in candidates where id != previous {
+            previous = id
+            do {
+                guard let story = stories[id], story.lastSeen >= cutoff, story.topicMask & mask != 0 else { continue }
                 for member in story.members {
                     let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
                     guard sharedKeys > 0 else { continue }
                     let shared = member.entities.sharedCount(with: entities)
                     let smaller = min(member.entities.count, report.entities.count)
                     guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
+                    // The key names mostly the same: at least half of all the key names either side uses.
+                    let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+                    guard sharedKeys * 2 >= allKeys else { continue }
                     let sharedFigures = member.quantities.intersection(report.quantities).count
                     if sharedFigures == 0 {
                         if !member.quantities.isEmpty, !report.quantities.isEmpty { continue }
-                        let fewNames = min(member.keyEntities.count, report.keyEntities.count) == 1
-                        guard sharedKeys >= 2 || fewNames,
+                        // One shared name is enough only for two reports in different languages naming
+                        // nothing else.
+                        let singleName =
+                            member.keyEntities.count == 1 && report.keyEntities.count == 1
+                            && member.language != report.language
+                        guard sharedKeys >= 2 || singleName,
                             abs(report.time.timeIntervalSince(member.time)) <= Self.namesOnlyWindow
                         else { continue }
                     }
@@ -367,14 +460,61 @@ struct StoryIndex: Sendable {
         let closed = stories.values.filter { $0.lastSeen < cutoff }.map(\.id)
         guard !closed.isEmpty else { return }
         for id in closed { stories[id] = nil }
-        bands = bands.compactMapValues { ids in
+        bands = bands.compactMapValues { entries in
+            let open = entries.filter { stories[$0.story] != nil }
+            return open.isEmpty ? nil : open
+        }
+        func keepOpen(_ ids: [Int64]) -> [Int64]? {
             let open = ids.filter { stories[$0] != nil }
             return open.isEmpty ? nil : open
         }
-        storiesByEntity = storiesByEntity.compactMapValues { ids in
-            let open = ids.filter { stories[$0] != nil }
-            return open.isEmpty ? nil : open
+        storiesByEntity = storiesByEntity.compactMapValues(keepOpen)
+        storiesByTitlePair = storiesByTitlePair.compactMapValues(keepOpen)
+    }
+
+    /// Hashes of a title's consecutive word pairs, sorted, each once: lowercased, Arabic diacritics and
+    /// tatweel dropped, alef, ya and ta marbuta folded, digits of every script made ASCII, everything that is
+    /// not a letter or digit a word break.
+    static func titlePairs(_ title: String?) -> [UInt64] {
+        guard let title else { return [] }
+        var words: [UInt64] = []
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        func endWord() {
+            if inWord { words.append(hash) }
+            hash = 0xcbf2_9ce4_8422_2325
+            inWord = false
         }
+        for scalar in title.unicodeScalars {
+            var value = scalar.value
+            switch value {
+            case 0x064B...0x065F, 0x0670, 0x0640: continue  // harakat, dagger alef, tatweel
+            case 0x0622, 0x0623, 0x0625, 0x0671: value = 0x0627  // alef variants
+            case 0x0649: value = 0x064A  // alef maqsura → ya
+            case 0x0629: value = 0x0647  // ta marbuta → ha
+            case 0x0660...0x0669: value = value - 0x0660 + 0x30  // Arabic-Indic digits
+            case 0x06F0...0x06F9: value = value - 0x06F0 + 0x30  // Persian digits
+            default: break
+            }
+            guard let folded = Unicode.Scalar(value) else { continue }
+            let properties = folded.properties
+            if properties.isAlphabetic || properties.numericType != nil {
+                let lower = properties.lowercaseMapping.unicodeScalars.first?.value ?? value
+                hash = (hash ^ UInt64(lower)) &* 0x0000_0100_0000_01B3
+                inWord = true
+            } else {
+                endWord()
+            }
+        }
+        endWord()
+        guard words.count >= 2 else { return [] }
+        var pairs = (1..<words.count).map { index in
+            (words[index - 1] &* 0x9E37_79B9_7F4A_7C15) ^ words[index]
+        }
+        pairs.sort()
+        var unique: [UInt64] = []
+        for pair in pairs where unique.last != pair { unique.append(pair) }
+        return unique
     }
 
     private static func bandKeys(_ hash: UInt64) -> [Int] {
@@ -395,8 +535,8 @@ extension StoryIndex {
         let sources = try Row.fetchAll(
             db,
             sql: """
-                SELECT ss.*, s.sources AS story_sources, s.last_seen_at AS story_last_seen
-                FROM story_sources ss JOIN stories s ON s.id = ss.story_id
+                SELECT ss.*, s.sources AS story_sources, s.last_seen_at AS story_last_seen, i.title AS item_title
+                FROM story_sources ss JOIN stories s ON s.id = ss.story_id JOIN items i ON i.id = ss.item_id
                 WHERE s.last_seen_at >= ? ORDER BY ss.joined_at, ss.item_id
                 """,
             arguments: [cutoff])
@@ -406,6 +546,7 @@ extension StoryIndex {
             let report = StoryReport(
                 itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: row["joined_at"],
                 simhash: UInt64(row["simhash"] as String, radix: 16) ?? 0,
+                titlePairs: titlePairs(row["item_title"]),
                 entities: list(row["entities"]), keyEntities: list(row["key_entities"]),
                 quantities: quantities(from: row["quantities"]),
                 topics: [], killed: 0, wounded: 0)
