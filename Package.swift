@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "FeedParse", targets: ["FeedParse"]),
         .library(name: "FeedFetch", targets: ["FeedFetch"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "AlertLog", targets: ["AlertLog"]),
+        .library(name: "Monitor", targets: ["Monitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

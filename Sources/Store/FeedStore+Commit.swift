@@ -103,6 +103,8 @@ struct CommitWriter {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
         }
         let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
+        // The fetch time as SQLite stores it, formatted once for every row of the batch.
+        let stamp = fetch.fetchedAt.databaseValue
         var alerts: [Alert] = []
         for item in batch.items {
             // An item pruned by retention stays seen: the feed may still list it.
@@ -117,7 +119,7 @@ struct CommitWriter {
                     """
             ).execute(
                 arguments: [
-                    batch.feedID, item.key, item.keySource, item.title, item.link, item.published, fetch.fetchedAt,
+                    batch.feedID, item.key, item.keySource, item.title, item.link, item.published, stamp,
                 ]
             )
             guard db.changesCount == 1 else { continue }
@@ -129,19 +131,19 @@ struct CommitWriter {
                 arguments: [
                     itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
                     // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
-                    String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self), fetch.fetchedAt,
+                    String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self), stamp,
                 ]
             )
             guard !item.alertTopics.isEmpty else { continue }
-            alerts += try alert(item, itemID: itemID, feedID: batch.feedID, feed: feed, at: fetch.fetchedAt)
+            alerts += try alert(item, itemID: itemID, feedID: batch.feedID, feed: feed, at: fetch.fetchedAt, stamp: stamp)
         }
         return alerts
     }
 
     /// Places an alerting item in a story and writes the alerts that placement calls for.
-    private mutating func alert(_ item: ProcessedItem, itemID: Int64, feedID: Int64, feed: Alert.Feed, at time: Date)
-        throws -> [Alert]
-    {
+    private mutating func alert(
+        _ item: ProcessedItem, itemID: Int64, feedID: Int64, feed: Alert.Feed, at time: Date, stamp: DatabaseValue
+    ) throws -> [Alert] {
         let report = StoryReport(item, itemID: itemID, feedID: feedID, time: time)
         let placement = index.place(report)
         let storyID: Int64
@@ -154,7 +156,7 @@ struct CommitWriter {
                     VALUES (?, ?, ?, '', '', 0, 0)
                     """
             ).execute(
-                arguments: [time, time, item.title])
+                arguments: [stamp, stamp, item.title])
             storyID = db.lastInsertedRowID
         }
         index.record(report, in: storyID)
@@ -166,7 +168,7 @@ struct CommitWriter {
                 """
         ).execute(
             arguments: [
-                time, story.topics.keys.sorted().joined(separator: ","), story.languages.sorted().joined(separator: ","),
+                stamp, story.topics.keys.sorted().joined(separator: ","), story.languages.sorted().joined(separator: ","),
                 story.sources, story.feeds.count, storyID,
             ])
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
@@ -178,7 +180,7 @@ struct CommitWriter {
                 """
         ).execute(
             arguments: [
-                itemID, storyID, feedID, report.language, time, placement.match.label, distance,
+                itemID, storyID, feedID, report.language, stamp, placement.match.label, distance,
                 StoryIndex.hex(report.simhash), report.entities.sorted().joined(separator: ","),
                 report.keyEntities.sorted().joined(separator: ","), StoryIndex.text(of: report.quantities),
                 report.topics.map(\.id).joined(separator: ","),
@@ -219,7 +221,7 @@ struct CommitWriter {
                     """
             ).execute(
                 arguments: [
-                    time, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
+                    stamp, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
                     storyID, story.sources, analysis.language, change, evidence, entities, quantities,
                 ]
             )

@@ -148,6 +148,9 @@ struct StoryIndex: Sendable {
     }
 
     private(set) var stories: [Int64: Story] = [:]
+    /// When each open story was last reported and its topic bits: what the candidate loops test first,
+    /// without copying a whole `Story`.
+    private var recency: [Int64: (lastSeen: Date, topicMask: UInt64)] = [:]
     /// Entity id → its number in `EntityBits`.
     private var entityNumbers: [String: Int] = [:]
     /// SimHash band → the reports in it, with their story.
@@ -249,6 +252,7 @@ struct StoryIndex: Sendable {
         story.sources += 1
         story.feeds.insert(report.feedID)
         stories[storyID] = story
+        recency[storyID] = (story.lastSeen, story.topicMask)
     }
 
     /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
@@ -256,12 +260,14 @@ struct StoryIndex: Sendable {
         let bit = topicBit(topic)
         stories[storyID]?.topics[topic] = state
         stories[storyID]?.topicMask |= bit
+        recency[storyID]?.topicMask |= bit
     }
 
     /// Restores a story's counts as the `stories` table holds them (when loading the index).
     mutating func restore(sources: Int, lastSeen: Date, of storyID: Int64) {
         stories[storyID]?.sources = sources
         stories[storyID]?.lastSeen = lastSeen
+        recency[storyID]?.lastSeen = lastSeen
     }
 
     // MARK: Matching
@@ -274,7 +280,7 @@ struct StoryIndex: Sendable {
                 let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
                 guard distance <= policy.maxTextDistance,
                     best.map({ distance < $0.distance || (distance == $0.distance && entry.story < $0.id) }) ?? true,
-                    let story = stories[entry.story], story.lastSeen >= cutoff
+                    let open = recency[entry.story], open.lastSeen >= cutoff
                 else { continue }
                 best = (entry.story, distance)
             }
@@ -283,8 +289,9 @@ struct StoryIndex: Sendable {
     }
 
     /// A story with a report in the same language whose title shares most word pairs with the item's
-    /// (Dice ≥ 0.6), that shares a topic and, when both carry figures, a figure: a copy under the same
-    /// headline whose text was cut or padded.
+    /// (Dice ≥ 0.6), that shares a topic, at least half of the key names the two use (or neither names
+    /// any) and, when both carry figures, a figure: a copy under the same headline whose text was cut or
+    /// padded.
     private func sameTitle(_ report: StoryReport, openSince cutoff: Date) -> Story? {
         guard report.titlePairs.count >= 2 else { return nil }
         var hits: [Int64: Int] = [:]
@@ -292,10 +299,13 @@ struct StoryIndex: Sendable {
             for id in storiesByTitlePair[pair] ?? [] { hits[id, default: 0] += 1 }
         }
         let mask = topicMask(report)
+        let keyEntities = lookup(report.keyEntities)
         var best: (id: Int64, dice: Double)?
         for (id, count) in hits where Double(2 * count) >= Self.titleDice * Double(report.titlePairs.count) {
-            guard let story = stories[id], story.lastSeen >= cutoff, story.topicMask & mask != 0 else { continue }
-            for member in story.members where member.language == report.language && member.titlePairs.count >= 2 {
+            guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
+                let members = stories[id]?.members
+            else { continue }
+            for member in members where member.language == report.language && member.titlePairs.count >= 2 {
                 let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
                 let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
                 guard dice >= Self.titleDice else { continue }
@@ -304,6 +314,10 @@ struct StoryIndex: Sendable {
                 {
                     continue
                 }
+                // A headline template ("Rocket strike on X") is not a copy: the names must mostly agree too.
+                let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+                let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+                guard sharedKeys * 2 >= allKeys else { continue }
                 if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
             }
         }
@@ -352,15 +366,17 @@ struct StoryIndex: Sendable {
         let mask = topicMask(report)
         let entities = lookup(report.entities)
         let keyEntities = lookup(report.keyEntities)
-        var best: (story: Story, score: Int, shared: Int)?
+        var best: (id: Int64, score: Int, shared: Int)?
         var candidates = report.keyEntities.flatMap { storiesByEntity[$0] ?? [] }
         candidates.sort()
         var previous: Int64?
         for id in candidates where id != previous {
             previous = id
             do {
-                guard let story = stories[id], story.lastSeen >= cutoff, story.topicMask & mask != 0 else { continue }
-                for member in story.members {
+                guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
+                    let members = stories[id]?.members
+                else { continue }
+                for member in members {
                     let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
                     guard sharedKeys > 0 else { continue }
                     let shared = member.entities.sharedCount(with: entities)
@@ -382,13 +398,13 @@ struct StoryIndex: Sendable {
                         else { continue }
                     }
                     let score = shared + 2 * sharedFigures
-                    if best.map({ score > $0.score || (score == $0.score && id < $0.story.id) }) ?? true {
-                        best = (story, score, shared)
+                    if best.map({ score > $0.score || (score == $0.score && id < $0.id) }) ?? true {
+                        best = (id, score, shared)
                     }
                 }
             }
         }
-        return best.map { ($0.story, $0.shared) }
+        return best.flatMap { best in stories[best.id].map { ($0, best.shared) } }
     }
 
     /// `ids` as bits, numbering ids not seen before.
@@ -459,7 +475,10 @@ struct StoryIndex: Sendable {
         let cutoff = now.addingTimeInterval(-policy.storyWindow)
         let closed = stories.values.filter { $0.lastSeen < cutoff }.map(\.id)
         guard !closed.isEmpty else { return }
-        for id in closed { stories[id] = nil }
+        for id in closed {
+            stories[id] = nil
+            recency[id] = nil
+        }
         bands = bands.compactMapValues { entries in
             let open = entries.filter { stories[$0.story] != nil }
             return open.isEmpty ? nil : open
