@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "FeedParse", targets: ["FeedParse"]),
         .library(name: "FeedFetch", targets: ["FeedFetch"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "AlertLog", targets: ["AlertLog"]),
+        .library(name: "Monitor", targets: ["Monitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -46,7 +49,7 @@ let package = Package(
             dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        .target(name: "AlertLog", dependencies: ["Store"], swiftSettings: strictSettings),
+        .target(name: "AlertLog", dependencies: ["Analysis", "Store"], swiftSettings: strictSettings),
         .target(
             name: "Monitor",
             dependencies: [
@@ -85,7 +88,7 @@ let package = Package(
             dependencies: ["Store", "Analysis", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Store"], swiftSettings: strictSettings),
+        .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Analysis", "Store"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
             dependencies: ["Monitor", "Store", "AlertLog", "Analysis", "FeedFetch", "TestSupport"],

@@ -28,6 +28,41 @@ public enum AnalysisJSON {
         return writer.bytes
     }
 
+    /// Evidence sentences as a JSON array, as in an alert line.
+    public static func encode(evidence: [Evidence]) -> [UInt8] {
+        var writer = Writer()
+        writer.array(evidence) { writer, evidence in writer.evidence(evidence) }
+        return writer.bytes
+    }
+
+    /// Entities as a JSON array, as in an alert line.
+    public static func encode(entities: [EntityMatch]) -> [UInt8] {
+        var writer = Writer()
+        writer.array(entities) { writer, entity in writer.entity(entity) }
+        return writer.bytes
+    }
+
+    /// Quantities as a JSON array, as in an alert line.
+    public static func encode(quantities: [Quantity]) -> [UInt8] {
+        var writer = Writer()
+        writer.array(quantities) { writer, quantity in writer.quantity(quantity) }
+        return writer.bytes
+    }
+
+    /// A JSON string literal, escaped as `JSONEncoder` escapes it (slashes unescaped).
+    public static func encode(string: String) -> [UInt8] {
+        var writer = Writer()
+        writer.string(string)
+        return writer.bytes
+    }
+
+    /// A JSON number, written as `JSONEncoder` writes it (integral values without a fraction).
+    public static func encode(number: Double) -> [UInt8] {
+        var writer = Writer()
+        writer.number(number)
+        return writer.bytes
+    }
+
     private struct Writer {
         var bytes: [UInt8] = []
         private var needsComma = false
@@ -172,24 +207,7 @@ public enum AnalysisJSON {
         mutating func topic(_ topic: TopicMatch) {
             object {
                 $0.key("evidence")
-                $0.array(topic.evidence) { writer, evidence in
-                    writer.object {
-                        $0.key("end")
-                        $0.number(evidence.end)
-                        $0.key("field")
-                        $0.string(evidence.field)
-                        $0.key("modality")
-                        $0.string(evidence.modality.rawValue)
-                        $0.key("rule")
-                        $0.string(evidence.rule)
-                        $0.key("start")
-                        $0.number(evidence.start)
-                        $0.key("terms")
-                        $0.array(evidence.terms) { writer, term in writer.string(term) }
-                        $0.key("text")
-                        $0.string(evidence.text)
-                    }
-                }
+                $0.array(topic.evidence) { writer, evidence in writer.evidence(evidence) }
                 $0.key("id")
                 $0.string(topic.id)
                 $0.key("modality")
@@ -198,6 +216,25 @@ public enum AnalysisJSON {
                 $0.number(topic.score)
                 $0.key("severity")
                 $0.string(topic.severity)
+            }
+        }
+
+        mutating func evidence(_ evidence: Evidence) {
+            object {
+                $0.key("end")
+                $0.number(evidence.end)
+                $0.key("field")
+                $0.string(evidence.field)
+                $0.key("modality")
+                $0.string(evidence.modality.rawValue)
+                $0.key("rule")
+                $0.string(evidence.rule)
+                $0.key("start")
+                $0.number(evidence.start)
+                $0.key("terms")
+                $0.array(evidence.terms) { writer, term in writer.string(term) }
+                $0.key("text")
+                $0.string(evidence.text)
             }
         }
 

@@ -1,5 +1,6 @@
 public import Analysis
 import Foundation
+public import Store
 
 /// How often and how hard feeds are polled.
 public struct PollSettings: Sendable, Equatable {
@@ -54,6 +55,10 @@ public struct FeedwatchConfig: Sendable {
     public var allowPrivateAddresses: Bool
     /// The feeds to watch.
     public var feeds: [FeedConfig]
+    /// Story clustering, re-alerts and bursts (`alerting:`).
+    public var alerting: AlertPolicy = AlertPolicy()
+    /// Items, analyses and alerts older than this are pruned once a day (`retention:`); nil keeps everything.
+    public var retention: TimeInterval?
 }
 
 /// Everything the daemon needs from `Config/`: settings, and the analyzer compiled from topics and entities.
@@ -83,6 +88,12 @@ public enum ConfigurationLoader {
         let topics = decodeOrCollect(TopicsFile.self, at: config.topicsPath, into: &errors)
         let entities = decodeOrCollect(EntitiesFile.self, at: config.entitiesPath, into: &errors)
         guard let topics, let entities, errors.isEmpty else { throw ConfigErrors(errors) }
+        let unknown = config.alerting.bursts.topics.keys.filter { id in !topics.topics.contains { $0.id == id } }
+        if let id = unknown.sorted().first {
+            throw ConfigErrors([
+                ConfigError(file: path, line: nil, message: "alerting.bursts.topics: '\(id)' is not a topic in \(config.topicsPath)")
+            ])
+        }
         do {
             let analyzer = try Analyzer(topics: topics.topics, entities: entities.entities)
             return LoadedConfiguration(config: config, analyzer: analyzer)
@@ -167,7 +178,7 @@ public enum ConfigurationLoader {
         guard poll.concurrency >= 1 else {
             throw ConfigError(file: path, line: nil, message: "poll.concurrency: must be at least 1")
         }
-        return FeedwatchConfig(
+        var config = FeedwatchConfig(
             file: path,
             databasePath: place(raw.database ?? "feedwatch.sqlite", in: "STATE_DIRECTORY"),
             alertLogPath: place(raw.alertLog ?? "alerts.jsonl", in: "LOGS_DIRECTORY"),
@@ -178,6 +189,23 @@ public enum ConfigurationLoader {
             allowPrivateAddresses: raw.allowPrivateAddresses ?? false,
             feeds: feeds
         )
+        config.retention = raw.retention?.seconds
+        if let alerting = raw.alerting {
+            var bursts = BurstPolicy()
+            if let raw = alerting.bursts {
+                bursts.defaults = raw.thresholds(over: bursts.defaults)
+                if let hours = raw.baselineHours { bursts.baselineHours = hours }
+                for (topic, thresholds) in raw.topics ?? [:] {
+                    bursts.topics[topic] = thresholds.thresholds(over: bursts.defaults)
+                }
+            }
+            config.alerting = AlertPolicy(
+                storyWindow: alerting.storyWindow?.seconds ?? 72 * 3600,
+                maxTextDistance: alerting.maxTextDistance ?? 8,
+                minSharedEntities: alerting.minSharedEntities ?? 2,
+                bursts: bursts)
+        }
+        return config
     }
 
     private static func decodeOrCollect<T: Decodable>(_ type: T.Type, at path: String, into errors: inout [ConfigError]) -> T? {
@@ -239,9 +267,11 @@ struct RawConfig: Decodable {
     var poll: RawPoll?
     var allowPrivateAddresses: Bool?
     var feeds: [RawFeed]
+    var alerting: RawAlerting?
+    var retention: DurationValue?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, topics, entities, poll, feeds
+        case database, topics, entities, poll, feeds, alerting, retention
         case alertLog = "alert_log"
         case metricsFile = "metrics_file"
         case allowPrivateAddresses = "allow_private_addresses"
@@ -258,6 +288,8 @@ struct RawConfig: Decodable {
         poll = try container.decodeIfPresent(RawPoll.self, forKey: .poll)
         allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
         feeds = try container.decodeIfPresent([RawFeed].self, forKey: .feeds) ?? []
+        alerting = try container.decodeIfPresent(RawAlerting.self, forKey: .alerting)
+        retention = try container.decodeIfPresent(DurationValue.self, forKey: .retention)
         var seen: Set<String> = []
         for (index, feed) in feeds.enumerated() where !seen.insert(feed.url).inserted {
             throw DecodingError.dataCorrupted(
@@ -336,5 +368,65 @@ struct RawFeed: Decodable {
             throw DecodingError.dataCorruptedError(
                 forKey: .url, in: container, debugDescription: "scheme '\(scheme)' is not allowed\(hint)")
         }
+    }
+}
+
+struct RawAlerting: Decodable {
+    var storyWindow: DurationValue?
+    var maxTextDistance: Int?
+    var minSharedEntities: Int?
+    var bursts: RawBursts?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case storyWindow = "story_window", maxTextDistance = "max_text_distance"
+        case minSharedEntities = "min_shared_entities", bursts
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "alerting")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        storyWindow = try container.decodeIfPresent(DurationValue.self, forKey: .storyWindow)
+        maxTextDistance = try container.decodeIfPresent(Int.self, forKey: .maxTextDistance)
+        minSharedEntities = try container.decodeIfPresent(Int.self, forKey: .minSharedEntities)
+        bursts = try container.decodeIfPresent(RawBursts.self, forKey: .bursts)
+        if let distance = maxTextDistance, !(0...8).contains(distance) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .maxTextDistance, in: container, debugDescription: "must be 0 to 8 (bits of 64)")
+        }
+    }
+}
+
+/// Burst thresholds: the defaults, `baseline_hours`, and per-topic overrides under `topics`.
+struct RawBursts: Decodable {
+    var enabled: Bool?
+    var ratio: Double?
+    var minSources: Int?
+    var cooldown: DurationValue?
+    var baselineHours: Int?
+    var topics: [String: RawBursts]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enabled, ratio, cooldown, topics
+        case minSources = "min_sources", baselineHours = "baseline_hours"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "bursts")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+        ratio = try container.decodeIfPresent(Double.self, forKey: .ratio)
+        minSources = try container.decodeIfPresent(Int.self, forKey: .minSources)
+        cooldown = try container.decodeIfPresent(DurationValue.self, forKey: .cooldown)
+        baselineHours = try container.decodeIfPresent(Int.self, forKey: .baselineHours)
+        topics = try container.decodeIfPresent([String: RawBursts].self, forKey: .topics)
+        if let ratio, ratio <= 1 {
+            throw DecodingError.dataCorruptedError(forKey: .ratio, in: container, debugDescription: "must be above 1")
+        }
+    }
+
+    func thresholds(over base: BurstPolicy.Thresholds) -> BurstPolicy.Thresholds {
+        BurstPolicy.Thresholds(
+            enabled: enabled ?? base.enabled, ratio: ratio ?? base.ratio, minSources: minSources ?? base.minSources,
+            cooldown: cooldown?.seconds ?? base.cooldown)
     }
 }

@@ -62,6 +62,7 @@ public final class FeedMonitor: Sendable {
         scheduling: SchedulingSettings = SchedulingSettings()
     ) {
         self.configuration = configuration
+        store.configure(configuration.config.alerting)
         self.feedsByURL = Dictionary(configuration.config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
         self.publisher = AlertPublisher(store: store, log: log)
@@ -354,7 +355,8 @@ public final class FeedMonitor: Sendable {
             link: item.link,
             published: item.published,
             analysis: analysis,
-            alertTopics: analysis.topics
+            alertTopics: analysis.topics,
+            datelineLength: Dateline.length(of: item.text)
         )
     }
 }

@@ -32,6 +32,7 @@ public final class MonitorService: Service, Sendable {
         var today = ""
         var reloadRequested = false
         var storeProblem: String?
+        var lastPrune: Date?
     }
 
     /// Creates the service over an open store and log and a loaded configuration.
@@ -161,7 +162,27 @@ public final class MonitorService: Service, Sendable {
         recordCycle(alerts: alerts, failed: failed)
         logger.info("polled \(reports.count) feed(s): \(alerts) alert(s), \(failed) failed")
         await writeMetrics(reports, duration: ContinuousClock.now - started)
+        await pruneIfDue()
         notifier.notify(["STATUS=\(statusLine())"])
+    }
+
+    /// Applies `retention` once a day (the first time after the first cycle), when the config sets it.
+    private func pruneIfDue() async {
+        guard let retention = monitor.config.retention else { return }
+        let now = Date()
+        let due = state.withLock { state -> Bool in
+            guard (state.lastPrune.map { now.timeIntervalSince($0) >= 86400 }) ?? true else { return false }
+            state.lastPrune = now
+            return true
+        }
+        guard due else { return }
+        do {
+            let report = try await store.prune(before: now.addingTimeInterval(-retention), now: now)
+            logger.notice(
+                "retention \(Int(retention / 86400))d: pruned \(report.alerts) alert(s), \(report.items) item(s), \(report.stories) story(ies)")
+        } catch {
+            logger.error("retention prune failed (nothing was removed; retried tomorrow): \(error)")
+        }
     }
 
     private func writeMetrics(_ reports: [FeedReport], duration: Duration) async {

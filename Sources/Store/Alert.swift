@@ -1,8 +1,39 @@
 public import Analysis
 public import Foundation
 
-/// One alert: a tracked topic found in one feed item. The shape of a line in the alert log.
+/// One alert: a tracked topic found in a story, a material change in it, or a burst of the topic.
+/// The shape of a line in the alert log.
 public struct Alert: Sendable, Codable, Equatable {
+    /// Why an alert was raised.
+    public enum Kind: String, Sendable, Codable {
+        /// The story's first report of the topic.
+        case new
+        /// A later report of the story changed something material: see ``Alert/change``.
+        case update
+        /// The topic's distinct stories in the last hour rose well above its baseline: see ``Alert/burst``.
+        case burst
+    }
+
+    /// A burst's figures.
+    public struct Burst: Sendable, Codable, Equatable {
+        /// Distinct stories of the topic in the last hour.
+        public var stories: Int
+        /// The EWMA of stories an hour before it (at least the policy's floor).
+        public var baseline: Double
+        /// `stories / baseline`.
+        public var ratio: Double
+        /// Distinct feeds that reported the topic in the last hour.
+        public var sources: Int
+
+        /// Creates burst figures.
+        public init(stories: Int, baseline: Double, ratio: Double, sources: Int) {
+            self.stories = stories
+            self.baseline = baseline
+            self.ratio = ratio
+            self.sources = sources
+        }
+    }
+
     /// Increases by one per alert; assigned by the store when the alert is committed.
     public var id: Int64
     /// When the alert was committed.
@@ -27,16 +58,22 @@ public struct Alert: Sendable, Codable, Equatable {
     public var entities: [EntityMatch]
     /// Figures found in the item: soldiers, years, rockets, casualties.
     public var quantities: [Quantity]
-    /// The story the item belongs to (the item's own id until stories cluster across feeds).
+    /// The story the item belongs to (`feedwatch stories` lists them).
     public var story: Int64
-    /// How many items report this story.
+    /// How many items report this story (in the store: updated as copies arrive; in the log: when written).
     public var sources: Int
+    /// Why the alert was raised.
+    public var kind: Kind
+    /// For an update: what changed, e.g. "modality intent → completed; killed 3 → 7".
+    public var change: String?
+    /// For a burst: its figures.
+    public var burst: Burst?
 
     /// Creates an alert; the store assigns `id` when it commits one.
     public init(
         id: Int64, time: Date, topic: String, severity: String, score: Double, modality: String, feed: Feed,
         item: Item, language: String, evidence: [Evidence], entities: [EntityMatch], quantities: [Quantity],
-        story: Int64, sources: Int
+        story: Int64, sources: Int, kind: Kind = .new, change: String? = nil, burst: Burst? = nil
     ) {
         self.id = id
         self.time = time
@@ -52,6 +89,38 @@ public struct Alert: Sendable, Codable, Equatable {
         self.quantities = quantities
         self.story = story
         self.sources = sources
+        self.kind = kind
+        self.change = change
+        self.burst = burst
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, time, topic, severity, score, modality, feed, item, language, evidence, entities, quantities, story,
+            sources, kind, change, burst
+    }
+
+    /// Decodes an alert; a line written before alert kinds existed is a `new` alert.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(Int64.self, forKey: .id),
+            time: try container.decode(Date.self, forKey: .time),
+            topic: try container.decode(String.self, forKey: .topic),
+            severity: try container.decode(String.self, forKey: .severity),
+            score: try container.decode(Double.self, forKey: .score),
+            modality: try container.decode(String.self, forKey: .modality),
+            feed: try container.decode(Feed.self, forKey: .feed),
+            item: try container.decode(Item.self, forKey: .item),
+            language: try container.decode(String.self, forKey: .language),
+            evidence: try container.decode([Evidence].self, forKey: .evidence),
+            entities: try container.decode([EntityMatch].self, forKey: .entities),
+            quantities: try container.decode([Quantity].self, forKey: .quantities),
+            story: try container.decode(Int64.self, forKey: .story),
+            sources: try container.decode(Int.self, forKey: .sources),
+            kind: try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .new,
+            change: try container.decodeIfPresent(String.self, forKey: .change),
+            burst: try container.decodeIfPresent(Burst.self, forKey: .burst)
+        )
     }
 
     /// The feed an alert came from.

@@ -127,6 +127,9 @@ public struct ProcessedItem: Sendable {
     public var analysis: Analysis
     /// The topics that raise an alert (chosen by the alerting policy from `analysis.topics`).
     public var alertTopics: [TopicMatch]
+    /// Length of the text's dateline in Unicode scalars (``Dateline/length(of:)``); places named there do
+    /// not count when matching stories.
+    public var datelineLength: Int
 
     /// Creates a processed item.
     public init(
@@ -136,7 +139,8 @@ public struct ProcessedItem: Sendable {
         link: String?,
         published: Date?,
         analysis: Analysis,
-        alertTopics: [TopicMatch]
+        alertTopics: [TopicMatch],
+        datelineLength: Int = 0
     ) {
         self.key = key
         self.keySource = keySource
@@ -145,6 +149,7 @@ public struct ProcessedItem: Sendable {
         self.published = published
         self.analysis = analysis
         self.alertTopics = alertTopics
+        self.datelineLength = datelineLength
     }
 }
 

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store, the source of truth: feeds and their fetch state, items, analyses and alerts.
 ///
@@ -10,15 +11,22 @@ public final class FeedStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// The alerting policy and the open stories (loaded from the tables on the first commit).
+    let alerting: Mutex<(policy: AlertPolicy, index: StoryIndex?)>
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date; commits
+    /// cluster alerts into stories by `policy`.
     /// - Throws: ``StoreError`` naming the file when it cannot be opened or migrated.
-    public init(path: String) throws(StoreError) {
+    public init(path: String, policy: AlertPolicy = AlertPolicy()) throws(StoreError) {
         self.path = path
+        alerting = Mutex((policy, nil))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 16 MB of page cache per connection (SQLite's default is 2 MB): a cold cycle's commits read back
+            // index pages of items and alerts they just wrote.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -106,121 +114,16 @@ public final class FeedStore: Sendable {
                     arguments: arguments
                 )
                 unseen.subtract(seen)
+                // Items pruned by retention stay seen.
+                let removed = try String.fetchAll(
+                    db,
+                    sql: "SELECT item_key FROM removed_items WHERE feed_id = ? AND item_key IN (\(marks))",
+                    arguments: arguments
+                )
+                unseen.subtract(removed)
             }
             return unseen
         }
-    }
-
-    // MARK: Commit
-
-    /// Commits one feed's fetch state, new items, analyses and alerts in ONE transaction, and returns the
-    /// alerts it created, with their ids. An item the feed already has is skipped with its alerts, so a
-    /// batch committed twice adds nothing.
-    public func commit(_ batch: FeedBatch) async throws(StoreError) -> [Alert] {
-        try await commit([batch]).first ?? []
-    }
-
-    /// Commits several feeds' batches in ONE transaction (a group commit: one write to the log instead of
-    /// one per feed) and returns each batch's alerts, in order. Each batch is applied exactly as committing
-    /// it alone would; if any fails, none is committed.
-    public func commit(_ batches: [FeedBatch]) async throws(StoreError) -> [[Alert]] {
-        guard !batches.isEmpty else { return [] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let operation =
-            batches.count == 1
-            ? "commit batch for feed \(batches[0].feedID)"
-            : "commit batches for feeds \(batches.map { String($0.feedID) }.joined(separator: ","))"
-        // Batches with alerts are synced to disk before they return (synchronous=FULL): their alerts go to the
-        // log next, and the log must never hold an alert that a power loss could take out of the store.
-        let durable = batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } }
-        return try await write(operation, durable: durable) { db in
-            try batches.map { try Self.apply($0, in: db, encoder: encoder) }
-        }
-    }
-
-    /// Writes one batch: the feed's new state, its new items, their analyses and alerts.
-    private static func apply(_ batch: FeedBatch, in db: Database, encoder: JSONEncoder) throws -> [Alert] {
-        let fetch = batch.fetch
-        try db.execute(
-            sql: """
-                UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
-                    consecutive_failures = ?, next_due_at = ?, last_bytes = ?, last_duration = ?,
-                    fetch_url = ?, pending_redirect_url = ?, pending_redirect_seen = ?, ttl_minutes = ?,
-                    last_success_at = CASE WHEN ? IS NULL THEN ? ELSE last_success_at END
-                WHERE id = ?
-                """,
-            arguments: [
-                fetch.etag, fetch.lastModified, fetch.fetchedAt, fetch.status, fetch.error,
-                fetch.consecutiveFailures, fetch.nextDueAt, fetch.bytes, fetch.duration,
-                fetch.fetchURL, fetch.pendingRedirect?.url, fetch.pendingRedirect?.seen ?? 0, fetch.ttlMinutes,
-                fetch.error, fetch.fetchedAt, batch.feedID,
-            ]
-        )
-        guard
-            let feedRow = try Row.fetchOne(db, sql: "SELECT name, url FROM feeds WHERE id = ?", arguments: [batch.feedID])
-        else {
-            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
-        }
-        let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
-        var alerts: [Alert] = []
-        for item in batch.items {
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    batch.feedID, item.key, item.keySource, item.title, item.link, item.published, fetch.fetchedAt,
-                ]
-            )
-            guard db.changesCount == 1 else { continue }
-            let itemID = db.lastInsertedRowID
-            let analysis = item.analysis
-            try db.execute(
-                sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
-                    // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
-                    String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self), fetch.fetchedAt,
-                ]
-            )
-            let entities = String(decoding: try encoder.encode(analysis.entities), as: UTF8.self)
-            let quantities = String(decoding: try encoder.encode(analysis.quantities), as: UTF8.self)
-            for topic in item.alertTopics {
-                try db.execute(
-                    sql: """
-                        INSERT INTO alerts (created_at, topic, severity, score, modality, feed_id, item_id, story,
-                            sources, language, evidence, entities, quantities)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        fetch.fetchedAt, topic.id, topic.severity, topic.score, topic.modality.rawValue,
-                        batch.feedID, itemID, itemID, analysis.language,
-                        String(decoding: try encoder.encode(topic.evidence), as: UTF8.self), entities, quantities,
-                    ]
-                )
-                alerts.append(
-                    Alert(
-                        id: db.lastInsertedRowID,
-                        time: fetch.fetchedAt,
-                        topic: topic.id,
-                        severity: topic.severity,
-                        score: topic.score,
-                        modality: topic.modality.rawValue,
-                        feed: feed,
-                        item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
-                        language: analysis.language,
-                        evidence: topic.evidence,
-                        entities: analysis.entities,
-                        quantities: analysis.quantities,
-                        story: itemID,
-                        sources: 1
-                    )
-                )
-            }
-        }
-        return alerts
     }
 
     // MARK: Alerts
@@ -289,7 +192,7 @@ public final class FeedStore: Sendable {
 
     // MARK: Private
 
-    private func write<T: Sendable>(
+    func write<T: Sendable>(
         _ operation: String, durable: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         do {
@@ -309,7 +212,7 @@ public final class FeedStore: Sendable {
         }
     }
 
-    private func read<T: Sendable>(
+    func read<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         do {
@@ -360,8 +263,10 @@ public final class FeedStore: Sendable {
             db,
             sql: """
                 SELECT a.*, f.name AS feed_name, f.url AS feed_url,
-                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key
+                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key,
+                       CASE WHEN a.kind = 'burst' THEN a.sources ELSE COALESCE(s.sources, a.sources) END AS sources_now
                 FROM alerts a JOIN feeds f ON f.id = a.feed_id JOIN items i ON i.id = a.item_id
+                    LEFT JOIN stories s ON s.id = a.story
                 WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
                 """,
             arguments: arguments
@@ -387,7 +292,11 @@ public final class FeedStore: Sendable {
                 entities: try json("entities", as: [EntityMatch].self),
                 quantities: try json("quantities", as: [Quantity].self),
                 story: row["story"],
-                sources: row["sources"]
+                // The story's count now: later copies raise it after the alert was written.
+                sources: row["sources_now"],
+                kind: Alert.Kind(rawValue: row["kind"]) ?? .new,
+                change: row["change"],
+                burst: try (row["burst"] as String?).map { try decoder.decode(Alert.Burst.self, from: Data($0.utf8)) }
             )
         }
     }

@@ -125,10 +125,16 @@ struct AlertPrinter {
             return
         }
         let score = String(format: "%.1f", alert.score)
+        let kind = alert.kind == .new ? "" : "\(alert.kind.rawValue.uppercased())  "
         var lines = [
-            "#\(alert.id)  \(time.string(from: alert.time))  \(alert.topic)  \(alert.severity)  \(alert.modality)  score \(score)  \(alert.feed.name)",
+            "#\(alert.id)  \(time.string(from: alert.time))  \(kind)\(alert.topic)  \(alert.severity)  \(alert.modality)  score \(score)  \(alert.feed.name)  story \(alert.story) (\(alert.sources) source\(alert.sources == 1 ? "" : "s"))",
             "    " + (alert.item.title ?? alert.item.link ?? alert.item.guid),
         ]
+        if let change = alert.change { lines.append("    changed: \(change)") }
+        if let burst = alert.burst {
+            lines.append(
+                "    burst: \(burst.stories) stories in the last hour from \(burst.sources) feeds, baseline \(burst.baseline)/h (×\(burst.ratio))")
+        }
         if let evidence = alert.evidence.first {
             lines.append("    « \(evidence.text) »")
         }

@@ -7,6 +7,6 @@ struct Feedwatch: AsyncParsableCommand {
         commandName: "feedwatch",
         abstract: "Watch news feeds for tracked topics and write alerts.",
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Analyze.self, Parse.self, Alerts.self, Feeds.self]
+        subcommands: [Run.self, Check.self, Analyze.self, Parse.self, Alerts.self, Stories.self, Feeds.self, Prune.self]
     )
 }

@@ -203,7 +203,8 @@ struct FeedFetcherTests {
         }
 
         #expect(error?.code == .timeout)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // The server never answers: only the 1 s timeout ends the fetch (the bound allows a loaded machine).
+        #expect(ContinuousClock.now - start < .seconds(15))
     }
 
     // MARK: - Refusals
@@ -319,7 +320,8 @@ struct FeedFetcherTests {
         task.cancel()
         let result = await task.result
 
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Well before the 30 s the transfer would otherwise wait (a loaded CI machine is slow to schedule).
+        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(Self.code(of: result) == .cancelled)
     }
 

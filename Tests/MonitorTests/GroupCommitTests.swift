@@ -53,7 +53,7 @@ struct GroupCommitTests {
                 """
                 <item><title>Withdrawal timetable \(feed)-\(index)</title><guid>\(feed)-\(index)</guid>
                 <description>US troops will withdraw from Iraq within three years, the defence ministry said on \
-                Sunday. The withdrawal of the remaining forces will begin next month.</description></item>
+                Sunday. The withdrawal of the remaining forces will begin next month. \(FillerText.sentence(index * 100 + Int(feed.dropFirst())!))</description></item>
                 """
             }
             let body = "<rss version=\"2.0\"><channel><title>\(feed)</title>\(items.joined())</channel></rss>"

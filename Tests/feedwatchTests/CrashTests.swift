@@ -21,13 +21,17 @@ import Glibc
                 counts[request.path, default: 0] += 2
                 return min(counts[request.path]!, 40)
             }
+            let feedNumber = Int(request.path.split(separator: "/").last?.split(separator: ".").first ?? "") ?? 0
             let items = (0..<shown).map { index -> String in
                 let alerting = index % 3 == 0
+                // Every alerting item its own event (its own rocket count), so each is a story of its own.
+                let rockets = 2 + feedNumber * 40 + index
                 let title = alerting
-                    ? "Rockets hit a base near Baghdad airport, militia claims attack \(index)"
+                    ? "\(rockets) rockets hit a base near Baghdad airport, militia claims attack"
                     : "Local council approves new park plan \(index)"
                 let body = alerting
-                    ? "Three rockets struck the base housing coalition troops on Monday night, officials said. An Iran-backed militia claimed the attack."
+                    ? "\(rockets) rockets struck the base housing coalition troops on Monday night, officials said. An Iran-backed militia claimed the attack. "
+                        + FillerText.sentence(feedNumber * 1_000 + index)
                     : "The council said the park would open next spring with playgrounds and a small lake."
                 return "<item><title>\(title)</title><guid>\(request.path)#\(index)</guid><description>\(body)</description></item>"
             }

@@ -29,9 +29,9 @@ import Testing
             """.utf8
         ).write(to: URL(fileURLWithPath: config))
 
-        // 300 KB per file: enough for the schema, not for the batch.
+        // 1 MB per file: enough for the schema, not for the batch.
         let limited = try Feedwatch.runShell(
-            "ulimit -f 300; exec '\(TestPaths.executable.path)' run --once --config '\(config)'")
+            "ulimit -f 1000; exec '\(TestPaths.executable.path)' run --once --config '\(config)'")
         #expect(limited.status != 0)
         #expect(limited.standardError.contains("disk is full"), "\(limited.standardError)")
         #expect(limited.standardError.contains("feedwatch.sqlite"))

@@ -60,14 +60,19 @@ final class NotifyListener {
     @Test(.timeLimit(.minutes(2)))
     func notifiesReadyWatchdogReloadAndStopping() async throws {
         let folder = try TestPaths.makeTemporaryFolder("notify")
-        let feed = """
-            <?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
-            <item><title>US troops will withdraw from Iraq by the end of next year</title><guid>a</guid>
-            <description>The Pentagon said all combat troops will pull out of Iraq within a year.</description></item>
-            </channel></rss>
-            """
-        let server = try TestServer { _ in
-            .respond(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed.utf8))
+        // Each feed its own event: the same article in two feeds would be one story and alert once.
+        @Sendable func feed(_ path: String) -> String {
+            let article =
+                path.hasPrefix("/a")
+                ? "<title>US troops will withdraw from Iraq by the end of next year</title><guid>a</guid>"
+                    + "<description>The Pentagon said all combat troops will pull out of Iraq within a year.</description>"
+                : "<title>French troops to pull out of Mali by the summer</title><guid>a</guid>"
+                    + "<description>Paris will withdraw its remaining soldiers from the Sahel mission, officials said.</description>"
+            return #"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>"# + article
+                + "</item></channel></rss>"
+        }
+        let server = try TestServer { request in
+            .respond(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed(request.path).utf8))
         }
         defer { server.stop() }
         let shipped = TestPaths.packageRoot.appendingPathComponent("Config")

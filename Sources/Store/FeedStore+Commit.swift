@@ -1,0 +1,321 @@
+import Analysis
+import Foundation
+import GRDB
+import Synchronization
+
+extension FeedStore {
+    /// Replaces the alerting policy (on a config reload); open stories are kept.
+    public func configure(_ policy: AlertPolicy) {
+        alerting.withLock { state in
+            state.policy = policy
+            state.index?.policy = policy
+        }
+    }
+
+    /// Commits one feed's fetch state, new items, analyses and alerts in ONE transaction, and returns the
+    /// alerts it created, with their ids. An item the feed already has is skipped with its alerts, so a
+    /// batch committed twice adds nothing.
+    public func commit(_ batch: FeedBatch) async throws(StoreError) -> [Alert] {
+        try await commit([batch]).first ?? []
+    }
+
+    /// Commits several feeds' batches in ONE transaction (a group commit: one write to the log instead of
+    /// one per feed) and returns each batch's alerts, in order. Each batch is applied exactly as committing
+    /// it alone would; if any fails, none is committed.
+    ///
+    /// Every alerting item joins an open story or starts one; a topic alerts once per story, and again only
+    /// when a later report changes something material. Burst alerts, if any, come last in the last batch.
+    public func commit(_ batches: [FeedBatch]) async throws(StoreError) -> [[Alert]] {
+        guard !batches.isEmpty else { return [] }
+        let operation =
+            batches.count == 1
+            ? "commit batch for feed \(batches[0].feedID)"
+            : "commit batches for feeds \(batches.map { String($0.feedID) }.joined(separator: ","))"
+        // Batches with alerts are synced to disk before they return (synchronous=FULL): their alerts go to the
+        // log next, and the log must never hold an alert that a power loss could take out of the store.
+        let durable = batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } }
+        do {
+            return try await write(operation, durable: durable) { db in
+                try self.alerting.withLock { state in
+                    var writer = CommitWriter(
+                        db: db, policy: state.policy,
+                        index: try state.index ?? StoryIndex.load(from: db, policy: state.policy, now: Self.now(batches)))
+                    state.index = nil  // until the transaction's statements all succeed
+                    var results = try batches.map { try writer.apply($0) }
+                    let bursts = try writer.bursts(now: Self.now(batches))
+                    results[results.count - 1] += bursts
+                    state.index = writer.index
+                    return results
+                }
+            }
+        } catch {
+            // The index may hold what the failed transaction did not commit: rebuild it from the tables.
+            alerting.withLock { $0.index = nil }
+            throw error
+        }
+    }
+
+    private static func now(_ batches: [FeedBatch]) -> Date {
+        batches.map(\.fetch.fetchedAt).max() ?? Date()
+    }
+}
+
+/// Writes one transaction's batches: feed states, items, analyses, story membership and alerts.
+struct CommitWriter {
+    let db: Database
+    let policy: AlertPolicy
+    var index: StoryIndex
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    /// The last `new` alert of each topic in this transaction: where a burst alert points.
+    private var newestNewAlert: [String: Alert] = [:]
+
+    init(db: Database, policy: AlertPolicy, index: StoryIndex) {
+        self.db = db
+        self.policy = policy
+        self.index = index
+    }
+
+    /// Writes one batch: the feed's new state, its new items, their analyses, stories and alerts.
+    mutating func apply(_ batch: FeedBatch) throws -> [Alert] {
+        let fetch = batch.fetch
+        try db.execute(
+            sql: """
+                UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
+                    consecutive_failures = ?, next_due_at = ?, last_bytes = ?, last_duration = ?,
+                    fetch_url = ?, pending_redirect_url = ?, pending_redirect_seen = ?, ttl_minutes = ?,
+                    last_success_at = CASE WHEN ? IS NULL THEN ? ELSE last_success_at END
+                WHERE id = ?
+                """,
+            arguments: [
+                fetch.etag, fetch.lastModified, fetch.fetchedAt, fetch.status, fetch.error,
+                fetch.consecutiveFailures, fetch.nextDueAt, fetch.bytes, fetch.duration,
+                fetch.fetchURL, fetch.pendingRedirect?.url, fetch.pendingRedirect?.seen ?? 0, fetch.ttlMinutes,
+                fetch.error, fetch.fetchedAt, batch.feedID,
+            ]
+        )
+        guard
+            let feedRow = try Row.fetchOne(db, sql: "SELECT name, url FROM feeds WHERE id = ?", arguments: [batch.feedID])
+        else {
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
+        }
+        let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
+        // The fetch time as SQLite stores it, formatted once for every row of the batch.
+        let stamp = fetch.fetchedAt.databaseValue
+        var alerts: [Alert] = []
+        for item in batch.items {
+            // An item pruned by retention stays seen: the feed may still list it.
+            let removed = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
+                arguments: [batch.feedID, item.key]) ?? false
+            guard !removed else { continue }
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: [
+                    batch.feedID, item.key, item.keySource, item.title, item.link, item.published, stamp,
+                ]
+            )
+            guard db.changesCount == 1 else { continue }
+            let itemID = db.lastInsertedRowID
+            let analysis = item.analysis
+            try db.cachedStatement(
+                sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(
+                arguments: [
+                    itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
+                    // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
+                    String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self), stamp,
+                ]
+            )
+            guard !item.alertTopics.isEmpty else { continue }
+            alerts += try alert(item, itemID: itemID, feedID: batch.feedID, feed: feed, at: fetch.fetchedAt, stamp: stamp)
+        }
+        return alerts
+    }
+
+    /// Places an alerting item in a story and writes the alerts that placement calls for.
+    private mutating func alert(
+        _ item: ProcessedItem, itemID: Int64, feedID: Int64, feed: Alert.Feed, at time: Date, stamp: DatabaseValue
+    ) throws -> [Alert] {
+        let report = StoryReport(item, itemID: itemID, feedID: feedID, time: time)
+        let placement = index.place(report)
+        let storyID: Int64
+        if let existing = placement.storyID {
+            storyID = existing
+        } else {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO stories (first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
+                    VALUES (?, ?, ?, '', '', 0, 0)
+                    """
+            ).execute(
+                arguments: [stamp, stamp, item.title])
+            storyID = db.lastInsertedRowID
+        }
+        index.record(report, in: storyID)
+        guard let story = index.stories[storyID] else { return [] }
+        try db.cachedStatement(
+            sql: """
+                UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?, feeds = ?
+                WHERE id = ?
+                """
+        ).execute(
+            arguments: [
+                stamp, story.topics.keys.sorted().joined(separator: ","), story.languages.sorted().joined(separator: ","),
+                story.sources, story.feeds.count, storyID,
+            ])
+        let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO story_sources (item_id, story_id, feed_id, language, joined_at, matched_by, distance,
+                    simhash, entities, key_entities, quantities, topics)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                itemID, storyID, feedID, report.language, stamp, placement.match.label, distance,
+                StoryIndex.hex(report.simhash), report.entities.sorted().joined(separator: ","),
+                report.keyEntities.sorted().joined(separator: ","), StoryIndex.text(of: report.quantities),
+                report.topics.map(\.id).joined(separator: ","),
+            ])
+        for topic in report.topics {
+            guard let state = story.topics[topic.id] else { continue }
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
+                        max_wounded, places)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: [
+                    storyID, topic.id, state.modalities.sorted().joined(separator: ","), state.lastModality,
+                    state.maxKilled, state.maxWounded, state.places.sorted().joined(separator: ","),
+                ])
+        }
+        let analysis = item.analysis
+        let entities = String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self)
+        let quantities = String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self)
+        var alerts: [Alert] = []
+        for (topicID, outcome) in placement.outcomes {
+            guard let topic = item.alertTopics.first(where: { $0.id == topicID }) else { continue }
+            let kind: Alert.Kind
+            let change: String?
+            switch outcome {
+            case .repeated: continue
+            case .first: (kind, change) = (.new, nil)
+            case .changed(let what): (kind, change) = (.update, what)
+            }
+            let evidence = String(decoding: AnalysisJSON.encode(evidence: topic.evidence), as: UTF8.self)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
+                        sources, language, change, evidence, entities, quantities)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: [
+                    stamp, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
+                    storyID, story.sources, analysis.language, change, evidence, entities, quantities,
+                ]
+            )
+            let alert = Alert(
+                id: db.lastInsertedRowID, time: time, topic: topic.id, severity: topic.severity, score: topic.score,
+                modality: topic.modality.rawValue, feed: feed,
+                item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
+                language: analysis.language, evidence: topic.evidence, entities: analysis.entities,
+                quantities: analysis.quantities, story: storyID, sources: story.sources, kind: kind, change: change)
+            if kind == .new { newestNewAlert[topic.id] = alert }
+            alerts.append(alert)
+        }
+        return alerts
+    }
+
+    /// Burst alerts for the topics that got a new story in this transaction, written after everything else.
+    mutating func bursts(now: Date) throws -> [Alert] {
+        var alerts: [Alert] = []
+        for topic in newestNewAlert.keys.sorted() {
+            guard let latest = newestNewAlert[topic],
+                let burst = try BurstDetector.check(topic: topic, now: now, policy: policy.bursts, in: db)
+            else { continue }
+            let evidence = String(decoding: AnalysisJSON.encode(evidence: latest.evidence), as: UTF8.self)
+            let figures = String(decoding: try encoder.encode(burst), as: UTF8.self)
+            let entities = String(decoding: AnalysisJSON.encode(entities: latest.entities), as: UTF8.self)
+            let quantities = String(decoding: AnalysisJSON.encode(quantities: latest.quantities), as: UTF8.self)
+            guard let row = try Row.fetchOne(db, sql: "SELECT feed_id, item_id FROM alerts WHERE id = ?", arguments: [latest.id])
+            else { continue }
+            let (feedID, itemID): (Int64, Int64) = (row["feed_id"], row["item_id"])
+            try db.execute(
+                sql: """
+                    INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
+                        sources, language, burst, evidence, entities, quantities)
+                    VALUES (?, ?, 'burst', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    now, topic, latest.severity, burst.ratio, latest.modality, feedID, itemID, latest.story,
+                    burst.sources, latest.language, figures, evidence, entities, quantities,
+                ])
+            var alert = latest
+            alert.id = db.lastInsertedRowID
+            alert.time = now
+            alert.kind = .burst
+            alert.change = nil
+            alert.score = burst.ratio
+            alert.sources = burst.sources
+            alert.burst = burst
+            alerts.append(alert)
+        }
+        return alerts
+    }
+}
+
+extension StoryReport {
+    /// What the story index needs of an analysed item.
+    init(_ item: ProcessedItem, itemID: Int64, feedID: Int64, time: Date) {
+        let analysis = item.analysis
+        // Names matched only through a typo or a spelling variant do not decide what a story is.
+        // Nor do places in the dateline, where the report was filed.
+        let confident = analysis.entities.filter { entity in
+            entity.mentions.contains {
+                $0.confidence == "high" && ($0.field != "text" || $0.start >= item.datelineLength)
+            }
+        }
+        func figure(_ unit: String) -> Double {
+            analysis.quantities.filter { $0.unit == unit && !$0.approximate }.map(\.value).max() ?? 0
+        }
+        let places = confident.filter { $0.type == "place" }
+        self.init(
+            itemID: itemID,
+            feedID: feedID,
+            language: analysis.language,
+            time: time,
+            simhash: analysis.fingerprint.simhash,
+            titlePairs: StoryIndex.titlePairs(item.title),
+            entities: Set(confident.map(\.id)),
+            keyEntities: Set(confident.filter { $0.type != "country" }.map(\.id)),
+            quantities: Set(analysis.fingerprint.quantities),
+            topics: item.alertTopics.map { topic in
+                // Places named inside the topic's own evidence sentences: where the event happened.
+                var named: [String: String] = [:]
+                for place in places {
+                    let inEvidence = place.mentions.contains { mention in
+                        (mention.field != "text" || mention.start >= item.datelineLength) &&
+                        topic.evidence.contains {
+                            $0.field == mention.field && mention.start >= $0.start && mention.end <= $0.end
+                        }
+                    }
+                    if inEvidence { named[place.id] = place.name }
+                }
+                return Topic(id: topic.id, modality: topic.modality.rawValue, places: named)
+            },
+            killed: figure("killed"),
+            wounded: figure("wounded")
+        )
+    }
+}

@@ -1,0 +1,61 @@
+public import Foundation
+import GRDB
+import Synchronization
+
+/// What one prune removed.
+public struct PruneReport: Sendable, Equatable {
+    /// Alerts committed before the cutoff.
+    public var alerts: Int
+    /// Items first seen before the cutoff and no longer behind any alert, with their analyses; their keys stay
+    /// in `removed_items`, so a feed that still lists one does not bring it back as new.
+    public var items: Int
+    /// Stories whose last report is before the cutoff and that no remaining alert names.
+    public var stories: Int
+
+    /// Creates a report.
+    public init(alerts: Int, items: Int, stories: Int) {
+        self.alerts = alerts
+        self.items = items
+        self.stories = stories
+    }
+}
+
+extension FeedStore {
+    /// Removes alerts committed before `cutoff`, the items first seen before it that no remaining alert
+    /// points at (with their analyses and story memberships; their keys are kept), and the stories left
+    /// without reports or alerts. One transaction: a crash leaves all or nothing.
+    ///
+    /// Only on request: the daemon calls it when the config sets `retention`, and `feedwatch prune` does.
+    public func prune(before cutoff: Date, now: Date = Date()) async throws(StoreError) -> PruneReport {
+        defer { alerting.withLock { $0.index = nil } }  // reloaded from what is left on the next commit
+        return try await write("prune before \(cutoff.formatted(.iso8601))") { db in
+            try db.execute(sql: "DELETE FROM alerts WHERE created_at < ?", arguments: [cutoff])
+            let alerts = db.changesCount
+            let stale = "first_seen_at < ? AND id NOT IN (SELECT item_id FROM alerts)"
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO removed_items (feed_id, item_key, removed_at)
+                    SELECT feed_id, item_key, ? FROM items WHERE \(stale)
+                    """,
+                arguments: [now, cutoff])
+            try db.execute(
+                sql: "DELETE FROM analyses WHERE item_id IN (SELECT id FROM items WHERE \(stale))", arguments: [cutoff])
+            try db.execute(
+                sql: "DELETE FROM story_sources WHERE item_id IN (SELECT id FROM items WHERE \(stale))",
+                arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM items WHERE \(stale)", arguments: [cutoff])
+            let items = db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM story_topics WHERE story_id IN (
+                        SELECT id FROM stories WHERE last_seen_at < ? AND id NOT IN (SELECT story FROM alerts));
+                    """,
+                arguments: [cutoff])
+            try db.execute(
+                sql: "DELETE FROM stories WHERE last_seen_at < ? AND id NOT IN (SELECT story FROM alerts)",
+                arguments: [cutoff])
+            let stories = db.changesCount
+            return PruneReport(alerts: alerts, items: items, stories: stories)
+        }
+    }
+}

@@ -1,0 +1,618 @@
+import Analysis
+import Foundation
+import GRDB
+
+/// What the story index needs to know of one alerting item.
+struct StoryReport: Sendable {
+    /// One topic the item alerts on.
+    struct Topic: Sendable {
+        var id: String
+        var modality: String
+        /// Places named inside this topic's evidence sentences: entity id → display name.
+        var places: [String: String]
+    }
+
+    var itemID: Int64
+    var feedID: Int64
+    var language: String
+    var time: Date
+    var simhash: UInt64
+    /// Hashes of the normalized title's word pairs, sorted, each once.
+    var titlePairs: [UInt64]
+    var entities: Set<String>
+    /// Entities that identify an event: people, groups, organizations and places (not countries).
+    var keyEntities: Set<String>
+    var quantities: Set<Fingerprint.QuantityKey>
+    var topics: [Topic]
+    /// The largest killed and wounded figures in the item (0 when none).
+    var killed: Double
+    var wounded: Double
+}
+
+/// How an item relates to the open stories, decided before it is written.
+struct StoryPlacement: Sendable, Equatable {
+    /// How the item matched its story.
+    enum Match: Sendable, Equatable {
+        /// No open story matched: the item starts one.
+        case none
+        /// Its text is this many SimHash bits from a report of the story.
+        case text(distance: Int)
+        /// Its title shares most word pairs with a report's title in the same language (Dice ≥ 0.6).
+        case title
+        /// A report in another language sharing the topic, this many entities and the figures.
+        case entities(shared: Int)
+
+        /// The `matched_by` column's value.
+        var label: String {
+            switch self {
+            case .none: "first"
+            case .text: "text"
+            case .title: "title"
+            case .entities: "entities"
+            }
+        }
+    }
+
+    /// What to do for one of the item's topics.
+    enum Outcome: Sendable, Equatable {
+        /// The story's first report of the topic: a new alert.
+        case first
+        /// A material change since the story's last alert on the topic: an update alert saying what changed.
+        case changed(String)
+        /// Nothing new: the item only counts as one more source.
+        case repeated
+    }
+
+    /// The story joined, or nil when the item starts a new one.
+    var storyID: Int64?
+    var match: Match
+    /// Per topic id, in the item's topic order.
+    var outcomes: [(topic: String, outcome: Outcome)]
+
+    static func == (lhs: StoryPlacement, rhs: StoryPlacement) -> Bool {
+        lhs.storyID == rhs.storyID && lhs.match == rhs.match
+            && lhs.outcomes.map(\.topic) == rhs.outcomes.map(\.topic)
+            && lhs.outcomes.map(\.outcome) == rhs.outcomes.map(\.outcome)
+    }
+}
+
+/// The open stories (last report within the policy's window) in memory, indexed for matching: SimHash
+/// bands find every report within 8 bits without comparing against all of them, and per-entity lists
+/// find reports in other languages.
+///
+/// The index mirrors the `stories`, `story_sources` and `story_topics` tables; the store changes both in
+/// the same write and rebuilds the index from the tables after a failed one.
+struct StoryIndex: Sendable {
+    /// SimHash bands: 9 bands of 7 bits, so two hashes at most 8 bits apart agree on a whole band.
+    static let bandCount = 9
+    static let bandBits = 7
+
+    /// What the index keeps of a topic of a story: what its alerts have said so far.
+    struct TopicState: Sendable, Equatable {
+        var modalities: Set<String>
+        var lastModality: String
+        var maxKilled: Double
+        var maxWounded: Double
+        var places: Set<String>
+    }
+
+    /// What the index keeps of one report of a story, to compare new reports with.
+    struct Member: Sendable {
+        var language: String
+        var time: Date
+        var simhash: UInt64
+        var titlePairs: [UInt64]
+        var entities: EntityBits
+        var keyEntities: EntityBits
+        var quantities: Set<Fingerprint.QuantityKey>
+    }
+
+    /// A set of entities as bits of their interned numbers: intersections are a few AND and popcounts.
+    struct EntityBits: Sendable {
+        private(set) var words: [UInt64] = []
+        private(set) var count = 0
+
+        mutating func insert(_ number: Int) {
+            let (word, bit) = number.quotientAndRemainder(dividingBy: 64)
+            if word >= words.count { words += Array(repeating: 0, count: word - words.count + 1) }
+            if words[word] & (1 << UInt64(bit)) == 0 {
+                words[word] |= 1 << UInt64(bit)
+                count += 1
+            }
+        }
+
+        func sharedCount(with other: EntityBits) -> Int {
+            var shared = 0
+            for index in 0..<min(words.count, other.words.count) {
+                shared += (words[index] & other.words[index]).nonzeroBitCount
+            }
+            return shared
+        }
+    }
+
+    /// One open story.
+    struct Story: Sendable {
+        var id: Int64
+        var lastSeen: Date
+        /// The first reports (at most `memberLimit`): later copies add nothing to match against.
+        var members: [Member] = []
+        var languages: Set<String> = []
+        /// Every entity any report named: a place outside this set is a new place.
+        var entities: Set<String> = []
+        var keyEntities: Set<String> = []
+        var topics: [String: TopicState] = [:]
+        /// One bit per topic in `topics`, for a quick "shares a topic" test.
+        var topicMask: UInt64 = 0
+        var sources = 0
+        var feeds: Set<Int64> = []
+    }
+
+    private(set) var stories: [Int64: Story] = [:]
+    /// When each open story was last reported and its topic bits: what the candidate loops test first,
+    /// without copying a whole `Story`.
+    private var recency: [Int64: (lastSeen: Date, topicMask: UInt64)] = [:]
+    /// Entity id → its number in `EntityBits`.
+    private var entityNumbers: [String: Int] = [:]
+    /// SimHash band → the reports in it, with their story.
+    private var bands: [Int: [(story: Int64, simhash: UInt64)]] = [:]
+    /// Title word pair → stories whose reports' titles have it (the newest `pairListLimit`).
+    private var storiesByTitlePair: [UInt64: [Int64]] = [:]
+    /// Topic id → its bit in `Story.topicMask` (the 64th and later share the last bit).
+    private var topicNumbers: [String: Int] = [:]
+    private var storiesByEntity: [String: [Int64]] = [:]
+    private var nextSweep = Date.distantPast
+    /// Longest per-entity list kept: reports of one event arrive close in time.
+    private static let entityListLimit = 128
+    /// Longest per-title-pair list kept.
+    private static let pairListLimit = 64
+    /// The least Dice overlap of two titles' word pairs for one story.
+    private static let titleDice = 0.6
+    /// Reports kept per story for matching.
+    private static let memberLimit = 8
+    /// A report that shares names but no figure with a story joins it only this soon after the report it
+    /// matches: the same names days apart are more often two events.
+    private static let namesOnlyWindow: TimeInterval = 24 * 3600
+
+    var policy: AlertPolicy
+
+    init(policy: AlertPolicy) {
+        self.policy = policy
+    }
+
+    // MARK: Placing a report
+
+    /// Decides which open story `report` belongs to and what each of its topics should alert.
+    mutating func place(_ report: StoryReport) -> StoryPlacement {
+        sweep(now: report.time)
+        let cutoff = report.time.addingTimeInterval(-policy.storyWindow)
+        var match = StoryPlacement.Match.none
+        var chosen: Story?
+        if let (story, distance) = closestByText(report, openSince: cutoff) {
+            chosen = story
+            match = .text(distance: distance)
+        } else if let story = sameTitle(report, openSince: cutoff) {
+            chosen = story
+            match = .title
+        } else if let (story, shared) = bestByEntities(report, openSince: cutoff) {
+            chosen = story
+            match = .entities(shared: shared)
+        }
+        guard let story = chosen else {
+            return StoryPlacement(storyID: nil, match: .none, outcomes: report.topics.map { ($0.id, .first) })
+        }
+        let outcomes = report.topics.map { topic -> (topic: String, outcome: StoryPlacement.Outcome) in
+            guard let state = story.topics[topic.id] else { return (topic.id, .first) }
+            let change = Self.change(from: state, to: topic, of: report, storyEntities: story.entities)
+            return (topic.id, change.map { .changed($0) } ?? .repeated)
+        }
+        return StoryPlacement(storyID: story.id, match: match, outcomes: outcomes)
+    }
+
+    /// Adds `report` to story `storyID` (a new one when the index does not hold it yet).
+    mutating func record(_ report: StoryReport, in storyID: Int64) {
+        var story = stories[storyID] ?? Story(id: storyID, lastSeen: report.time)
+        story.lastSeen = max(story.lastSeen, report.time)
+        if story.members.count < Self.memberLimit {
+            story.members.append(
+                Member(
+                    language: report.language, time: report.time, simhash: report.simhash,
+                    titlePairs: report.titlePairs, entities: bits(report.entities),
+                    keyEntities: bits(report.keyEntities), quantities: report.quantities))
+            if report.simhash != 0 {
+                for key in Self.bandKeys(report.simhash) { bands[key, default: []].append((storyID, report.simhash)) }
+            }
+            for pair in report.titlePairs {
+                var list = storiesByTitlePair[pair, default: []]
+                if list.last != storyID { list.append(storyID) }
+                if list.count > Self.pairListLimit { list.removeFirst(list.count - Self.pairListLimit) }
+                storiesByTitlePair[pair] = list
+            }
+        }
+        for entity in report.keyEntities where !story.keyEntities.contains(entity) {
+            var list = storiesByEntity[entity, default: []]
+            list.append(storyID)
+            if list.count > Self.entityListLimit { list.removeFirst(list.count - Self.entityListLimit) }
+            storiesByEntity[entity] = list
+        }
+        story.languages.insert(report.language)
+        story.entities.formUnion(report.entities)
+        story.keyEntities.formUnion(report.keyEntities)
+        for topic in report.topics {
+            var state =
+                story.topics[topic.id]
+                ?? TopicState(modalities: [], lastModality: topic.modality, maxKilled: 0, maxWounded: 0, places: [])
+            state.modalities.insert(topic.modality)
+            state.lastModality = topic.modality
+            state.maxKilled = max(state.maxKilled, report.killed)
+            state.maxWounded = max(state.maxWounded, report.wounded)
+            state.places.formUnion(topic.places.keys)
+            story.topics[topic.id] = state
+            story.topicMask |= topicBit(topic.id)
+        }
+        story.sources += 1
+        story.feeds.insert(report.feedID)
+        stories[storyID] = story
+        recency[storyID] = (story.lastSeen, story.topicMask)
+    }
+
+    /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
+    mutating func restore(topic: String, state: TopicState, of storyID: Int64) {
+        let bit = topicBit(topic)
+        stories[storyID]?.topics[topic] = state
+        stories[storyID]?.topicMask |= bit
+        recency[storyID]?.topicMask |= bit
+    }
+
+    /// Restores a story's counts as the `stories` table holds them (when loading the index).
+    mutating func restore(sources: Int, lastSeen: Date, of storyID: Int64) {
+        stories[storyID]?.sources = sources
+        stories[storyID]?.lastSeen = lastSeen
+        recency[storyID]?.lastSeen = lastSeen
+    }
+
+    // MARK: Matching
+
+    private func closestByText(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+        guard report.simhash != 0 else { return nil }
+        var best: (id: Int64, distance: Int)?
+        for key in Self.bandKeys(report.simhash) {
+            for entry in bands[key] ?? [] {
+                let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
+                guard distance <= policy.maxTextDistance,
+                    best.map({ distance < $0.distance || (distance == $0.distance && entry.story < $0.id) }) ?? true,
+                    let open = recency[entry.story], open.lastSeen >= cutoff
+                else { continue }
+                best = (entry.story, distance)
+            }
+        }
+        return best.flatMap { best in stories[best.id].map { ($0, best.distance) } }
+    }
+
+    /// A story with a report in the same language whose title shares most word pairs with the item's
+    /// (Dice ≥ 0.6), that shares a topic, at least half of the key names the two use (or neither names
+    /// any) and, when both carry figures, a figure: a copy under the same headline whose text was cut or
+    /// padded.
+    private func sameTitle(_ report: StoryReport, openSince cutoff: Date) -> Story? {
+        guard report.titlePairs.count >= 2 else { return nil }
+        var hits: [Int64: Int] = [:]
+        for pair in report.titlePairs {
+            for id in storiesByTitlePair[pair] ?? [] { hits[id, default: 0] += 1 }
+        }
+        let mask = topicMask(report)
+        let keyEntities = lookup(report.keyEntities)
+        var best: (id: Int64, dice: Double)?
+        for (id, count) in hits where Double(2 * count) >= Self.titleDice * Double(report.titlePairs.count) {
+            guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
+                let members = stories[id]?.members
+            else { continue }
+            for member in members where member.language == report.language && member.titlePairs.count >= 2 {
+                let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
+                let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
+                guard dice >= Self.titleDice else { continue }
+                if !member.quantities.isEmpty, !report.quantities.isEmpty,
+                    member.quantities.isDisjoint(with: report.quantities)
+                {
+                    continue
+                }
+                // A headline template ("Rocket strike on X") is not a copy: the names must mostly agree too.
+                let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+                let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+                guard sharedKeys * 2 >= allKeys else { continue }
+                if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
+            }
+        }
+        return best.flatMap { stories[$0.id] }
+    }
+
+    /// Elements two sorted arrays share.
+    private static func sharedCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
+        var (i, j, shared) = (0, 0, 0)
+        while i < a.count, j < b.count {
+            if a[i] == b[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return shared
+    }
+
+    private func topicMask(_ report: StoryReport) -> UInt64 {
+        var mask: UInt64 = 0
+        for topic in report.topics {
+            if let number = topicNumbers[topic.id] { mask |= 1 << UInt64(min(number, 63)) }
+        }
+        return mask
+    }
+
+    private mutating func topicBit(_ topic: String) -> UInt64 {
+        let number = topicNumbers[topic] ?? topicNumbers.count
+        topicNumbers[topic] = number
+        return 1 << UInt64(min(number, 63))
+    }
+
+    /// A story with a report that names the same event: it shares one of the item's topics, at least half
+    /// of the people, groups, organizations and places the two name, at least `minSharedEntities` entities
+    /// (or all of the smaller set, when that is fewer) and half of the smaller set, and, when both carry
+    /// figures, a figure. Without a shared figure it also needs two shared key entities (or, across
+    /// languages, the same single one) and to be within a day of that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
+    /// its wire copy.
+    private func bestByEntities(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+        guard !report.keyEntities.isEmpty else { return nil }
+        let mask = topicMask(report)
+        let entities = lookup(report.entities)
+        let keyEntities = lookup(report.keyEntities)
+        var best: (id: Int64, score: Int, shared: Int)?
+        var candidates = report.keyEntities.flatMap { storiesByEntity[$0] ?? [] }
+        candidates.sort()
+        var previous: Int64?
+        for id in candidates where id != previous {
+            previous = id
+            do {
+                guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
+                    let members = stories[id]?.members
+                else { continue }
+                for member in members {
+                    let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+                    guard sharedKeys > 0 else { continue }
+                    let shared = member.entities.sharedCount(with: entities)
+                    let smaller = min(member.entities.count, report.entities.count)
+                    guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
+                    // The key names mostly the same: at least half of all the key names either side uses.
+                    let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+                    guard sharedKeys * 2 >= allKeys else { continue }
+                    let sharedFigures = member.quantities.intersection(report.quantities).count
+                    if sharedFigures == 0 {
+                        if !member.quantities.isEmpty, !report.quantities.isEmpty { continue }
+                        // One shared name is enough only for two reports in different languages naming
+                        // nothing else.
+                        let singleName =
+                            member.keyEntities.count == 1 && report.keyEntities.count == 1
+                            && member.language != report.language
+                        guard sharedKeys >= 2 || singleName,
+                            abs(report.time.timeIntervalSince(member.time)) <= Self.namesOnlyWindow
+                        else { continue }
+                    }
+                    let score = shared + 2 * sharedFigures
+                    if best.map({ score > $0.score || (score == $0.score && id < $0.id) }) ?? true {
+                        best = (id, score, shared)
+                    }
+                }
+            }
+        }
+        return best.flatMap { best in stories[best.id].map { ($0, best.shared) } }
+    }
+
+    /// `ids` as bits, numbering ids not seen before.
+    private mutating func bits(_ ids: Set<String>) -> EntityBits {
+        var bits = EntityBits()
+        for id in ids {
+            let number = entityNumbers[id] ?? entityNumbers.count
+            entityNumbers[id] = number
+            bits.insert(number)
+        }
+        return bits
+    }
+
+    /// `ids` as bits, leaving out ids no story has named (they cannot be shared).
+    private func lookup(_ ids: Set<String>) -> EntityBits {
+        var bits = EntityBits()
+        for id in ids {
+            if let number = entityNumbers[id] { bits.insert(number) }
+        }
+        return bits
+    }
+
+    /// What `topic` in `report` adds to what the story's alerts on it have said, or nil when nothing: the
+    /// event moving on (planned, threatened or demanded → reported or completed; anything → completed), a
+    /// higher casualty figure, or a place in the topic's evidence that no report of the story named.
+    private static func change(
+        from state: TopicState, to topic: StoryReport.Topic, of report: StoryReport, storyEntities: Set<String>
+    ) -> String? {
+        var changes: [String] = []
+        if !state.modalities.contains(topic.modality), movesOn(from: state.modalities, to: topic.modality) {
+            changes.append("modality \(state.lastModality) → \(topic.modality)")
+        }
+        if report.killed > state.maxKilled {
+            changes.append("killed \(figure(state.maxKilled)) → \(figure(report.killed))")
+        }
+        if report.wounded > state.maxWounded {
+            changes.append("wounded \(figure(state.maxWounded)) → \(figure(report.wounded))")
+        }
+        let newPlaces = topic.places.filter { !state.places.contains($0.key) && !storyEntities.contains($0.key) }
+            .map(\.value).sorted()
+        if !newPlaces.isEmpty {
+            changes.append("new place \(newPlaces.joined(separator: ", "))")
+        }
+        return changes.isEmpty ? nil : changes.joined(separator: "; ")
+    }
+
+    /// True when `modality` is a step forward from every modality alerted so far. A denial is not a step
+    /// anyone waits on, and reading one wrongly is the analyzer's likeliest slip, so it never leads anywhere.
+    private static func movesOn(from seen: Set<String>, to modality: String) -> Bool {
+        let pending: Set<String> = ["intent", "threat", "demand"]
+        switch modality {
+        case "completed": return true
+        case "reported_fact": return !seen.isDisjoint(with: pending) && !seen.contains("completed")
+        default: return false
+        }
+    }
+
+    private static func figure(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    // MARK: Upkeep
+
+    /// Drops stories closed for longer than the window, at most every 15 minutes of report time.
+    private mutating func sweep(now: Date) {
+        guard now >= nextSweep else { return }
+        nextSweep = now.addingTimeInterval(15 * 60)
+        let cutoff = now.addingTimeInterval(-policy.storyWindow)
+        let closed = stories.values.filter { $0.lastSeen < cutoff }.map(\.id)
+        guard !closed.isEmpty else { return }
+        for id in closed {
+            stories[id] = nil
+            recency[id] = nil
+        }
+        bands = bands.compactMapValues { entries in
+            let open = entries.filter { stories[$0.story] != nil }
+            return open.isEmpty ? nil : open
+        }
+        func keepOpen(_ ids: [Int64]) -> [Int64]? {
+            let open = ids.filter { stories[$0] != nil }
+            return open.isEmpty ? nil : open
+        }
+        storiesByEntity = storiesByEntity.compactMapValues(keepOpen)
+        storiesByTitlePair = storiesByTitlePair.compactMapValues(keepOpen)
+    }
+
+    /// Hashes of a title's consecutive word pairs, sorted, each once: lowercased, Arabic diacritics and
+    /// tatweel dropped, alef, ya and ta marbuta folded, digits of every script made ASCII, everything that is
+    /// not a letter or digit a word break.
+    static func titlePairs(_ title: String?) -> [UInt64] {
+        guard let title else { return [] }
+        var words: [UInt64] = []
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        func endWord() {
+            if inWord { words.append(hash) }
+            hash = 0xcbf2_9ce4_8422_2325
+            inWord = false
+        }
+        for scalar in title.unicodeScalars {
+            var value = scalar.value
+            switch value {
+            case 0x064B...0x065F, 0x0670, 0x0640: continue  // harakat, dagger alef, tatweel
+            case 0x0622, 0x0623, 0x0625, 0x0671: value = 0x0627  // alef variants
+            case 0x0649: value = 0x064A  // alef maqsura → ya
+            case 0x0629: value = 0x0647  // ta marbuta → ha
+            case 0x0660...0x0669: value = value - 0x0660 + 0x30  // Arabic-Indic digits
+            case 0x06F0...0x06F9: value = value - 0x06F0 + 0x30  // Persian digits
+            default: break
+            }
+            guard let folded = Unicode.Scalar(value) else { continue }
+            let properties = folded.properties
+            if properties.isAlphabetic || properties.numericType != nil {
+                let lower = properties.lowercaseMapping.unicodeScalars.first?.value ?? value
+                hash = (hash ^ UInt64(lower)) &* 0x0000_0100_0000_01B3
+                inWord = true
+            } else {
+                endWord()
+            }
+        }
+        endWord()
+        guard words.count >= 2 else { return [] }
+        var pairs = (1..<words.count).map { index in
+            (words[index - 1] &* 0x9E37_79B9_7F4A_7C15) ^ words[index]
+        }
+        pairs.sort()
+        var unique: [UInt64] = []
+        for pair in pairs where unique.last != pair { unique.append(pair) }
+        return unique
+    }
+
+    private static func bandKeys(_ hash: UInt64) -> [Int] {
+        let mask: UInt64 = (1 << UInt64(bandBits)) - 1
+        return (0..<bandCount).map { band in
+            band << bandBits | Int((hash >> UInt64(band * bandBits)) & mask)
+        }
+    }
+}
+
+// MARK: Loading and column formats
+
+extension StoryIndex {
+    /// The index of the stories open at `now`, read from the `stories`, `story_sources` and `story_topics` tables.
+    static func load(from db: Database, policy: AlertPolicy, now: Date) throws -> StoryIndex {
+        var index = StoryIndex(policy: policy)
+        let cutoff = now.addingTimeInterval(-policy.storyWindow)
+        let sources = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT ss.*, s.sources AS story_sources, s.last_seen_at AS story_last_seen, i.title AS item_title
+                FROM story_sources ss JOIN stories s ON s.id = ss.story_id JOIN items i ON i.id = ss.item_id
+                WHERE s.last_seen_at >= ? ORDER BY ss.joined_at, ss.item_id
+                """,
+            arguments: [cutoff])
+        var counts: [Int64: (Int, Date)] = [:]
+        for row in sources {
+            let storyID: Int64 = row["story_id"]
+            let report = StoryReport(
+                itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: row["joined_at"],
+                simhash: UInt64(row["simhash"] as String, radix: 16) ?? 0,
+                titlePairs: titlePairs(row["item_title"]),
+                entities: list(row["entities"]), keyEntities: list(row["key_entities"]),
+                quantities: quantities(from: row["quantities"]),
+                topics: [], killed: 0, wounded: 0)
+            index.record(report, in: storyID)
+            counts[storyID] = (row["story_sources"], row["story_last_seen"])
+        }
+        for (storyID, (sources, lastSeen)) in counts {
+            index.restore(sources: sources, lastSeen: lastSeen, of: storyID)
+        }
+        let topics = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT st.* FROM story_topics st JOIN stories s ON s.id = st.story_id WHERE s.last_seen_at >= ?
+                """,
+            arguments: [cutoff])
+        for row in topics {
+            let state = TopicState(
+                modalities: list(row["modalities"]), lastModality: row["last_modality"], maxKilled: row["max_killed"],
+                maxWounded: row["max_wounded"], places: list(row["places"]))
+            index.restore(topic: row["topic"], state: state, of: row["story_id"])
+        }
+        return index
+    }
+
+    /// A SimHash as the `simhash` column holds it: 16 hexadecimal digits.
+    static func hex(_ simhash: UInt64) -> String {
+        let digits = String(simhash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Figures as the `quantities` column holds them: "5000 soldiers;3 years".
+    static func text(of quantities: Set<Fingerprint.QuantityKey>) -> String {
+        quantities.sorted().map { key in
+            let value = key.value == key.value.rounded() && abs(key.value) < 1e15 ? String(Int64(key.value)) : String(key.value)
+            return "\(value) \(key.unit)"
+        }.joined(separator: ";")
+    }
+
+    private static func quantities(from text: String) -> Set<Fingerprint.QuantityKey> {
+        Set(text.split(separator: ";").compactMap { pair in
+            let parts = pair.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[0]) else { return nil }
+            return Fingerprint.QuantityKey(value: value, unit: String(parts[1]))
+        })
+    }
+
+    private static func list(_ text: String) -> Set<String> {
+        Set(text.split(separator: ",").map(String.init))
+    }
+}

@@ -1,0 +1,138 @@
+import Analysis
+import Foundation
+import Store
+import Testing
+
+/// Story clustering, re-alerts and bursts, on analyses built by hand so each rule is tested alone.
+@Suite struct StoryTests {
+    let store: FeedStore
+    let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    init() throws {
+        let folder = try FileManager.default.url(
+            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
+            create: true)
+        store = try FeedStore(path: folder.appendingPathComponent("feedwatch.sqlite").path)
+    }
+
+    /// An attack report: `place` is named in its one evidence sentence; `killed` adds a casualty figure.
+    static func report(
+        _ key: String, language: String = "en", simhash: UInt64, place: String = "erbil", killed: Double? = nil,
+        rockets: Double = 3, modality: Modality = .reportedFact, topic: String = "rocket-drone-attack"
+    ) -> ProcessedItem {
+        let sentence = "Rockets struck the \(place) base."
+        let evidence = Evidence(text: sentence, start: 0, end: sentence.unicodeScalars.count, terms: ["rockets"], field: "text")
+        let match = TopicMatch(id: topic, score: 2, severity: "high", modality: modality, evidence: [evidence])
+        let entities = [
+            EntityMatch(
+                id: place, type: "place", name: place.capitalized,
+                mentions: [EntityMention(text: place, start: 19, end: 19 + place.count, field: "text", confidence: "high")]),
+            EntityMatch(
+                id: "coalition", type: "organization", name: "Coalition",
+                mentions: [EntityMention(text: "coalition", start: 40, end: 49, field: "text", confidence: "high")]),
+        ]
+        var quantities = [Quantity(value: rockets, unit: "rockets", text: "\(rockets) rockets", start: 0, end: 9, field: "text", approximate: false)]
+        if let killed {
+            quantities.append(Quantity(value: killed, unit: "killed", text: "\(killed) killed", start: 60, end: 68, field: "text", approximate: false))
+        }
+        let fingerprint = Fingerprint(
+            simhash: simhash, entities: entities.map(\.id),
+            quantities: quantities.map { Fingerprint.QuantityKey(value: $0.value, unit: $0.unit) })
+        let analysis = Analysis(
+            language: language, topics: [match], entities: entities, quantities: quantities, fingerprint: fingerprint)
+        return ProcessedItem(
+            key: key, keySource: "guid", title: "Report \(key)", link: nil, published: nil, analysis: analysis,
+            alertTopics: [match])
+    }
+
+    func commit(_ items: [ProcessedItem], feed: Int = 0, at offset: TimeInterval = 0) async throws -> [Alert] {
+        let registered = try await store.registerFeeds((0..<6).map { ("https://f\($0).example/rss", "f\($0)") })
+        return try await store.commit(
+            FeedBatch(feedID: registered[feed].feedID, fetch: Batches.fetch(at: start + offset), items: items))
+    }
+
+    @Test func copiesJoinOneStoryAndRaiseItsSourceCount() async throws {
+        let first = try await commit([Self.report("a", simhash: 0xF0F0_F0F0_1234_5678)], feed: 0)
+        // Four bits apart: a copy with a different dateline.
+        let copy = try await commit([Self.report("b", simhash: 0xF0F0_F0F0_1234_567F)], feed: 1, at: 600)
+        // Arabic, unrelated text, same place, topic and figures.
+        let arabic = try await commit([Self.report("c", language: "ar", simhash: 0x0F0F_0F0F_AAAA_0000)], feed: 2, at: 1200)
+        #expect(first.count == 1)
+        #expect(copy.isEmpty && arabic.isEmpty, "copies raise no alert")
+        let stored = try await store.alerts(after: 0)
+        #expect(stored.map(\.sources) == [3])
+        let stories = try await store.stories()
+        #expect(stories.count == 1)
+        #expect(stories.first?.sources.map(\.matchedBy) == ["first", "text", "entities"])
+        #expect(stories.first?.languages == ["ar", "en"])
+    }
+
+    @Test func anotherEventAtTheSamePlaceWithOtherFiguresIsAnotherStory() async throws {
+        _ = try await commit([Self.report("a", simhash: 0x1111_2222_3333_4444, rockets: 3)])
+        let second = try await commit([Self.report("b", simhash: 0x9999_AAAA_BBBB_CCCC, rockets: 7)], feed: 1, at: 3600)
+        let elsewhere = try await commit([Self.report("c", simhash: 0x5555_6666_7777_8888, place: "kirkuk")], feed: 2, at: 3700)
+        #expect(second.map(\.kind) == [.new])
+        #expect(elsewhere.map(\.kind) == [.new])
+        #expect(try await store.stories().count == 3)
+    }
+
+    @Test func aStoryAlertsAgainOnlyWhenSomethingMaterialChanges() async throws {
+        let hash: UInt64 = 0xABCD_EF01_2345_6789
+        _ = try await commit([Self.report("a", simhash: hash, killed: 2, modality: .threat)])
+        let same = try await commit([Self.report("b", simhash: hash ^ 0b11, killed: 2, modality: .threat)], feed: 1, at: 60)
+        let moreDead = try await commit([Self.report("c", simhash: hash ^ 0b101, killed: 5, modality: .threat)], feed: 2, at: 120)
+        let happened = try await commit([Self.report("d", simhash: hash ^ 0b1001, killed: 5)], feed: 3, at: 180)
+        let denied = try await commit([Self.report("e", simhash: hash ^ 0b10001, killed: 5, modality: .refusal)], feed: 4, at: 240)
+        let newPlace = try await commit(
+            [Self.report("f", language: "ar", simhash: 0x1, place: "erbil", killed: 5)], feed: 5, at: 300)
+        #expect(same.isEmpty)
+        #expect(moreDead.map(\.kind) == [.update])
+        #expect(moreDead.first?.change == "killed 2 → 5")
+        #expect(happened.first?.change == "modality threat → reported_fact")
+        #expect(denied.isEmpty, "a denial after the fact is not news the story waits on")
+        #expect(newPlace.isEmpty)
+        // All six reports are one story.
+        #expect(try await store.stories().first?.sources.count == 6)
+    }
+
+    @Test func storiesCloseAfterTheWindow() async throws {
+        let hash: UInt64 = 0x0123_4567_89AB_CDEF
+        _ = try await commit([Self.report("a", simhash: hash)])
+        let later = try await commit([Self.report("b", simhash: hash)], feed: 1, at: 73 * 3600)
+        #expect(later.map(\.kind) == [.new], "72 hours later the same text is a new story")
+    }
+
+    @Test func theStoryIndexSurvivesReopeningTheStore() async throws {
+        let hash: UInt64 = 0x0F1E_2D3C_4B5A_6978
+        _ = try await commit([Self.report("a", simhash: hash)])
+        let reopened = try FeedStore(path: store.path)
+        let feedsNow = try await reopened.registerFeeds([("https://f1.example/rss", "f1")])
+        let copy = try await reopened.commit(
+            FeedBatch(feedID: feedsNow[0].feedID, fetch: Batches.fetch(at: start + 60), items: [Self.report("b", simhash: hash ^ 1)]))
+        #expect(copy.isEmpty, "the copy joins the story committed before the restart")
+    }
+
+    @Test func aBurstNeedsARiseOverTheBaselineAndThreeSources() async throws {
+        // A quiet day: one story every six hours.
+        for hour in stride(from: 0, to: 30, by: 6) {
+            _ = try await commit(
+                [Self.report("quiet\(hour)", simhash: UInt64(hour + 1) &* 0x9E37_79B9_7F4A_7C15, place: "mosul")],
+                feed: hour % 6, at: TimeInterval(hour) * 3600)
+        }
+        // Then within an hour, four distinct stories from four feeds.
+        var raised: [Alert] = []
+        let places = ["basra", "kirkuk", "najaf", "tikrit"]
+        for (index, place) in places.enumerated() {
+            raised += try await commit(
+                [Self.report("busy\(index)", simhash: UInt64(index + 100) &* 0xC2B2_AE3D_27D4_EB4F, place: place, rockets: Double(10 + index))],
+                feed: index, at: 31 * 3600 + TimeInterval(index) * 600)
+        }
+        let bursts = raised.filter { $0.kind == .burst }
+        #expect(bursts.count == 1, "one burst, then the cooldown: \(raised.map(\.kind))")
+        let burst = try #require(bursts.first?.burst)
+        #expect(burst.stories == 3 && burst.sources == 3, "\(burst)")
+        #expect(burst.ratio >= 3)
+        let logged = try await store.alerts(matching: AlertQuery(topic: "rocket-drone-attack"))
+        #expect(logged.contains { $0.kind == .burst && $0.burst == burst })
+    }
+}
