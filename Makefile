@@ -34,6 +34,8 @@ demo: build
 	$(BIN) run --config Config/demo.yaml --once
 	@echo; echo "== alerts in the store (feedwatch alerts --config Config/demo.yaml) =="
 	@$(BIN) alerts --config Config/demo.yaml
+	@echo; echo "== stories: the Arabic and English reports of the Ain al-Asad rockets are one story, one alert per topic =="
+	@$(BIN) stories --config Config/demo.yaml
 	@echo; echo "== the last line of the alert log, state/demo/alerts.jsonl (one JSON object per alert) =="
 	@tail -n 1 state/demo/alerts.jsonl
 

@@ -98,7 +98,7 @@ import Testing
         #expect(result.status == 0, "stderr: \(result.standardError)")
         let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         #expect(object?["format"] as? String == "atom")
-        #expect((object?["items"] as? [Any])?.count == 4)
+        #expect((object?["items"] as? [Any])?.count == 5)
     }
 
     @Test func parseOfSomethingThatIsNotAFeedFails() throws {
