@@ -7,8 +7,8 @@
 #   CORPUS_DIR        default: ../shared/corpus/ant
 # Needs perf (Debian package linux-perf) and python3. On machines without hardware counters perf falls back
 # to the cpu-clock software event, which is enough for a profile. Shares are noisy on a busy machine; compare
-# profiles, not single runs. For exact instruction counts of one function, run a build of the binary without
-# debug info (objcopy --strip-debug) under `valgrind --tool=callgrind` on a few hundred articles.
+# profiles, not single runs. For exact instruction counts (stable on a busy machine) use instructions.sh beside
+# this script: `feedwatch analyze` itself does not run under valgrind 3.19, so it counts a synchronous driver.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

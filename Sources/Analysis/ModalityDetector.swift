@@ -60,13 +60,26 @@ struct ModalityDetector: Sendable {
         ),
     ]
 
+    /// Negated consequences ("لم يسفر عن خسائر", "no casualties"): they say the event did little harm, not that
+    /// it was refused or denied. Matched like cues, they hide the negation inside them (لم, did not) and count
+    /// as no cue at all.
+    private static let negatedConsequences = [
+        "لم يسفر", "لم تسفر", "لم يسفرا", "لم تسفرا", "لم يؤد", "لم تؤد", "لم يخلف", "لم تخلف", "لم يوقع", "لم توقع",
+        "لم يسجل", "لم تسجل", "لم تقع", "لم يقع", "لم ترد أنباء", "لم ترد تقارير", "لم يصب", "لم يصب أحد",
+        "دون أن يسفر", "دون أن تسفر", "دون أن يخلف", "دون أن تخلف", "دون أن تسجل", "دون أن يسجل", "دون وقوع",
+        "لا إصابات", "لا خسائر", "no casualties", "no injuries", "no deaths", "no damage", "no one was", "nobody was",
+        "no reports of", "did not cause", "didn't cause", "did not result", "did not leave", "caused no",
+        "without casualties", "without causing",
+    ]
+
     /// Intent cues that count only right before the trigger ("U.S. to withdraw troops", "agreed to withdraw").
     private static let adjacentIntentCues = ["to"]
 
     private static let priority: [Modality] = [.refusal, .demand, .threat, .intent, .completed]
 
     private var cues = PhraseTable(mode: .stem)
-    private var modalityByCue: [Modality] = []
+    /// The modality of each cue phrase; nil for a negated consequence, which is no cue.
+    private var modalityByCue: [Modality?] = []
     private var adjacentIntent: Set<Int32> = []
     /// Words that start a new, contrasting statement: a demand before them does not govern what follows.
     private var contrastKeys: Set<Int32> = []
@@ -82,6 +95,10 @@ struct ModalityDetector: Sendable {
                 // A phrase listed twice keeps its first (higher-priority) modality.
                 if phrase == modalityByCue.count { modalityByCue.append(modality) }
             }
+        }
+        for phrase in Self.negatedConsequences {
+            guard let keys = vocabulary.stemKeys(of: phrase) else { continue }
+            if Int(cues.add(keys)) == modalityByCue.count { modalityByCue.append(nil) }
         }
         for word in Self.contrastWords {
             for key in vocabulary.bareKeys(of: word) ?? [] { contrastKeys.insert(key) }
@@ -122,6 +139,10 @@ struct ModalityDetector: Sendable {
                 position += 1
                 continue
             }
+            guard let modality = modalityByCue[Int(match.phrase)] else {
+                position = match.end
+                continue
+            }
             let distance: Int
             if match.end <= triggerStart {
                 distance = triggerStart - match.end + 1
@@ -132,7 +153,7 @@ struct ModalityDetector: Sendable {
             }
             found.append(
                 Cue(
-                    modality: modalityByCue[Int(match.phrase)],
+                    modality: modality,
                     start: position,
                     end: match.end,
                     distance: distance,

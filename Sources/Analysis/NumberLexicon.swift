@@ -114,8 +114,9 @@ enum NumberLexicon {
     /// Nouns for people, counted as killed or wounded when a casualty word is near.
     static let people = [
         "شخص", "شخصا", "أشخاص", "مدني", "مدنيا", "مدنيين", "مواطن", "مواطنا", "مواطنين", "عنصر", "عناصر",
-        "مسلح", "مسلحا", "مسلحين", "people", "persons", "person", "civilian", "civilians", "members", "fighters",
-        "militants",
+        "مسلح", "مسلحا", "مسلحين", "متظاهر", "متظاهرا", "متظاهرين", "متظاهرون", "محتج", "محتجا", "محتجين",
+        "محتجون", "people", "persons", "person", "civilian", "civilians", "members", "fighters", "militants",
+        "protesters", "protestors", "demonstrators",
     ]
 
     static let killedWords = [

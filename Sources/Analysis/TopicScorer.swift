@@ -11,8 +11,11 @@ struct TopicScorer {
     let matcher: RuleMatcher
     let modality: ModalityDetector
 
+    /// A sentence match that may become evidence; its texts and modality are read only if it is chosen.
     private struct Candidate {
-        var evidence: Evidence
+        var match: SentenceMatch
+        /// Index of the match's field in `fields`.
+        var field: Int
         var sortKey: (Int, Int)
         /// The weight of the rule behind it: the heaviest rule names a sentence matched by several.
         var weight: Double
@@ -20,23 +23,33 @@ struct TopicScorer {
 
     func topics(from matches: [SentenceMatch], fields: [PreparedField]) -> [TopicMatch] {
         let topics = matcher.topics
-        var sentencesByRule: [Int: [SentenceMatch]] = [:]
+        // Indexed by rule, so rules are visited in rule-file order: evidence ties (same sentence, same
+        // weight) and score sums come out the same on every run (a dictionary's order changes per process).
+        var sentencesByRule = Array(repeating: [SentenceMatch](), count: matcher.rules.count)
         for match in matches {
-            let already = sentencesByRule[match.rule]?.contains {
+            let already = sentencesByRule[match.rule].contains {
                 $0.field == match.field && $0.sentence == match.sentence
             }
-            if already != true { sentencesByRule[match.rule, default: []].append(match) }
+            if !already { sentencesByRule[match.rule].append(match) }
         }
 
         var ownScore = Array(repeating: 0.0, count: topics.count)
         var ownEvidence = Array(repeating: [Candidate](), count: topics.count)
-        for (rule, ruleMatches) in sentencesByRule {
+        for (rule, ruleMatches) in sentencesByRule.enumerated() where !ruleMatches.isEmpty {
             let definition = matcher.rules[rule]
             let repeats = min(ruleMatches.count - 1, Self.maximumRepeats)
             ownScore[definition.topic] += definition.weight * (1 + Self.repeatBonus * Double(repeats))
             for match in ruleMatches {
-                guard let field = fields.first(where: { $0.name == match.field }) else { continue }
-                ownEvidence[definition.topic].append(makeCandidate(match, in: field))
+                guard let field = fields.firstIndex(where: { $0.name == match.field }) else { continue }
+                let sentence = fields[field].sentences[match.sentence]
+                ownEvidence[definition.topic].append(
+                    Candidate(
+                        match: match,
+                        field: field,
+                        sortKey: (match.field == .title ? 0 : 1, sentence.originalStart),
+                        weight: definition.weight
+                    )
+                )
             }
         }
 
@@ -58,7 +71,7 @@ struct TopicScorer {
         }
         var results: [(order: Int, match: TopicMatch)] = []
         for (index, topic) in topics.enumerated() where fired[index] {
-            let chosen = selectEvidence(evidence[index])
+            let chosen = selectEvidence(evidence[index], fields: fields)
             guard let first = chosen.first else { continue }
             results.append(
                 (
@@ -77,42 +90,41 @@ struct TopicScorer {
         return results.map(\.match)
     }
 
-    private func makeCandidate(_ match: SentenceMatch, in field: PreparedField) -> Candidate {
+    /// The evidence for one chosen match: its sentence, terms and modality.
+    private func makeEvidence(_ match: SentenceMatch, in field: PreparedField) -> Evidence {
         let sentence = field.sentences[match.sentence]
         let terms = match.hits
             .sorted { $0.start < $1.start }
             .map { field.originalText(ofTokens: Int($0.start)..<Int($0.end)) }
-        let mood = modality.modality(in: field, sentence: sentence, trigger: match.hits[0])
-        return Candidate(
-            evidence: Evidence(
-                text: field.text.originalText(sentence.originalStart, sentence.originalEnd),
-                start: sentence.originalStart,
-                end: sentence.originalEnd,
-                terms: terms,
-                field: field.name.rawValue,
-                rule: matcher.rules[match.rule].id,
-                modality: mood
-            ),
-            sortKey: (field.name == .title ? 0 : 1, sentence.originalStart),
-            weight: matcher.rules[match.rule].weight
+        return Evidence(
+            text: field.text.originalText(sentence.originalStart, sentence.originalEnd),
+            start: sentence.originalStart,
+            end: sentence.originalEnd,
+            terms: terms,
+            field: field.name.rawValue,
+            rule: matcher.rules[match.rule].id,
+            modality: modality.modality(in: field, sentence: sentence, trigger: match.hits[0])
         )
     }
 
     /// One evidence per sentence (terms merged), title first then text order, at most `maximumEvidence`.
-    private func selectEvidence(_ candidates: [Candidate]) -> [Evidence] {
+    /// Texts and modality are built only for the candidates that end up in the chosen sentences.
+    private func selectEvidence(_ candidates: [Candidate], fields: [PreparedField]) -> [Evidence] {
         let ordered = candidates.sorted { $0.sortKey != $1.sortKey ? $0.sortKey < $1.sortKey : $0.weight > $1.weight }
         var chosen: [Evidence] = []
+        var chosenKeys: [(Int, Int)] = []
         for candidate in ordered {
-            if let index = chosen.firstIndex(where: {
-                $0.field == candidate.evidence.field && $0.start == candidate.evidence.start
-            }) {
-                for term in candidate.evidence.terms where !chosen[index].terms.contains(term) {
-                    chosen[index].terms.append(term)
+            if let index = chosenKeys.firstIndex(where: { $0 == candidate.sortKey }) {
+                let field = fields[candidate.field]
+                for hit in candidate.match.hits.sorted(by: { $0.start < $1.start }) {
+                    let term = field.originalText(ofTokens: Int(hit.start)..<Int(hit.end))
+                    if !chosen[index].terms.contains(term) { chosen[index].terms.append(term) }
                 }
                 continue
             }
             guard chosen.count < Self.maximumEvidence else { continue }
-            chosen.append(candidate.evidence)
+            chosen.append(makeEvidence(candidate.match, in: fields[candidate.field]))
+            chosenKeys.append(candidate.sortKey)
         }
         return chosen
     }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Analyzer cost in instructions: a stable figure on a noisy machine, where CPU seconds vary with the neighbours.
+#
+# Usage: Benchmarks/analyze/instructions.sh [ARTICLES] [CORPUS_DIR]
+#   ARTICLES    how many articles of the corpus to analyze (default 1500, the first ones in path order)
+#   CORPUS_DIR  default: ../shared/corpus/ant
+#
+# What it measures: valgrind's callgrind counts the instructions executed by `Analyzer.analyze` (inclusive:
+# normalization, tokens and keys, entities, rules, modality, quantities, fingerprint, evidence) over the
+# first ARTICLES articles, with the shipped Config/topics.yaml and Config/entities.yaml. It also prints the
+# total of the process. `feedwatch analyze` cannot run under valgrind 3.19 (its async main parks the main
+# thread in libdispatch, which valgrind does not survive), so the script builds a small synchronous driver:
+# a throwaway package in a temporary folder whose Analysis target is a symlink to Sources/Analysis and whose
+# main reads the same JSON lines, analyzes them and writes AnalysisJSON lines to /dev/null.
+# Yams (for the rule files) comes from the checkouts of a scratch path that already resolved the package
+# ($SCRATCH, default .build). Needs valgrind and callgrind_annotate (Debian package valgrind), python3 and
+# objcopy (binutils): debug info is stripped first, since valgrind 3.19 cannot read Swift 6's DWARF 5.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+count="${1:-1500}"
+corpus="${2:-$root/../shared/corpus/ant}"
+scratch="${SCRATCH:-$root/.build}"
+yams="$scratch/checkouts/Yams"
+if [[ ! -d "$corpus" ]]; then
+    echo "corpus folder $corpus not found (pass it as the second argument)" >&2
+    exit 2
+fi
+if [[ ! -d "$yams" ]]; then
+    echo "no Yams checkout in $scratch: build the package once (swift build --scratch-path $scratch)" >&2
+    exit 2
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$corpus" "$work/articles.jsonl" "$count" <<'PY'
+import json, os, re, sys
+corpus, out_path, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+written = 0
+with open(out_path, "w", encoding="utf-8") as out:
+    for folder, _, files in sorted(os.walk(corpus)):
+        for name in sorted(files):
+            if not name.endswith(".txt") or written >= limit:
+                continue
+            raw = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
+            def field(tag):
+                match = re.search(r"<%s>(.*?)</%s>" % (tag, tag), raw, re.S)
+                return match.group(1).strip() if match else ""
+            out.write(json.dumps({"id": field("DOCNO") or name, "title": field("TITLE"),
+                                  "text": field("TEXT") or raw}, ensure_ascii=False) + "\n")
+            written += 1
+PY
+
+package="$work/driver"
+mkdir -p "$package/Sources/driver"
+ln -s "$root/Sources/Analysis" "$package/Sources/Analysis"
+cp -R "$yams" "$work/Yams"
+cat > "$package/Package.swift" <<'SWIFT'
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "driver",
+    dependencies: [.package(path: "../Yams")],
+    targets: [
+        .target(name: "Analysis"),
+        .executableTarget(name: "driver", dependencies: ["Analysis", .product(name: "Yams", package: "Yams")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+SWIFT
+cat > "$package/Sources/driver/main.swift" <<'SWIFT'
+import Analysis
+import Foundation
+import Yams
+
+struct Input: Decodable {
+    var id: String
+    var title: String?
+    var text: String
+    var language: String?
+}
+
+let arguments = CommandLine.arguments
+let topics = try YAMLDecoder().decode(
+    TopicsFile.self, from: String(contentsOfFile: arguments[1], encoding: .utf8)).topics
+let entities = try YAMLDecoder().decode(
+    EntitiesFile.self, from: String(contentsOfFile: arguments[2], encoding: .utf8)).entities
+let analyzer = try Analyzer(topics: topics, entities: entities)
+let decoder = JSONDecoder()
+var output: [UInt8] = []
+let content = try String(contentsOfFile: arguments[3], encoding: .utf8)
+for line in content.split(separator: "\n") where !line.isEmpty {
+    let item = try decoder.decode(Input.self, from: Data(line.utf8))
+    let article = Article(id: item.id, title: item.title, text: item.text, language: item.language)
+    output += AnalysisJSON.encode(analyzer.analyze(article), id: item.id)
+    output.append(UInt8(ascii: "\n"))
+}
+FileHandle.standardOutput.write(Data(output))
+SWIFT
+(cd "$package" && swift build -c release --scratch-path "$work/build" >&2)
+objcopy --strip-debug "$work/build/release/driver" "$work/driver-bin"
+valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$work/driver-bin" \
+    "$root/Config/topics.yaml" "$root/Config/entities.yaml" "$work/articles.jsonl" > /dev/null 2> "$work/valgrind.log"
+total=$(grep -E 'Collected' "$work/valgrind.log" | grep -oE '[0-9]+$' || true)
+analyze=$(callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null \
+    | grep -E 'Analysis8AnalyzerC7analyzeyA2AVAA7ArticleVF' | head -1 | awk '{gsub(",", "", $1); print $1}')
+echo "articles: $count"
+echo "instructions, Analyzer.analyze (inclusive): $analyze"
+echo "instructions, whole driver process (rule files, JSON in and out included): $total"
+echo "== heaviest functions under Analyzer.analyze (inclusive)"
+callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null | grep -E 's8Analysis' \
+    | grep -vE 'Decoder|Definition|File|init|Analyzer[CV]6topics|compile|SpellingVariants' | head -25 | cut -c1-160
