@@ -42,6 +42,7 @@ extension FeedStore {
                         index: try state.index ?? StoryIndex.load(from: db, policy: state.policy, now: Self.now(batches)))
                     state.index = nil  // until the transaction's statements all succeed
                     var results = try batches.map { try writer.apply($0) }
+                    try writer.writeStories()
                     let bursts = try writer.bursts(now: Self.now(batches))
                     results[results.count - 1] += bursts
                     state.index = writer.index
@@ -72,6 +73,9 @@ struct CommitWriter {
     }()
     /// The last `new` alert of each topic in this transaction: where a burst alert points.
     private var newestNewAlert: [String: Alert] = [:]
+    /// Stories that took a report in this transaction, with its latest time: their rows are written once,
+    /// at the end, however many reports they took.
+    private var touchedStories: [Int64: Date] = [:]
 
     init(db: Database, policy: AlertPolicy, index: StoryIndex) {
         self.db = db
@@ -159,18 +163,10 @@ struct CommitWriter {
                 arguments: [stamp, stamp, item.title])
             storyID = db.lastInsertedRowID
         }
+        let topicsBefore = index.stories[storyID]?.topics ?? [:]
         index.record(report, in: storyID)
         guard let story = index.stories[storyID] else { return [] }
-        try db.cachedStatement(
-            sql: """
-                UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?, feeds = ?
-                WHERE id = ?
-                """
-        ).execute(
-            arguments: [
-                stamp, story.topics.keys.sorted().joined(separator: ","), story.languages.sorted().joined(separator: ","),
-                story.sources, story.feeds.count, storyID,
-            ])
+        touchedStories[storyID] = max(touchedStories[storyID] ?? time, time)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
         try db.cachedStatement(
             sql: """
@@ -186,7 +182,8 @@ struct CommitWriter {
                 report.topics.map(\.id).joined(separator: ","),
             ])
         for topic in report.topics {
-            guard let state = story.topics[topic.id] else { continue }
+            // Only what changed: most copies add nothing to what the story's alerts have said.
+            guard let state = story.topics[topic.id], state != topicsBefore[topic.id] else { continue }
             try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
@@ -235,6 +232,25 @@ struct CommitWriter {
             alerts.append(alert)
         }
         return alerts
+    }
+
+    /// Writes the rows of the stories that took reports in this transaction: counts, languages, topics.
+    mutating func writeStories() throws {
+        for (storyID, time) in touchedStories.sorted(by: { $0.key < $1.key }) {
+            guard let story = index.stories[storyID] else { continue }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?,
+                        feeds = ?
+                    WHERE id = ?
+                    """
+            ).execute(
+                arguments: [
+                    time, story.topics.keys.sorted().joined(separator: ","),
+                    story.languages.sorted().joined(separator: ","), story.sources, story.feeds.count, storyID,
+                ])
+        }
+        touchedStories = [:]
     }
 
     /// Burst alerts for the topics that got a new story in this transaction, written after everything else.
