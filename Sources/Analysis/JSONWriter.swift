@@ -56,7 +56,8 @@ public enum AnalysisJSON {
         return writer.bytes
     }
 
-    /// A JSON number, written as `JSONEncoder` writes it (integral values without a fraction).
+    /// A JSON number, written as `JSONEncoder` writes it (integral values without a fraction); `null` for
+    /// infinity and NaN, which JSON cannot hold.
     public static func encode(number: Double) -> [UInt8] {
         var writer = Writer()
         writer.number(number)
@@ -145,10 +146,17 @@ public enum AnalysisJSON {
         /// Integral values print without a fraction ("5000"), others in Swift's shortest form ("0.5").
         mutating func number(_ value: Double) {
             separate()
-            if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
+            if !value.isFinite {
+                // JSON has no infinity or NaN (JSONEncoder refuses them); a line must stay valid JSON.
+                bytes.append(contentsOf: "null".utf8)
+            } else if value == 0, value.sign == .minus {
+                bytes.append(contentsOf: "-0".utf8)
+            } else if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
                 bytes.append(contentsOf: String(Int64(value)).utf8)
             } else {
-                bytes.append(contentsOf: value.description.utf8)
+                var text = value.description
+                if text.hasSuffix(".0") { text.removeLast(2) }
+                bytes.append(contentsOf: text.utf8)
             }
             needsComma = true
         }

@@ -347,7 +347,11 @@ public final class FeedMonitor: Sendable {
 
     private func analyse(_ item: FeedItem) -> ProcessedItem {
         let article = Article(id: item.key, title: item.title, text: item.text)
-        let analysis = configuration.analyzer.analyze(article)
+        var analysis = configuration.analyzer.analyze(article)
+        // A figure no count can reach (a 400-digit "number" in hostile text) would not survive JSON: drop it.
+        func plausible(_ value: Double) -> Bool { value.isFinite && abs(value) < 1e15 }
+        analysis.quantities.removeAll { !plausible($0.value) }
+        analysis.fingerprint.quantities.removeAll { !plausible($0.value) }
         return ProcessedItem(
             key: item.key,
             keySource: item.keySource.rawValue,

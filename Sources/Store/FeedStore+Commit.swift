@@ -3,10 +3,25 @@ import Foundation
 import GRDB
 import Synchronization
 
+/// What the store keeps for the alerting step between commits.
+struct AlertingState: Sendable {
+    var policy: AlertPolicy
+    /// The open stories, when loaded and not lent to a commit in progress.
+    var index: StoryIndex?
+    /// SQLite's `data_version` when the index was last known to match the tables: another process writing
+    /// (`feedwatch prune`) changes it, and the index is reloaded.
+    var dataVersion: Int?
+
+    init(policy: AlertPolicy) {
+        self.policy = policy
+    }
+}
+
 extension FeedStore {
-    /// Replaces the alerting policy (on a config reload); open stories are kept.
+    /// Replaces the alerting policy (on a config reload); open stories are kept unless the window changed.
     public func configure(_ policy: AlertPolicy) {
         alerting.withLock { state in
+            if policy.storyWindow != state.policy.storyWindow { state.index = nil }
             state.policy = policy
             state.index?.policy = policy
         }
@@ -34,24 +49,29 @@ extension FeedStore {
         // Batches with alerts are synced to disk before they return (synchronous=FULL): their alerts go to the
         // log next, and the log must never hold an alert that a power loss could take out of the store.
         let durable = batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } }
-        do {
-            return try await write(operation, durable: durable) { db in
-                try self.alerting.withLock { state in
-                    var writer = CommitWriter(
-                        db: db, policy: state.policy,
-                        index: try state.index ?? StoryIndex.load(from: db, policy: state.policy, now: Self.now(batches)))
-                    state.index = nil  // until the transaction's statements all succeed
-                    var results = try batches.map { try writer.apply($0) }
-                    let bursts = try writer.bursts(now: Self.now(batches))
-                    results[results.count - 1] += bursts
-                    state.index = writer.index
-                    return results
+        let now = Self.now(batches)
+        return try await write(operation, durable: durable) { db in
+            // Take the index (the writer is serial: nobody else uses it meanwhile), unless another process
+            // changed the database since it was built.
+            let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
+            let (policy, lent) = self.alerting.withLock { state in
+                let index = state.dataVersion == version ? state.index : nil
+                state.index = nil
+                return (state.policy, index)
+            }
+            var writer = CommitWriter(db: db, policy: policy, index: try lent ?? StoryIndex.load(from: db, policy: policy, now: now))
+            var results = try batches.map { try writer.apply($0) }
+            try writer.writeStories()
+            results[results.count - 1] += try writer.bursts(now: now)
+            // Back to the store only once the transaction is committed.
+            let index = writer.index
+            db.afterNextTransaction { _ in
+                self.alerting.withLock { state in
+                    state.index = index
+                    state.dataVersion = version
                 }
             }
-        } catch {
-            // The index may hold what the failed transaction did not commit: rebuild it from the tables.
-            alerting.withLock { $0.index = nil }
-            throw error
+            return results
         }
     }
 
@@ -72,6 +92,9 @@ struct CommitWriter {
     }()
     /// The last `new` alert of each topic in this transaction: where a burst alert points.
     private var newestNewAlert: [String: Alert] = [:]
+    /// Stories that took a report in this transaction, with its latest time: their rows are written once,
+    /// at the end, however many reports they took.
+    private var touchedStories: [Int64: Date] = [:]
 
     init(db: Database, policy: AlertPolicy, index: StoryIndex) {
         self.db = db
@@ -159,18 +182,10 @@ struct CommitWriter {
                 arguments: [stamp, stamp, item.title])
             storyID = db.lastInsertedRowID
         }
+        let topicsBefore = index.stories[storyID]?.topics ?? [:]
         index.record(report, in: storyID)
         guard let story = index.stories[storyID] else { return [] }
-        try db.cachedStatement(
-            sql: """
-                UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?, feeds = ?
-                WHERE id = ?
-                """
-        ).execute(
-            arguments: [
-                stamp, story.topics.keys.sorted().joined(separator: ","), story.languages.sorted().joined(separator: ","),
-                story.sources, story.feeds.count, storyID,
-            ])
+        touchedStories[storyID] = max(touchedStories[storyID] ?? time, time)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
         try db.cachedStatement(
             sql: """
@@ -186,7 +201,8 @@ struct CommitWriter {
                 report.topics.map(\.id).joined(separator: ","),
             ])
         for topic in report.topics {
-            guard let state = story.topics[topic.id] else { continue }
+            // Only what changed: most copies add nothing to what the story's alerts have said.
+            guard let state = story.topics[topic.id], state != topicsBefore[topic.id] else { continue }
             try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
@@ -235,6 +251,28 @@ struct CommitWriter {
             alerts.append(alert)
         }
         return alerts
+    }
+
+    /// Writes the rows of the stories that took reports in this transaction: counts, languages, topics.
+    mutating func writeStories() throws {
+        for (storyID, time) in touchedStories.sorted(by: { $0.key < $1.key }) {
+            guard let story = index.stories[storyID] else { continue }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?,
+                        feeds = ?
+                    WHERE id = ?
+                    """
+            ).execute(
+                arguments: [
+                    time, story.topics.keys.sorted().joined(separator: ","),
+                    story.languages.sorted().joined(separator: ","), story.sources, story.feeds.count, storyID,
+                ])
+            // Later copies raise the count on the story's alerts (lines already in the log keep theirs).
+            try db.cachedStatement(sql: "UPDATE alerts SET sources = ? WHERE story = ? AND kind != 'burst' AND sources != ?")
+                .execute(arguments: [story.sources, storyID, story.sources])
+        }
+        touchedStories = [:]
     }
 
     /// Burst alerts for the topics that got a new story in this transaction, written after everything else.
@@ -286,20 +324,31 @@ extension StoryReport {
                 $0.confidence == "high" && ($0.field != "text" || $0.start >= item.datelineLength)
             }
         }
+        // Casualty figures from the evidence sentences only: a background toll ("a war that has killed
+        // thousands") is not this event's.
+        let evidence = item.alertTopics.flatMap(\.evidence)
         func figure(_ unit: String) -> Double {
-            analysis.quantities.filter { $0.unit == unit && !$0.approximate }.map(\.value).max() ?? 0
+            analysis.quantities.filter { quantity in
+                quantity.unit == unit && !quantity.approximate && quantity.value.isFinite
+                    && evidence.contains {
+                        $0.field == quantity.field && quantity.start >= $0.start && quantity.end <= $0.end
+                    }
+            }.map(\.value).max() ?? 0
         }
+        let casualties: Set<String> = ["killed", "wounded"]
         let places = confident.filter { $0.type == "place" }
         self.init(
             itemID: itemID,
             feedID: feedID,
             language: analysis.language,
             time: time,
+            eventTime: StoryIndex.eventTime(published: item.published, committed: time),
             simhash: analysis.fingerprint.simhash,
             titlePairs: StoryIndex.titlePairs(item.title),
             entities: Set(confident.map(\.id)),
             keyEntities: Set(confident.filter { $0.type != "country" }.map(\.id)),
-            quantities: Set(analysis.fingerprint.quantities),
+            quantities: Set(
+                analysis.fingerprint.quantities.filter { !casualties.contains($0.unit) && $0.value.isFinite }),
             topics: item.alertTopics.map { topic in
                 // Places named inside the topic's own evidence sentences: where the event happened.
                 var named: [String: String] = [:]

@@ -27,8 +27,9 @@ extension FeedStore {
     ///
     /// Only on request: the daemon calls it when the config sets `retention`, and `feedwatch prune` does.
     public func prune(before cutoff: Date, now: Date = Date()) async throws(StoreError) -> PruneReport {
-        defer { alerting.withLock { $0.index = nil } }  // reloaded from what is left on the next commit
         return try await write("prune before \(cutoff.formatted(.iso8601))") { db in
+            // The open stories are reloaded from what is left, by the next commit.
+            self.alerting.withLock { $0.index = nil }
             try db.execute(sql: "DELETE FROM alerts WHERE created_at < ?", arguments: [cutoff])
             let alerts = db.changesCount
             let stale = "first_seen_at < ? AND id NOT IN (SELECT item_id FROM alerts)"

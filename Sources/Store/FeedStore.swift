@@ -11,15 +11,17 @@ public final class FeedStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
-    /// The alerting policy and the open stories (loaded from the tables on the first commit).
-    let alerting: Mutex<(policy: AlertPolicy, index: StoryIndex?)>
+    /// The alerting policy and the open stories (loaded from the tables on the first commit). A commit takes
+    /// the index out under the lock, works on it without the lock (the writer is serial), and puts it back
+    /// when its transaction commits; a rolled-back transaction leaves none, so the next commit reloads it.
+    let alerting: Mutex<AlertingState>
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date; commits
     /// cluster alerts into stories by `policy`.
     /// - Throws: ``StoreError`` naming the file when it cannot be opened or migrated.
     public init(path: String, policy: AlertPolicy = AlertPolicy()) throws(StoreError) {
         self.path = path
-        alerting = Mutex((policy, nil))
+        alerting = Mutex(AlertingState(policy: policy))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -263,10 +265,8 @@ public final class FeedStore: Sendable {
             db,
             sql: """
                 SELECT a.*, f.name AS feed_name, f.url AS feed_url,
-                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key,
-                       CASE WHEN a.kind = 'burst' THEN a.sources ELSE COALESCE(s.sources, a.sources) END AS sources_now
+                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key
                 FROM alerts a JOIN feeds f ON f.id = a.feed_id JOIN items i ON i.id = a.item_id
-                    LEFT JOIN stories s ON s.id = a.story
                 WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
                 """,
             arguments: arguments
@@ -292,8 +292,7 @@ public final class FeedStore: Sendable {
                 entities: try json("entities", as: [EntityMatch].self),
                 quantities: try json("quantities", as: [Quantity].self),
                 story: row["story"],
-                // The story's count now: later copies raise it after the alert was written.
-                sources: row["sources_now"],
+                sources: row["sources"],
                 kind: Alert.Kind(rawValue: row["kind"]) ?? .new,
                 change: row["change"],
                 burst: try (row["burst"] as String?).map { try decoder.decode(Alert.Burst.self, from: Data($0.utf8)) }

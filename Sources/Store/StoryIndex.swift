@@ -15,16 +15,21 @@ struct StoryReport: Sendable {
     var itemID: Int64
     var feedID: Int64
     var language: String
+    /// When the report was committed: what opens and closes stories.
     var time: Date
+    /// When the event was reported: the item's published date when it is plausible, else `time`. Reports
+    /// matched on names or a headline must be close in this time.
+    var eventTime: Date
     var simhash: UInt64
     /// Hashes of the normalized title's word pairs, sorted, each once.
     var titlePairs: [UInt64]
     var entities: Set<String>
     /// Entities that identify an event: people, groups, organizations and places (not countries).
     var keyEntities: Set<String>
+    /// The figures that identify the event; casualty figures are left out, since they rise as reports come in.
     var quantities: Set<Fingerprint.QuantityKey>
     var topics: [Topic]
-    /// The largest killed and wounded figures in the item (0 when none).
+    /// The largest killed and wounded figures in the item's evidence sentences (0 when none).
     var killed: Double
     var wounded: Double
 }
@@ -99,7 +104,7 @@ struct StoryIndex: Sendable {
     /// What the index keeps of one report of a story, to compare new reports with.
     struct Member: Sendable {
         var language: String
-        var time: Date
+        var eventTime: Date
         var simhash: UInt64
         var titlePairs: [UInt64]
         var entities: EntityBits
@@ -169,9 +174,12 @@ struct StoryIndex: Sendable {
     private static let titleDice = 0.6
     /// Reports kept per story for matching.
     private static let memberLimit = 8
-    /// A report that shares names but no figure with a story joins it only this soon after the report it
-    /// matches: the same names days apart are more often two events.
+    /// A report that shares names but no figure with a story joins it only this close in event time to the
+    /// report it matches: the same names days apart are more often two events.
     private static let namesOnlyWindow: TimeInterval = 24 * 3600
+    /// The same for names with a figure, or a headline: a second attack on a base two days later, with the
+    /// same number of rockets, is another event.
+    private static let namesAndFiguresWindow: TimeInterval = 36 * 3600
 
     var policy: AlertPolicy
 
@@ -215,7 +223,7 @@ struct StoryIndex: Sendable {
         if story.members.count < Self.memberLimit {
             story.members.append(
                 Member(
-                    language: report.language, time: report.time, simhash: report.simhash,
+                    language: report.language, eventTime: report.eventTime, simhash: report.simhash,
                     titlePairs: report.titlePairs, entities: bits(report.entities),
                     keyEntities: bits(report.keyEntities), quantities: report.quantities))
             if report.simhash != 0 {
@@ -274,13 +282,14 @@ struct StoryIndex: Sendable {
 
     private func closestByText(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
         guard report.simhash != 0 else { return nil }
+        let mask = topicMask(report)
         var best: (id: Int64, distance: Int)?
         for key in Self.bandKeys(report.simhash) {
             for entry in bands[key] ?? [] {
                 let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
                 guard distance <= policy.maxTextDistance,
                     best.map({ distance < $0.distance || (distance == $0.distance && entry.story < $0.id) }) ?? true,
-                    let open = recency[entry.story], open.lastSeen >= cutoff
+                    let open = recency[entry.story], open.lastSeen >= cutoff, open.topicMask & mask != 0
                 else { continue }
                 best = (entry.story, distance)
             }
@@ -305,7 +314,10 @@ struct StoryIndex: Sendable {
             guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
                 let members = stories[id]?.members
             else { continue }
-            for member in members where member.language == report.language && member.titlePairs.count >= 2 {
+            for member in members
+            where member.language == report.language && member.titlePairs.count >= 2
+                && abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
+            {
                 let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
                 let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
                 guard dice >= Self.titleDice else { continue }
@@ -384,7 +396,9 @@ struct StoryIndex: Sendable {
                     guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
                     // The key names mostly the same: at least half of all the key names either side uses.
                     let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
-                    guard sharedKeys * 2 >= allKeys else { continue }
+                    guard sharedKeys * 2 >= allKeys,
+                        abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
+                    else { continue }
                     let sharedFigures = member.quantities.intersection(report.quantities).count
                     if sharedFigures == 0 {
                         if !member.quantities.isEmpty, !report.quantities.isEmpty { continue }
@@ -394,7 +408,7 @@ struct StoryIndex: Sendable {
                             member.keyEntities.count == 1 && report.keyEntities.count == 1
                             && member.language != report.language
                         guard sharedKeys >= 2 || singleName,
-                            abs(report.time.timeIntervalSince(member.time)) <= Self.namesOnlyWindow
+                            abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesOnlyWindow
                         else { continue }
                     }
                     let score = shared + 2 * sharedFigures
@@ -554,7 +568,8 @@ extension StoryIndex {
         let sources = try Row.fetchAll(
             db,
             sql: """
-                SELECT ss.*, s.sources AS story_sources, s.last_seen_at AS story_last_seen, i.title AS item_title
+                SELECT ss.*, s.sources AS story_sources, s.last_seen_at AS story_last_seen, i.title AS item_title,
+                    i.published_at AS item_published
                 FROM story_sources ss JOIN stories s ON s.id = ss.story_id JOIN items i ON i.id = ss.item_id
                 WHERE s.last_seen_at >= ? ORDER BY ss.joined_at, ss.item_id
                 """,
@@ -564,6 +579,7 @@ extension StoryIndex {
             let storyID: Int64 = row["story_id"]
             let report = StoryReport(
                 itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: row["joined_at"],
+                eventTime: eventTime(published: row["item_published"], committed: row["joined_at"]),
                 simhash: UInt64(row["simhash"] as String, radix: 16) ?? 0,
                 titlePairs: titlePairs(row["item_title"]),
                 entities: list(row["entities"]), keyEntities: list(row["key_entities"]),
@@ -588,6 +604,15 @@ extension StoryIndex {
             index.restore(topic: row["topic"], state: state, of: row["story_id"])
         }
         return index
+    }
+
+    /// The item's published date when it is plausible (within a week before it was committed, or an hour
+    /// after), else when it was committed.
+    static func eventTime(published: Date?, committed: Date) -> Date {
+        guard let published, published >= committed.addingTimeInterval(-7 * 86400),
+            published <= committed.addingTimeInterval(3600)
+        else { return committed }
+        return published
     }
 
     /// A SimHash as the `simhash` column holds it: 16 hexadecimal digits.

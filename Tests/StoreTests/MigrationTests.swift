@@ -53,4 +53,51 @@ import Testing
         let next = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("k2")]))
         #expect(next.map(\.id) == [2])
     }
+
+    @Test func aVersionTwoDatabaseGetsAStoryPerAlertedItemAndKeepsItsIDSequence() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v2: feeds moved by permanent redirects, last success, ttl")
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO feeds (url, name) VALUES ('https://a.example/rss', 'a')")
+            for key in 1...2 {
+                try db.execute(
+                    sql: """
+                        INSERT INTO items (feed_id, item_key, key_source, title, first_seen_at)
+                        VALUES (1, 'k\(key)', 'guid', 'Item \(key)', '2026-06-01 00:00:00.000')
+                        """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO analyses (item_id, language, topics, result, analyzed_at)
+                        VALUES (\(key), 'ar', 'militia-attack', '{"fingerprint":{"simhash":"00ff00ff00ff00ff","entities":["erbil"],"quantities":[{"unit":"rockets","value":3}]}}', '2026-06-01 00:00:00.000')
+                        """)
+            }
+            for (id, item, topic) in [(1, 1, "militia-attack"), (2, 1, "armed-attack"), (3, 2, "militia-attack")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO alerts (id, created_at, topic, severity, score, modality, feed_id, item_id, story,
+                            sources, language, evidence, entities, quantities)
+                        VALUES (\(id), '2026-06-01 00:00:00.000', '\(topic)', 'high', 2, 'intent', 1, \(item), \(item), 1,
+                            'ar', '[]', '[]', '[]')
+                        """)
+            }
+            // The log once ran ahead of the store: the sequence is past the last row.
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = 7 WHERE name = 'alerts'")
+        }
+        try queue.close()
+
+        let store = try FeedStore(path: path)
+        #expect(try await store.integrityCheck() == ["ok"])
+        let alerts = try await store.alerts(after: 0)
+        #expect(alerts.map(\.id) == [1, 2, 3])
+        #expect(alerts.allSatisfy { $0.kind == .new && $0.story == Int64($0.item.guid.dropFirst())! })
+        let stories = try await store.stories()
+        #expect(Set(stories.map(\.id)) == [1, 2])
+        #expect(stories.first { $0.id == 1 }?.topics.sorted() == ["armed-attack", "militia-attack"])
+        let feed = try #require(try await store.feedStates().first)
+        let next = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("k3")]))
+        #expect(next.map(\.id) == [8], "ids continue after the sequence, not after the last row")
+    }
 }

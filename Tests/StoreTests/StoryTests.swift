@@ -20,7 +20,7 @@ import Testing
         _ key: String, language: String = "en", simhash: UInt64, place: String = "erbil", killed: Double? = nil,
         rockets: Double = 3, modality: Modality = .reportedFact, topic: String = "rocket-drone-attack"
     ) -> ProcessedItem {
-        let sentence = "Rockets struck the \(place) base."
+        let sentence = "Rockets struck the \(place) base, killing several people."
         let evidence = Evidence(text: sentence, start: 0, end: sentence.unicodeScalars.count, terms: ["rockets"], field: "text")
         let match = TopicMatch(id: topic, score: 2, severity: "high", modality: modality, evidence: [evidence])
         let entities = [
@@ -33,7 +33,8 @@ import Testing
         ]
         var quantities = [Quantity(value: rockets, unit: "rockets", text: "\(rockets) rockets", start: 0, end: 9, field: "text", approximate: false)]
         if let killed {
-            quantities.append(Quantity(value: killed, unit: "killed", text: "\(killed) killed", start: 60, end: 68, field: "text", approximate: false))
+            // Inside the evidence sentence: casualty figures count only there.
+            quantities.append(Quantity(value: killed, unit: "killed", text: "killing several", start: 30, end: 45, field: "text", approximate: false))
         }
         let fingerprint = Fingerprint(
             simhash: simhash, entities: entities.map(\.id),
@@ -134,5 +135,22 @@ import Testing
         #expect(burst.ratio >= 3)
         let logged = try await store.alerts(matching: AlertQuery(topic: "rocket-drone-attack"))
         #expect(logged.contains { $0.kind == .burst && $0.burst == burst })
+    }
+
+    @Test func aSecondAttackTwoDaysLaterIsAnotherStoryEvenWithTheSameFigures() async throws {
+        _ = try await commit([Self.report("monday", simhash: 0x1357_9BDF_2468_ACE0, rockets: 2)])
+        var wednesday = Self.report("wednesday", simhash: 0xFEDC_BA98_7654_3210, rockets: 2)
+        wednesday.published = start.addingTimeInterval(48 * 3600)
+        let alerts = try await commit([wednesday], feed: 1, at: 48 * 3600)
+        #expect(alerts.map(\.kind) == [.new], "a new event, not a copy")
+    }
+
+    @Test func aRisingTollInAnotherLanguageIsAnUpdateOfTheStory() async throws {
+        _ = try await commit([Self.report("first", simhash: 0x0F0F_0F0F_0F0F_0F0F, killed: 3)])
+        let arabic = try await commit(
+            [Self.report("later", language: "ar", simhash: 0xF0F0_F0F0_F0F0_F0F0, killed: 5)], feed: 1, at: 3600)
+        #expect(arabic.map(\.kind) == [.update])
+        #expect(arabic.first?.change == "killed 3 → 5")
+        #expect(try await store.stories().count == 1)
     }
 }
