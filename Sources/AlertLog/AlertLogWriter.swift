@@ -133,6 +133,12 @@ public final class AlertLogWriter: Sendable {
         return bytes
     }
 
+    /// The last id the log at `path` holds, counting the newest rotated copy when the log itself is empty:
+    /// what a reader without the writer's lock (`feedwatch prune` beside the daemon) may treat as logged.
+    public static func lastLoggedID(at path: String) throws(AlertLogError) -> Int64 {
+        max(try lastID(inLogAt: path), try lastIDOfNewestRotatedSibling(of: path))
+    }
+
     /// The id in the last complete line of the log at `path`; 0 when the file is missing or empty.
     public static func lastID(inLogAt path: String) throws(AlertLogError) -> Int64 {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -69,6 +69,13 @@ public struct LoadedConfiguration: Sendable {
     public var analyzer: Analyzer
 }
 
+/// Bounds on `retention`.
+public enum RetentionLimits {
+    /// The shortest retention: stories stay open 72 hours and bursts look back a day, and both read what
+    /// retention would remove.
+    public static let minimum: TimeInterval = 7 * 86400
+}
+
 /// Loads and validates the config, topics and entities files.
 public enum ConfigurationLoader {
     /// Loads `path` and the topics and entities files it names, and compiles the analyzer.
@@ -91,7 +98,9 @@ public enum ConfigurationLoader {
         let unknown = config.alerting.bursts.topics.keys.filter { id in !topics.topics.contains { $0.id == id } }
         if let id = unknown.sorted().first {
             throw ConfigErrors([
-                ConfigError(file: path, line: nil, message: "alerting.bursts.topics: '\(id)' is not a topic in \(config.topicsPath)")
+                ConfigError(
+                    file: path, line: lineOfBurstTopic(id, in: path),
+                    message: "alerting.bursts.topics: '\(id)' is not a topic in \(config.topicsPath)")
             ])
         }
         do {
@@ -217,6 +226,20 @@ public enum ConfigurationLoader {
         }
     }
 
+    /// The line of `<id>:` under `bursts:` → `topics:` in the config, for an unknown topic found after decoding.
+    private static func lineOfBurstTopic(_ id: String, in path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var inBursts = false
+        var inTopics = false
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("bursts:") { inBursts = true }
+            if inBursts, trimmed.hasPrefix("topics:") { inTopics = true }
+            if inTopics, trimmed.hasPrefix("\(id):") || trimmed.hasPrefix("\"\(id)\":") { return number + 1 }
+        }
+        return nil
+    }
+
     /// The line of `- id: <id>` in a topics or entities file, for errors found after decoding.
     private static func lineOfDefinition(id: String, in path: String) -> Int? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
@@ -290,6 +313,14 @@ struct RawConfig: Decodable {
         feeds = try container.decodeIfPresent([RawFeed].self, forKey: .feeds) ?? []
         alerting = try container.decodeIfPresent(RawAlerting.self, forKey: .alerting)
         retention = try container.decodeIfPresent(DurationValue.self, forKey: .retention)
+        if let retention {
+            let window = alerting?.storyWindow?.seconds ?? 72 * 3600
+            guard retention.seconds >= max(RetentionLimits.minimum, window) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .retention, in: container,
+                    debugDescription: "must be at least 7 days and the story window (it would prune open stories)")
+            }
+        }
         var seen: Set<String> = []
         for (index, feed) in feeds.enumerated() where !seen.insert(feed.url).inserted {
             throw DecodingError.dataCorrupted(
@@ -393,6 +424,10 @@ struct RawAlerting: Decodable {
             throw DecodingError.dataCorruptedError(
                 forKey: .maxTextDistance, in: container, debugDescription: "must be 0 to 8 (bits of 64)")
         }
+        if let shared = minSharedEntities, shared < 1 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .minSharedEntities, in: container, debugDescription: "must be at least 1")
+        }
     }
 }
 
@@ -421,6 +456,13 @@ struct RawBursts: Decodable {
         topics = try container.decodeIfPresent([String: RawBursts].self, forKey: .topics)
         if let ratio, ratio <= 1 {
             throw DecodingError.dataCorruptedError(forKey: .ratio, in: container, debugDescription: "must be above 1")
+        }
+        if let minSources, minSources < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .minSources, in: container, debugDescription: "must be at least 1")
+        }
+        if let baselineHours, baselineHours < 1 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .baselineHours, in: container, debugDescription: "must be at least 1")
         }
     }
 

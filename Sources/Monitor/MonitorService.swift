@@ -177,9 +177,10 @@ public final class MonitorService: Service, Sendable {
         }
         guard due else { return }
         do {
-            let report = try await store.prune(before: now.addingTimeInterval(-retention), now: now)
+            let report = try await store.prune(
+                before: now.addingTimeInterval(-retention), keepingAlertsAfter: log.lastWrittenID, now: now)
             logger.notice(
-                "retention \(Int(retention / 86400))d: pruned \(report.alerts) alert(s), \(report.items) item(s), \(report.stories) story(ies)")
+                "retention \(String(format: "%g", retention / 86400)) days: pruned \(report.alerts) alert(s), \(report.items) item(s), \(report.stories) story(ies)")
         } catch {
             logger.error("retention prune failed (nothing was removed; retried tomorrow): \(error)")
         }

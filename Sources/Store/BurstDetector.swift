@@ -13,7 +13,7 @@ enum BurstDetector {
         let windowStart = now.addingTimeInterval(-hour)
         let historyStart = now.addingTimeInterval(-hour * Double(policy.baselineHours + 1))
         // Not before the store has a baseline's worth of history: a new database's first cycle is no burst.
-        guard let firstSeen = try Date.fetchOne(db, sql: "SELECT MIN(first_seen_at) FROM items"),
+        guard let firstSeen = try Date.fetchOne(db, sql: "SELECT first_seen_at FROM items ORDER BY id LIMIT 1"),
             firstSeen <= historyStart
         else { return nil }
         if thresholds.cooldown > 0,

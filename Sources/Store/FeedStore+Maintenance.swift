@@ -34,7 +34,10 @@ extension FeedStore {
     public func ensureAlertIDsFollow(_ id: Int64) async throws(StoreError) -> Bool {
         do {
             return try await pool.write { db in
-                let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM alerts") ?? 0
+                // The sequence, not the last row: retention may have pruned every alert the log holds.
+                let last = max(
+                    try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM alerts") ?? 0,
+                    try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'alerts'") ?? 0)
                 guard id > last else { return false }
                 let hasRow = try Bool.fetchOne(
                     db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'alerts')") ?? false

@@ -26,11 +26,14 @@ extension FeedStore {
     /// without reports or alerts. One transaction: a crash leaves all or nothing.
     ///
     /// Only on request: the daemon calls it when the config sets `retention`, and `feedwatch prune` does.
-    public func prune(before cutoff: Date, now: Date = Date()) async throws(StoreError) -> PruneReport {
+    /// Alerts above `loggedID` (not in the alert log yet) are never pruned, nor the items they point at.
+    public func prune(before cutoff: Date, keepingAlertsAfter loggedID: Int64, now: Date = Date()) async throws(StoreError)
+        -> PruneReport
+    {
         return try await write("prune before \(cutoff.formatted(.iso8601))") { db in
             // The open stories are reloaded from what is left, by the next commit.
             self.alerting.withLock { $0.index = nil }
-            try db.execute(sql: "DELETE FROM alerts WHERE created_at < ?", arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM alerts WHERE created_at < ? AND id <= ?", arguments: [cutoff, loggedID])
             let alerts = db.changesCount
             let stale = "first_seen_at < ? AND id NOT IN (SELECT item_id FROM alerts)"
             try db.execute(
@@ -56,6 +59,10 @@ extension FeedStore {
                 sql: "DELETE FROM stories WHERE last_seen_at < ? AND id NOT IN (SELECT story FROM alerts)",
                 arguments: [cutoff])
             let stories = db.changesCount
+            // Keys of removed items are kept four retentions long: a feed that still lists an item after
+            // that is rare, and the table must not grow forever.
+            let keepKeysSince = cutoff.addingTimeInterval(-3 * now.timeIntervalSince(cutoff))
+            try db.execute(sql: "DELETE FROM removed_items WHERE removed_at < ?", arguments: [keepKeysSince])
             return PruneReport(alerts: alerts, items: items, stories: stories)
         }
     }

@@ -17,8 +17,8 @@ public struct StorySummary: Sendable, Equatable, Codable {
         public var language: String
         /// When the item joined the story.
         public var joined: Date
-        /// How it matched: `first` (started the story), `text` (near-identical text) or `entities`
-        /// (another language sharing topic, entities and figures).
+        /// How it matched: `first` (started the story), `text` (near-identical text), `title` (the same
+        /// headline in the same language) or `entities` (the same names and figures, in either language).
         public var matchedBy: String
         /// For a text match, how many SimHash bits apart.
         public var distance: Int?

@@ -98,6 +98,7 @@ enum Schema {
                         feeds INTEGER NOT NULL DEFAULT 1
                     );
                     CREATE INDEX stories_by_last_seen ON stories(last_seen_at);
+                    CREATE INDEX items_by_first_seen ON items(first_seen_at);
                     CREATE TABLE story_sources (
                         item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
                         story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
@@ -195,8 +196,15 @@ enum Schema {
                             FROM json_each(an.result, '$.fingerprint.quantities')), ''),
                         s.topics
                     FROM stories s JOIN items i ON i.id = s.id LEFT JOIN analyses an ON an.item_id = s.id;
-                    INSERT INTO story_topics (story_id, topic, modalities, last_modality)
-                    SELECT item_id, topic, modality, modality FROM alerts;
+                    INSERT INTO story_topics (story_id, topic, modalities, last_modality, max_killed, max_wounded)
+                    SELECT a.item_id, a.topic, a.modality, a.modality,
+                        COALESCE((SELECT MAX(json_extract(q.value, '$.value')) FROM analyses an,
+                            json_each(an.result, '$.quantities') q
+                            WHERE an.item_id = a.item_id AND json_extract(q.value, '$.unit') = 'killed'), 0),
+                        COALESCE((SELECT MAX(json_extract(q.value, '$.value')) FROM analyses an,
+                            json_each(an.result, '$.quantities') q
+                            WHERE an.item_id = a.item_id AND json_extract(q.value, '$.unit') = 'wounded'), 0)
+                    FROM alerts a;
                     """
             )
         }

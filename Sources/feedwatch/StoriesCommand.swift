@@ -1,3 +1,4 @@
+import AlertLog
 import ArgumentParser
 import Foundation
 import Monitor
@@ -78,8 +79,13 @@ extension Feedwatch {
         var olderThan: String?
 
         func validate() throws {
-            if let olderThan, Self.duration(olderThan) == nil {
-                throw ValidationError("--older-than '\(olderThan)': write a duration such as 30d or 12w")
+            if let olderThan {
+                guard let keep = Self.duration(olderThan) else {
+                    throw ValidationError("--older-than '\(olderThan)': write a duration such as 30d or 12w")
+                }
+                if keep < RetentionLimits.minimum {
+                    throw ValidationError("--older-than '\(olderThan)': keep at least 7 days (stories stay open 72 hours, bursts look back a day)")
+                }
             }
         }
 
@@ -89,7 +95,9 @@ extension Feedwatch {
             let store = try openExistingStore(loaded.config.databasePath, command: "prune")
             let cutoff = Date().addingTimeInterval(-keep)
             do {
-                let report = try await store.prune(before: cutoff)
+                // Alerts the log does not hold yet (the daemon may be catching up) are kept.
+                let logged = try AlertLogWriter.lastLoggedID(at: loaded.config.alertLogPath)
+                let report = try await store.prune(before: cutoff, keepingAlertsAfter: logged)
                 print(
                     "pruned \(report.alerts) alert(s), \(report.items) item(s) with their analyses, \(report.stories) "
                         + "stor\(report.stories == 1 ? "y" : "ies") from before \(cutoff.formatted(.iso8601))")

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 @testable import Monitor
+import Store
 import TestSupport
 import Testing
 
@@ -154,6 +155,38 @@ import Testing
         let error = try #require(loadErrors(path).first)
         #expect(error.line == 2)
         #expect(error.message.contains("not a duration"))
+    }
+
+    @Test func alertingAndRetentionAreReadAndCheckedWithTheirLines() throws {
+        let good = try write(
+            """
+            alerting:
+              story_window: 48h
+              bursts:
+                ratio: 4
+                topics:
+                  protest: {min_sources: 5, enabled: false}
+            retention: 30d
+            feeds: []
+            """)
+        let loaded = try ConfigurationLoader.load(path: good, environment: [:])
+        #expect(loaded.config.alerting.storyWindow == 48 * 3600)
+        #expect(loaded.config.alerting.bursts.thresholds(for: "protest").minSources == 5)
+        #expect(loaded.config.alerting.bursts.thresholds(for: "protest").enabled == false)
+        #expect(loaded.config.alerting.bursts.thresholds(for: "protest").ratio == 4, "overrides start from the defaults")
+        #expect(loaded.config.retention == TimeInterval(30 * 86400))
+
+        let short = try write("retention: 1h\nfeeds: []\n", to: "short.yaml")
+        let shortError = try #require(loadErrors(short).first)
+        #expect(shortError.line == 1 && shortError.message.contains("at least 7 days"), "\(shortError)")
+
+        let zero = try write("alerting:\n  bursts:\n    min_sources: 0\nfeeds: []\n", to: "zero.yaml")
+        #expect(loadErrors(zero).first?.line == 3)
+
+        let unknown = try write(
+            "alerting:\n  bursts:\n    topics:\n      riots: {ratio: 5}\nfeeds: []\n", to: "unknown.yaml")
+        let unknownError = try #require(loadErrors(unknown).first)
+        #expect(unknownError.line == 4 && unknownError.message.contains("'riots' is not a topic"), "\(unknownError)")
     }
 }
 

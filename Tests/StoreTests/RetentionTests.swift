@@ -21,9 +21,15 @@ import Testing
         _ = try await store.commit(
             FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(at: recent), items: [Batches.item("new-alert")]))
 
-        let report = try await store.prune(before: recent.addingTimeInterval(-90 * 86400), now: recent)
+        // An alert the log does not hold yet is never pruned.
+        let unlogged = try await store.prune(
+            before: recent.addingTimeInterval(-90 * 86400), keepingAlertsAfter: 0, now: recent)
+        #expect(unlogged.alerts == 0)
+        #expect(try await store.alerts(after: 0).count == 2)
+        let report = try await store.prune(
+            before: recent.addingTimeInterval(-90 * 86400), keepingAlertsAfter: 2, now: recent)
 
-        #expect(report == PruneReport(alerts: 1, items: 2, stories: 1))
+        #expect(report == PruneReport(alerts: 1, items: 1, stories: 1), "the quiet item went in the first prune")
         let left = try await store.alerts(after: 0)
         #expect(left.map(\.item.guid) == ["new-alert"], "the alert within retention stays, with its item")
         let counts = try await store.counts()
