@@ -33,6 +33,59 @@ enum FeedNamespace {
     }
 }
 
+/// A namespace URI as one of the vocabularies read here, so that the walker tells them apart with an integer
+/// comparison: the reader classifies each URI once per parse (``XMLStreamReader/namespace``).
+enum KnownNamespace: UInt8 {
+    /// No namespace.
+    case none
+    case atom10
+    case atom03
+    case rdf
+    case rss10
+    case rss090
+    case content
+    case dublinCore
+    case dublinCoreTerms
+    /// Media RSS, under either spelling (``FeedNamespace/isMedia(_:)``).
+    case media
+    case xml
+    /// Any other URI.
+    case other
+
+    init(_ uri: String?) {
+        guard let uri else {
+            self = .none
+            return
+        }
+        // Every known URI is at least 24 bytes long: most names (the reader classifies local names too) are not.
+        guard uri.utf8.count >= 24 else {
+            self = .other
+            return
+        }
+        switch uri {
+        case FeedNamespace.atom10: self = .atom10
+        case FeedNamespace.atom03: self = .atom03
+        case FeedNamespace.rdf: self = .rdf
+        case FeedNamespace.rss10: self = .rss10
+        case FeedNamespace.rss090: self = .rss090
+        case FeedNamespace.content: self = .content
+        case FeedNamespace.dublinCore: self = .dublinCore
+        case FeedNamespace.dublinCoreTerms: self = .dublinCoreTerms
+        case FeedNamespace.xml: self = .xml
+        default: self = FeedNamespace.isMedia(uri) ? .media : .other
+        }
+    }
+
+    /// See ``FeedNamespace/isRSS(_:)``.
+    var isRSS: Bool { self == .none || self == .rss10 || self == .rss090 }
+
+    /// See ``FeedNamespace/isMedia(_:)``.
+    var isMedia: Bool { self == .media }
+
+    /// See ``FeedNamespace/isDublinCore(_:)``.
+    var isDublinCore: Bool { self == .dublinCore || self == .dublinCoreTerms }
+}
+
 /// How the text of a captured element is turned into plain text.
 enum TextMode: Equatable {
     /// Plain text already (Atom `type="text"`, links, ids, dates).
@@ -53,6 +106,8 @@ enum TextMode: Equatable {
     func singleLine(_ text: String, html converter: HTMLTextConverter) -> String {
         switch self {
         case .plain: text.collapsedToOneLine()
+        // Without markup, tidying first would change nothing that collapsing does not.
+        case .maybeHTML where !text.looksLikeMarkup: text.collapsedToOneLine()
         default: body(text, html: converter).collapsedToOneLine()
         }
     }
@@ -62,7 +117,7 @@ enum TextMode: Equatable {
         switch self {
         case .plain: text.tidiedPlainText()
         case .html, .xhtml: converter.plainText(fromHTML: text)
-        case .maybeHTML: text.looksLikeMarkup ? converter.plainText(fromHTML: text) : text.tidiedPlainText()
+        case .maybeHTML: text.looksLikeMarkup ? converter.plainText(fromMarkup: text) : text.tidiedPlainText()
         case .base64(let html):
             if let decoded = Self.decodeBase64(text) {
                 html ? converter.plainText(fromHTML: decoded) : decoded.tidiedPlainText()
@@ -144,10 +199,10 @@ struct FieldSpec: Equatable {
 
 extension FieldSpec {
     /// The field of an RSS 0.9x / 2.0 or RSS 1.0 element, nil when feedwatch does not read it.
-    static func rss(localName: String, namespace: String?, owner: FieldOwner, attribute: (String) -> String?)
+    static func rss(localName: String, namespace: KnownNamespace, owner: FieldOwner, attribute: (String) -> String?)
         -> FieldSpec?
     {
-        if FeedNamespace.isRSS(namespace) {
+        if namespace.isRSS {
             switch (localName, owner) {
             case ("title", _): return FieldSpec(field: .title, mode: .maybeHTML)
             case ("link", _): return FieldSpec(field: .link, mode: .plain)
@@ -163,7 +218,7 @@ extension FieldSpec {
             }
         }
         guard owner == .item else { return nil }
-        if FeedNamespace.isDublinCore(namespace) {
+        if namespace.isDublinCore {
             switch localName {
             case "date", "issued", "created": return FieldSpec(field: .published(rank: 1), mode: .plain)
             case "modified": return FieldSpec(field: .updated(rank: 1), mode: .plain)
@@ -174,9 +229,9 @@ extension FieldSpec {
             }
         }
         switch (localName, namespace) {
-        case ("encoded", FeedNamespace.content): return FieldSpec(field: .content, mode: .maybeHTML)
-        case ("updated", FeedNamespace.atom10): return FieldSpec(field: .updated(rank: 0), mode: .plain)
-        case ("published", FeedNamespace.atom10): return FieldSpec(field: .published(rank: 2), mode: .plain)
+        case ("encoded", .content): return FieldSpec(field: .content, mode: .maybeHTML)
+        case ("updated", .atom10): return FieldSpec(field: .updated(rank: 0), mode: .plain)
+        case ("published", .atom10): return FieldSpec(field: .published(rank: 2), mode: .plain)
         default: return media(localName: localName, namespace: namespace, attribute: attribute)
         }
     }
@@ -205,8 +260,8 @@ extension FieldSpec {
     }
 
     /// The text-bearing Media RSS elements (`media:content` and `media:thumbnail` are read from attributes).
-    static func media(localName: String, namespace: String?, attribute: (String) -> String?) -> FieldSpec? {
-        guard FeedNamespace.isMedia(namespace) else { return nil }
+    static func media(localName: String, namespace: KnownNamespace, attribute: (String) -> String?) -> FieldSpec? {
+        guard namespace.isMedia else { return nil }
         let isHTML = attribute("type")?.trimmingWhitespace().lowercased() == "html"
         switch localName {
         case "title": return FieldSpec(field: .mediaTitle, mode: isHTML ? .html : .plain)

@@ -14,7 +14,7 @@ struct MalformedDocument {
     var hasEntityError: Bool
 }
 
-/// Turns the node stream of an ``XMLStreamReader`` into a ``ParsedFeed``.
+/// Turns the nodes an ``XMLStreamReader`` reports into a ``ParsedFeed``, one node at a time as libxml2 reads them.
 ///
 /// Tracks only what the current position needs: the `xml:base` of each open element, the item being built,
 /// the container (Atom person, `media:group`) being read and the element whose text is being captured.
@@ -27,8 +27,8 @@ struct FeedWalker {
 
     private var format: FeedFormat?
     private var version: String?
-    /// Namespace of the Atom root (Atom elements must share it).
-    private var atomNamespace: String?
+    /// Namespace of the Atom root (Atom elements must share it); `.none` for a `<feed>` without one.
+    private var atomNamespace = KnownNamespace.none
     /// Effective base URI of each open element, indexed by depth.
     private var bases: [String?] = []
     /// Depth at which feed-level fields (title, link) sit: children of the open `<channel>` or of the Atom `<feed>`.
@@ -42,9 +42,9 @@ struct FeedWalker {
     private var feedTTL: Int?
     /// Atom feed-level authors: they apply to entries that name none (RFC 4287 §4.2.1).
     private var feedAuthors: [String] = []
-    private var item: ItemBuilder?
-    /// Whether `item` is open. Testing this flag rather than `item != nil` spares a copy of the whole builder
-    /// on every element.
+    /// The item being read, while `insideItem`; kept (not optional) so that its fields are updated in place.
+    private var item = ItemBuilder()
+    /// Whether `item` is open.
     private var insideItem = false
     private var itemDepth = 0
     private var container: Container?
@@ -101,18 +101,18 @@ struct FeedWalker {
     }
 
     private mutating func run(recover: Bool) throws(FeedParseError) -> WalkOutcome {
-        var failed = false
-        reading: while !stopped {
-            switch reader.read() {
-            case .endOfDocument: break reading
-            case .failed:
-                failed = true
-                break reading
-            case .node:
+        var thrown: FeedParseError?
+        let end = reader.parse {
+            do throws(FeedParseError) {
                 try visitNode()
+            } catch {
+                thrown = error
+                return false
             }
+            return !stopped
         }
-        let malformed = failed || reader.firstFatalError != nil
+        if let thrown { throw thrown }
+        let malformed = end == .failed || reader.firstFatalError != nil
         guard let format, !(malformed && !recover) else {
             return .malformed(
                 MalformedDocument(firstError: reader.firstFatalError, hasEntityError: reader.sawEntityError)
@@ -186,7 +186,7 @@ struct FeedWalker {
         }
         guard let format else { return }
         let localName = reader.localName
-        let namespace = reader.namespaceURI
+        let namespace = reader.namespace
 
         if let container {
             guard depth == container.depth + 1 else { return }
@@ -196,17 +196,17 @@ struct FeedWalker {
 
         switch format {
         case .rss, .rdf:
-            if !insideItem, FeedNamespace.isRSS(namespace) {
+            if !insideItem, namespace.isRSS {
                 if localName == "channel", depth == 1 {
-                    if format == .rdf { version = namespace == FeedNamespace.rss090 ? "0.90" : "1.0" }
+                    if format == .rdf { version = namespace == .rss090 ? "0.90" : "1.0" }
                     insideChannel = true
                     feedFieldDepth = 2
                     return
                 }
                 if localName == "item", depth == 1 || (depth == 2 && insideChannel) {
                     startItem(depth: depth)
-                    if format == .rdf {
-                        item?.about = reader.attribute("about", namespace: FeedNamespace.rdf)?.trimmingWhitespace()
+                    if format == .rdf, insideItem {
+                        item.about = reader.attribute("about", namespace: FeedNamespace.rdf)?.trimmingWhitespace()
                             .nonEmpty
                     }
                     return
@@ -230,7 +230,7 @@ struct FeedWalker {
             return
         }
 
-        if FeedNamespace.isMedia(namespace) {
+        if namespace.isMedia {
             guard owner == .item else { return }
             startMediaElement(localName: localName, namespace: namespace, depth: depth)
             return
@@ -239,11 +239,11 @@ struct FeedWalker {
         let spec: FieldSpec?
         switch format {
         case .rss, .rdf, .json:
-            if FeedNamespace.isRSS(namespace), localName == "enclosure", owner == .item {
+            if namespace.isRSS, localName == "enclosure", owner == .item {
                 readEnclosure(urlAttribute: "url", lengthAttribute: "length")
                 return
             }
-            if namespace == FeedNamespace.atom10, localName == "link" {
+            if namespace == .atom10, localName == "link" {
                 readAtomLink(owner: owner, isSecondary: true)
                 return
             }
@@ -256,7 +256,7 @@ struct FeedWalker {
                 return
             case "category":
                 if owner == .item, let label = reader.attribute("label") ?? reader.attribute("term") {
-                    item?.addCategory(label.collapsedToOneLine())
+                    item.addCategory(label.collapsedToOneLine())
                 }
                 return
             case "author":
@@ -266,7 +266,7 @@ struct FeedWalker {
                 spec = FieldSpec.atom(
                     localName: localName,
                     owner: owner,
-                    isAtom03: atomNamespace == FeedNamespace.atom03
+                    isAtom03: atomNamespace == .atom03
                 ) { reader.attribute($0) }
             }
         }
@@ -278,7 +278,7 @@ struct FeedWalker {
     private mutating func startContainerChild(
         _ container: Container,
         localName: String,
-        namespace: String?,
+        namespace: KnownNamespace,
         depth: Int
     ) {
         switch container.kind {
@@ -286,21 +286,21 @@ struct FeedWalker {
             guard namespace == atomNamespace, let spec = FieldSpec.person(localName: localName) else { return }
             startCapture(spec, owner: container.owner, depth: depth, elementName: localName)
         case .mediaGroup:
-            guard FeedNamespace.isMedia(namespace) else { return }
+            guard namespace.isMedia else { return }
             startMediaElement(localName: localName, namespace: namespace, depth: depth)
         }
     }
 
     /// A Media RSS element of an item, directly or inside a `media:group`.
-    private mutating func startMediaElement(localName: String, namespace: String?, depth: Int) {
+    private mutating func startMediaElement(localName: String, namespace: KnownNamespace, depth: Int) {
         switch localName {
         case "group":
             if container == nil { container = Container(kind: .mediaGroup, depth: depth, owner: .item) }
         case "content":
             readEnclosure(urlAttribute: "url", lengthAttribute: "fileSize")
         case "thumbnail":
-            if item?.thumbnail == nil, let url = reader.attribute("url")?.trimmingWhitespace(), !url.isEmpty {
-                item?.thumbnail = URLResolution.resolve(url, against: bases.last ?? documentBase)
+            if item.thumbnail == nil, let url = reader.attribute("url")?.trimmingWhitespace(), !url.isEmpty {
+                item.thumbnail = URLResolution.resolve(url, against: bases.last ?? documentBase)
             }
         default:
             guard
@@ -313,7 +313,7 @@ struct FeedWalker {
     private mutating func startCapture(_ spec: FieldSpec, owner: FieldOwner, depth: Int, elementName: String) {
         let limit: Int
         switch owner {
-        case .item: limit = max(0, limits.maximumItemTextBytes - (item?.textBytes ?? 0))
+        case .item: limit = max(0, limits.maximumItemTextBytes - item.textBytes)
         case .feed: limit = limits.maximumItemTextBytes
         }
         capture = Capture(
@@ -339,7 +339,7 @@ struct FeedWalker {
         if let containerDepth = container?.depth, depth <= containerDepth, let current = container.take() {
             if case .person(let person) = current.kind, let author = person.display {
                 switch current.owner {
-                case .item: item?.addAuthor(author)
+                case .item: item.addAuthor(author)
                 case .feed: if !feedAuthors.contains(author) { feedAuthors.append(author) }
                 }
             }
@@ -367,18 +367,18 @@ struct FeedWalker {
             format = .rdf
         case ("feed", let namespace) where FeedNamespace.isAtom(namespace):
             format = .atom
-            atomNamespace = namespace
+            atomNamespace = KnownNamespace(namespace)
             feedFieldDepth = 1
             version = namespace == FeedNamespace.atom03 ? "0.3" : "1.0"
         case ("feed", nil):
             format = .atom
-            atomNamespace = nil
+            atomNamespace = .none
             feedFieldDepth = 1
             report("the <feed> root has no Atom namespace; read as Atom 1.0")
         case ("entry", let namespace) where FeedNamespace.isAtom(namespace):
             // An Atom Entry Document (RFC 4287 §4.1.2): one entry, no feed around it.
             format = .atom
-            atomNamespace = namespace
+            atomNamespace = KnownNamespace(namespace)
             version = namespace == FeedNamespace.atom03 ? "0.3" : "1.0"
             startItem(depth: 0)
         default:
@@ -393,7 +393,7 @@ struct FeedWalker {
     private mutating func startItem(depth: Int) {
         if format == .rdf, version == nil {
             // RSS 1.0 and 0.90 share the RDF root; the namespace of their items tells them apart.
-            version = reader.namespaceURI == FeedNamespace.rss090 ? "0.90" : "1.0"
+            version = reader.namespace == .rss090 ? "0.90" : "1.0"
         }
         guard items.count < limits.maximumItemCount else {
             report("more than \(limits.maximumItemCount) items; the rest were ignored")
@@ -406,9 +406,9 @@ struct FeedWalker {
     }
 
     private mutating func finishItem() {
-        guard insideItem, let builder = item.take() else { return }
+        guard insideItem else { return }
         insideItem = false
-        items.append(builder.build(feedLink: feedLink, feedAuthors: feedAuthors, problems: &problems, html: html))
+        items.append(item.build(feedLink: feedLink, feedAuthors: feedAuthors, problems: &problems, html: html))
     }
 
     private mutating func finishCapture(_ capture: Capture) {
@@ -416,9 +416,9 @@ struct FeedWalker {
         let captured = CapturedText(text: text.string, mode: capture.spec.mode)
         switch capture.owner {
         case .item:
-            item?.textBytes += text.bytes.count
-            if text.isTruncated, item?.textTruncated == false {
-                item?.textTruncated = true
+            item.textBytes += text.bytes.count
+            if text.isTruncated, !item.textTruncated {
+                item.textTruncated = true
                 report(
                     "the item's text exceeds \(limits.maximumItemTextBytes) bytes; truncated in <\(capture.elementName)>",
                     line: capture.line
@@ -427,7 +427,7 @@ struct FeedWalker {
             if case .person = container?.kind {
                 storePersonPart(capture.spec.field, captured.text)
             } else {
-                item?.store(capture.spec.field, captured, line: capture.line, base: capture.base, html: html)
+                item.store(capture.spec.field, captured, line: capture.line, base: capture.base, html: html)
             }
         case .feed:
             if text.isTruncated {
@@ -485,9 +485,9 @@ struct FeedWalker {
         let resolved = URLResolution.resolve(href, against: bases.last ?? documentBase)
         switch (owner, isSecondary) {
         case (.item, false):
-            if item?.link == nil { item?.link = resolved }
+            if item.link == nil { item.link = resolved }
         case (.item, true):
-            if item?.alternateLink == nil { item?.alternateLink = resolved }
+            if item.alternateLink == nil { item.alternateLink = resolved }
         case (.feed, false):
             if feedLink == nil { feedLink = resolved }
         case (.feed, true):
@@ -503,7 +503,7 @@ struct FeedWalker {
             $0 >= 0 ? $0 : nil
         }
         let resolved = URLResolution.resolve(url, against: bases.last ?? documentBase)
-        item?.addEnclosure(FeedEnclosure(url: resolved, type: type, length: length))
+        item.addEnclosure(FeedEnclosure(url: resolved, type: type, length: length))
     }
 
     private mutating func report(_ message: String, line: Int? = nil) {

@@ -72,6 +72,11 @@ final class HTMLTextConverter {
     func plainText(fromHTML html: String) -> String {
         // Without a tag or an entity there is nothing for the HTML parser to do.
         guard html.looksLikeMarkup else { return html.collapsedToOneLine() }
+        return plainText(fromMarkup: html)
+    }
+
+    /// ``plainText(fromHTML:)`` for text already known to contain a tag or a reference (``String/looksLikeMarkup``).
+    func plainText(fromMarkup html: String) -> String {
         var source = html
         if let simple = source.withUTF8({ SimpleHTML.plainText($0) }) { return simple }
         return libxml2PlainText(fromHTML: html)

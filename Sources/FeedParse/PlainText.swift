@@ -176,7 +176,14 @@ extension String {
         var text = self
         let isTrimmed = text.withUTF8 { bytes in
             guard let first = bytes.first, let last = bytes.last else { return true }
-            return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+            // White space beyond ASCII starts with 0xC2 or 0xE1–0xE3 (see ``UTF8Whitespace``).
+            if first <= 0x20 || first == 0xC2 || (0xE1...0xE3).contains(first) { return false }
+            if last < 0x80 { return last > 0x20 }
+            // A multi-byte last character (Arabic text): white space only if it is a two- or three-byte space.
+            let count = bytes.count
+            if count >= 2, UTF8Whitespace.whitespaceLength(in: bytes, at: count - 2) == 2 { return false }
+            if count >= 3, UTF8Whitespace.whitespaceLength(in: bytes, at: count - 3) == 3 { return false }
+            return true
         }
         if isTrimmed { return self }
         let scalars = unicodeScalars

@@ -11,23 +11,30 @@ enum XMLNodeKind {
     case other
 }
 
-/// The outcome of advancing the reader by one node.
-enum XMLReadStep {
-    case node
+/// How a parse ended.
+enum XMLParseEnd {
+    /// libxml2 read the whole document (in recovery mode, whatever it could).
     case endOfDocument
+    /// The visitor asked to stop.
+    case stopped
     /// libxml2 stopped: a fatal well-formedness error in strict mode, or an internal failure.
     case failed
 }
 
-/// A pull reader over an in-memory document, driven by libxml2's SAX2 push parser; owns the parser context.
+/// Streams an in-memory document through libxml2's SAX2 push parser, handing each node to a visitor as libxml2
+/// reports it; owns the parser context and the state its callbacks share.
 ///
-/// The document is pushed to libxml2 in chunks of ``chunkSize`` bytes. The SAX callbacks of one chunk append
-/// compact events (element starts and ends, text, entity references) to reusable buffers (``SAXEvents``), and
-/// ``read()`` hands them out one by one, pushing the next chunk when they run out. No tree is built and no
-/// `String` is made for a node: element and namespace names are converted once per parse (libxml2 interns them
-/// in its dictionary), text stays bytes until the walker asks for it, attribute values are decoded only when asked
-/// for. Memory stays bounded by the chunk size whatever the document's size (plus the longest text node: libxml2
-/// hands a text over once it has read all of it, and caps it at 10 MB without `XML_PARSE_HUGE`).
+/// The document is pushed to libxml2 in chunks of ``chunkSize`` bytes. Each SAX callback makes its node the
+/// current one and calls the visitor, which reads the node through this reader's properties (``kind``,
+/// ``localName``, ``attribute(_:namespace:)``, ``withText(_:)``…) before returning: nothing is queued or copied,
+/// and those properties are only meaningful inside the visitor. No tree is built and no `String` is made for a
+/// node unless the visitor asks: element and namespace names are converted once per parse (libxml2 interns them
+/// in its dictionary), text is handed over as libxml2's own bytes, attribute values are decoded only when asked
+/// for. Memory stays bounded by the chunk size whatever the document's size (plus the longest text piece:
+/// libxml2 caps a text at 10 MB without `XML_PARSE_HUGE`).
+///
+/// Text comes in the pieces libxml2 delivers it in (a long text, CDATA sections and character references are
+/// separate pieces): consecutive ``XMLNodeKind/text`` nodes belong together.
 ///
 /// Safety, with the options fixed to `NONET | BIG_LINES` (plus `RECOVER` when asked): entities are never
 /// substituted (`XML_PARSE_NOENT` is off), no DTD is loaded, and every internal entity is declared with empty
@@ -44,15 +51,12 @@ final class XMLStreamReader {
     private let context: xmlParserCtxtPtr
     private let recover: Bool
     private let document: [UInt8]
-    // The state below is touched only by this reader's methods, on the calling thread, never while another access
-    // is open: the runtime's exclusivity checks, which cost as much as the parsing here, are turned off for it.
     /// How much of `document` has been pushed to libxml2.
-    @exclusivity(unchecked) private var pushed: Int
-    @exclusivity(unchecked) private var finished = false
-    /// The events of the chunk being read.
-    @exclusivity(unchecked) private var chunk: SAXEvents
-    /// The current event's index in `chunk.events`.
-    @exclusivity(unchecked) private var position = 0
+    private var pushed: Int
+    /// The callbacks' state, reached through the context's `_private` pointer: allocated with the reader and
+    /// freed in `deinit`. Accessed only through this pointer, one short access at a time, so neither reference
+    /// counting nor exclusivity checks run per callback.
+    private let state: UnsafeMutablePointer<SAXState>
 
     /// Opens a reader over `bytes`.
     ///
@@ -64,7 +68,7 @@ final class XMLStreamReader {
         guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return nil }
         LibXML2.prepareThread()
 
-        var handler = SAXEvents.makeHandler()
+        var handler = SAXState.makeHandler()
         // The first bytes let libxml2 detect a byte-order mark or UTF-16/32 before anything is parsed.
         let head = min(4, bytes.count)
         let created = bytes.withUnsafeBufferPointer { buffer in
@@ -87,61 +91,57 @@ final class XMLStreamReader {
         self.recover = recover
         self.document = bytes
         self.pushed = head
-        self.chunk = SAXEvents(context: context)
+        state = UnsafeMutablePointer<SAXState>.allocate(capacity: 1)
+        state.initialize(to: SAXState(context: context))
+        context.pointee._private = UnsafeMutableRawPointer(state)
     }
 
     deinit {
+        context.pointee._private = nil
         if let tree = context.pointee.myDoc { xmlFreeDoc(tree) }  // holds only the DTD's declarations
         xmlFreeParserCtxt(context)
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// The first fatal error libxml2 reported, if any.
-    var firstFatalError: FeedProblem? { chunk.problems.firstFatalError }
+    var firstFatalError: FeedProblem? { state.pointee.problems.firstFatalError }
 
     /// Whether libxml2 reported a reference to an entity the document never declared, or a bare `&`.
-    var sawEntityError: Bool { chunk.problems.sawEntityError }
+    var sawEntityError: Bool { state.pointee.problems.sawEntityError }
 
     /// Every problem libxml2 reported, followed by a count of the dropped ones when there were too many.
-    var problems: [FeedProblem] { chunk.problems.allProblems }
+    var problems: [FeedProblem] { state.pointee.problems.allProblems }
 
-    /// Advances to the next node in document order.
-    func read() -> XMLReadStep {
-        position += 1
-        while position >= chunk.events.count {
-            if finished {
-                return !recover && context.pointee.wellFormed == 0 ? .failed : .endOfDocument
-            }
-            pushNextChunk()
-        }
-        return .node
-    }
-
-    /// Empties the event buffers and lets libxml2 parse the next chunk of the document into them.
+    /// Parses the document, calling `visit` for every node in document order; `visit` returns false to stop.
     ///
-    /// The callbacks reach `chunk` through the context's `_private` pointer, set for the duration of the call
-    /// only: no reference counting and no exclusivity check per callback.
-    private func pushNextChunk() {
-        position = 0
-        let end = min(document.count, pushed + Self.chunkSize)
-        let isLast = end == document.count
-        chunk.removeAll(reservingFor: end - pushed)
-        withUnsafeMutablePointer(to: &chunk) { sink in
-            context.pointee._private = UnsafeMutableRawPointer(sink)
-            document.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { characters in
-                    let start = characters.baseAddress.map { $0 + pushed }
-                    _ = xmlParseChunk(context, start, Int32(end - pushed), isLast ? 1 : 0)
+    /// After a stop, the rest of the chunk being parsed is still read for errors (``problems``), without
+    /// visits, and no further chunk is pushed.
+    func parse(_ visit: () -> Bool) -> XMLParseEnd {
+        withoutActuallyEscaping(visit) { visit in
+            state.pointee.visit = visit
+            defer { state.pointee.visit = nil }
+            while true {
+                let end = min(document.count, pushed + Self.chunkSize)
+                let isLast = end == document.count
+                document.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { characters in
+                        let start = characters.baseAddress.map { $0 + pushed }
+                        _ = xmlParseChunk(context, start, Int32(end - pushed), isLast ? 1 : 0)
+                    }
+                }
+                pushed = end
+                if state.pointee.stopped { return .stopped }
+                // After a fatal error in strict mode libxml2 disables its callbacks: nothing more will come.
+                let halted = context.pointee.disableSAX != 0 || context.pointee.instate == XML_PARSER_EOF
+                if isLast || halted {
+                    return !recover && context.pointee.wellFormed == 0 ? .failed : .endOfDocument
                 }
             }
-            context.pointee._private = nil
         }
-        pushed = end
-        // After a fatal error in strict mode libxml2 disables its callbacks: nothing more will come.
-        let stopped = context.pointee.disableSAX != 0 || context.pointee.instate == XML_PARSER_EOF
-        if isLast || stopped { finished = true }
     }
 
-    private var current: SAXEvents.Event { chunk.events[position] }
+    private var current: SAXState.Node { state.pointee.node }
 
     /// The kind of the current node.
     var kind: XMLNodeKind { current.kind }
@@ -154,42 +154,43 @@ final class XMLStreamReader {
 
     /// Local name of the current element (or the name of the entity reference), without prefix.
     var localName: String {
-        let event = current
-        switch event.kind {
-        case .startElement, .endElement: return event.name >= 0 ? chunk.names[Int(event.name)] : ""
-        case .entityReference: return String(decoding: chunk.bytes[Int(event.start)..<Int(event.end)], as: UTF8.self)
+        let node = current
+        switch node.kind {
+        case .startElement, .endElement: return node.name >= 0 ? state.pointee.names[Int(node.name)] : ""
+        case .entityReference: return String(decoding: state.pointee.bytes, as: UTF8.self)
         case .text, .other: return ""
         }
     }
 
     /// Namespace URI of the current element, nil when it has none.
     var namespaceURI: String? {
-        let event = current
-        guard event.kind == .startElement || event.kind == .endElement, event.namespace >= 0 else { return nil }
-        return chunk.names[Int(event.namespace)]
+        let node = current
+        guard node.kind == .startElement || node.kind == .endElement, node.namespace >= 0 else { return nil }
+        return state.pointee.names[Int(node.namespace)]
+    }
+
+    /// The namespace of the current element as a known vocabulary (`.none` when it has no namespace).
+    var namespace: KnownNamespace {
+        let node = current
+        guard node.kind == .startElement || node.kind == .endElement, node.namespace >= 0 else { return .none }
+        return state.pointee.namespaces[Int(node.namespace)]
     }
 
     /// The text of the current text node (entities and character references already decoded).
     var text: String {
-        let event = current
-        guard event.kind == .text else { return "" }
-        return String(decoding: chunk.bytes[Int(event.start)..<Int(event.end)], as: UTF8.self)
+        guard current.kind == .text else { return "" }
+        return String(decoding: state.pointee.bytes, as: UTF8.self)
     }
 
     /// Calls `body` with the UTF-8 bytes of the current text node, without copying them into a `String`.
     func withText(_ body: (UnsafePointer<UInt8>, Int) -> Void) {
-        let event = current
-        guard event.kind == .text, event.end > event.start else { return }
-        chunk.bytes.withUnsafeBufferPointer { buffer in
-            body(buffer.baseAddress! + Int(event.start), Int(event.end - event.start))
-        }
+        let bytes = state.pointee.bytes
+        guard current.kind == .text, let start = bytes.baseAddress, bytes.count > 0 else { return }
+        body(start, bytes.count)
     }
 
     /// Whether the current element has attributes.
-    var hasAttributes: Bool {
-        let event = current
-        return event.kind == .startElement && event.end > event.start
-    }
+    var hasAttributes: Bool { current.kind == .startElement && state.pointee.attributeCount > 0 }
 
     /// Line of the current node in the document, when libxml2 knows it.
     var line: Int? {
@@ -201,21 +202,22 @@ final class XMLStreamReader {
     ///
     /// An entity reference inside the value is dropped, never expanded; character references are decoded.
     func attribute(_ localName: String, namespace: String? = nil) -> String? {
-        let event = current
-        guard event.kind == .startElement else { return nil }
-        for attribute in chunk.attributes[Int(event.start)..<Int(event.end)] {
-            // Most attributes have no namespace: that test is an integer one.
-            guard (attribute.namespace >= 0) == (namespace != nil), chunk.names[Int(attribute.name)] == localName
-            else { continue }
-            if let namespace, chunk.names[Int(attribute.namespace)] != namespace { continue }
-            return Self.decodeAttributeValue(chunk.bytes[Int(attribute.start)..<Int(attribute.end)])
+        guard current.kind == .startElement, let fields = state.pointee.attributeFields else { return nil }
+        // Five pointers per attribute: local name, prefix, namespace URI, value start, value end.
+        for index in 0..<state.pointee.attributeCount {
+            let attribute = fields + index * 5
+            guard let name = attribute[0], let valueStart = attribute[3], let valueEnd = attribute[4] else { continue }
+            // Most attributes have no namespace: that test is a pointer one.
+            guard (attribute[2] != nil) == (namespace != nil), state.pointee.name(name) == localName else { continue }
+            if let namespace, let uri = attribute[2], state.pointee.name(uri) != namespace { continue }
+            return Self.decodeAttributeValue(UnsafeBufferPointer(start: valueStart, count: valueEnd - valueStart))
         }
         return nil
     }
 
     /// An attribute value as libxml2 passes it without entity substitution: `&` only starts a character reference
     /// (`&#38;` stands for a literal `&`) or a reference to a declared entity, which is dropped.
-    private static func decodeAttributeValue(_ value: ArraySlice<UInt8>) -> String {
+    private static func decodeAttributeValue(_ value: UnsafeBufferPointer<UInt8>) -> String {
         guard value.contains(UInt8(ascii: "&")) else { return String(decoding: value, as: UTF8.self) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(value.count)
@@ -237,74 +239,62 @@ final class XMLStreamReader {
     }
 
     /// The character of a numeric reference's digits (`38`, `x26`), nil when they name none.
-    private static func characterReference(_ digits: ArraySlice<UInt8>) -> Unicode.Scalar? {
+    private static func characterReference(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Unicode.Scalar? {
         let hex = digits.first == UInt8(ascii: "x")
         let number = String(decoding: hex ? digits.dropFirst() : digits, as: UTF8.self)
         guard let value = UInt32(number, radix: hex ? 16 : 10) else { return nil }
         return Unicode.Scalar(value)
     }
-
 }
 
-/// What the SAX callbacks of one chunk produce: compact events, their attributes, and the bytes of their text,
-/// entity names and attribute values; plus the names met so far and the errors reported, which last the whole
-/// parse.
+/// What the SAX callbacks share with ``XMLStreamReader``: the node being visited, the visitor, the names met so
+/// far and the errors reported.
 ///
-/// The callbacks reach it through the parser context's `_private` pointer, which ``XMLStreamReader`` sets only
-/// while libxml2 parses a chunk.
-private struct SAXEvents {
-    struct Event {
-        var kind: XMLNodeKind
+/// The node's bytes and attributes are libxml2's own, valid only while the callback that reported the node runs;
+/// they are cleared before it returns.
+private struct SAXState {
+    struct Node {
+        var kind: XMLNodeKind = .other
         var isEmptyElement = false
-        var depth: Int32
-        var line: Int32
+        var depth: Int32 = 0
+        var line: Int32 = 0
         /// Element: index of its local name in `names`.
         var name: Int32 = -1
         /// Element: index of its namespace URI in `names`, -1 when it has none.
         var namespace: Int32 = -1
-        /// Text and entity references: a byte range of `bytes`; elements: a range of `attributes`.
-        var start: Int32 = 0
-        var end: Int32 = 0
-    }
-
-    struct Attribute {
-        var name: Int32
-        var namespace: Int32
-        /// The value as libxml2 passes it (references still escaped), a byte range of `bytes`.
-        var start: Int32
-        var end: Int32
     }
 
     /// The document's parser context: callbacks from another one (libxml2 parsing an entity's replacement text
     /// in a context of its own) are not part of the document.
     let context: xmlParserCtxtPtr
-    private(set) var events: [Event] = []
-    private(set) var attributes: [Attribute] = []
-    /// Text, entity names and attribute values of the chunk's events.
-    private(set) var bytes: [UInt8] = []
+    /// Called for each node during ``XMLStreamReader/parse(_:)``; returns false to stop.
+    var visit: (() -> Bool)?
+    /// Set when `visit` asked to stop: later callbacks visit nothing.
+    var stopped = false
+    private(set) var node = Node()
+    /// Text node: its UTF-8 bytes; entity reference: its name.
+    private(set) var bytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// Start element: libxml2's attribute array, five pointers per attribute.
+    private(set) var attributeFields: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    private(set) var attributeCount = 0
     /// Depth of the next element to start.
     private var openDepth: Int32 = 0
-    private(set) var problems = XMLProblemCollector()
+    /// The start element just visited was written `<name/>`: the end libxml2 reports next is not a node.
+    private var skipsNextEnd = false
+    var problems = XMLProblemCollector()
 
     /// Local names and namespace URIs met so far, and their index by address in libxml2's dictionary
     /// (the addresses stay valid while the parser context lives).
     private(set) var names: [String] = []
+    /// Each name of `names` classified as a namespace URI.
+    private(set) var namespaces: [KnownNamespace] = []
     private var nameIndex: [UnsafeRawPointer: Int32] = [:]
-    private static let recentNameSlots = 64
+    /// The slots of the cache: the top 8 bits of the hash.
+    private static let recentNameSlots = 256
     private var recentNames = [(address: UnsafeRawPointer?, index: Int32)](repeating: (nil, 0), count: recentNameSlots)
 
     init(context: xmlParserCtxtPtr) {
         self.context = context
-    }
-
-    /// Empties the events of the previous chunk, with room for those of a chunk of `byteCount` bytes (feeds run
-    /// about one node per 16 bytes) rather than growing.
-    mutating func removeAll(reservingFor byteCount: Int) {
-        events.removeAll(keepingCapacity: true)
-        attributes.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
-        events.reserveCapacity(byteCount / 16)
-        bytes.reserveCapacity(byteCount)
     }
 
     /// The index of an interned libxml2 string in `names`, converting it the first time it is met.
@@ -313,112 +303,116 @@ private struct SAXEvents {
     /// dictionary answers almost every look-up with one comparison.
     private mutating func intern(_ string: UnsafePointer<xmlChar>) -> Int32 {
         let address = UnsafeRawPointer(string)
-        let slot = Int(truncatingIfNeeded: UInt(bitPattern: address) >> 3) & (Self.recentNameSlots - 1)
+        // Names sit a few bytes apart in the dictionary: a multiplicative hash spreads them over the slots.
+        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: address) &* 0x9E37_79B9_7F4A_7C15) >> 56)
         if recentNames[slot].address == address { return recentNames[slot].index }
         let index: Int32
         if let known = nameIndex[address] {
             index = known
         } else {
             index = Int32(names.count)
-            names.append(String(cString: string))
+            let name = String(cString: string)
+            names.append(name)
+            namespaces.append(KnownNamespace(name))
             nameIndex[address] = index
         }
         recentNames[slot] = (address, index)
         return index
     }
 
+    /// An interned libxml2 string (an attribute's name or namespace URI) as a `String`.
+    mutating func name(_ string: UnsafePointer<xmlChar>) -> String {
+        names[Int(intern(string))]
+    }
+
     private var currentLine: Int32 { Int32(truncatingIfNeeded: xmlSAX2GetLineNumber(context)) }
 
+    /// Makes an element start the current node.
     mutating func startElement(
         localName: UnsafePointer<xmlChar>,
         namespace: UnsafePointer<xmlChar>?,
         attributeCount: Int,
         attributeFields: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
-        let first = Int32(attributes.count)
-        if let attributeFields {
-            // Five pointers per attribute: local name, prefix, namespace URI, value start, value end.
-            for index in 0..<attributeCount {
-                let fields = attributeFields + index * 5
-                guard let name = fields[0], let valueStart = fields[3], let valueEnd = fields[4] else { continue }
-                let start = Int32(bytes.count)
-                bytes.append(contentsOf: UnsafeBufferPointer(start: valueStart, count: valueEnd - valueStart))
-                let attribute = Attribute(
-                    name: intern(name),
-                    namespace: fields[2].map { intern($0) } ?? -1,
-                    start: start,
-                    end: Int32(bytes.count)
-                )
-                attributes.append(attribute)
-            }
-        }
-        let event = Event(
+        // libxml2 reports the start before consuming the "/>" of an empty element, then reports its end at once.
+        let isEmpty = nextBytesCloseEmptyElement()
+        node = Node(
             kind: .startElement,
+            isEmptyElement: isEmpty,
             depth: openDepth,
             line: currentLine,
             name: intern(localName),
-            namespace: namespace.map { intern($0) } ?? -1,
-            start: first,
-            end: Int32(attributes.count)
+            namespace: namespace.map { intern($0) } ?? -1
         )
-        events.append(event)
+        self.attributeFields = attributeFields
+        self.attributeCount = attributeFields == nil ? 0 : attributeCount
+        skipsNextEnd = isEmpty
         openDepth += 1
     }
 
-    mutating func endElement(localName: UnsafePointer<xmlChar>, namespace: UnsafePointer<xmlChar>?) {
+    /// Makes an element end the current node; false for the end of an empty element, which is no node.
+    mutating func endElement(localName: UnsafePointer<xmlChar>, namespace: UnsafePointer<xmlChar>?) -> Bool {
         openDepth -= 1
-        // `<name/>`: libxml2 reports the end right after the start, having just read "/>".
-        if let last = events.last, last.kind == .startElement, last.depth == openDepth, justReadEmptyElementEnd() {
-            events[events.count - 1].isEmptyElement = true
-            return
+        if skipsNextEnd {
+            skipsNextEnd = false
+            return false
         }
-        let event = Event(
+        node = Node(
             kind: .endElement,
             depth: openDepth,
             line: currentLine,
             name: intern(localName),
             namespace: namespace.map { intern($0) } ?? -1
         )
-        events.append(event)
+        return true
     }
 
-    /// Whether the two bytes libxml2 just consumed are "/>".
-    private func justReadEmptyElementEnd() -> Bool {
-        guard let input = context.pointee.input, let cursor = input.pointee.cur, let base = input.pointee.base,
-            cursor - base >= 2
+    /// Whether the next two bytes libxml2 will read are "/>".
+    private func nextBytesCloseEmptyElement() -> Bool {
+        guard let input = context.pointee.input, let cursor = input.pointee.cur, let end = input.pointee.end,
+            end - cursor >= 2
         else { return false }
-        return cursor[-2] == UInt8(ascii: "/") && cursor[-1] == UInt8(ascii: ">")
+        return cursor[0] == UInt8(ascii: "/") && cursor[1] == UInt8(ascii: ">")
     }
 
+    /// Makes a piece of text the current node.
     mutating func characters(_ characters: UnsafePointer<xmlChar>, count: Int) {
-        guard count > 0 else { return }
-        // libxml2 delivers long text in pieces: consecutive pieces become one text node.
-        if let last = events.last, last.kind == .text, Int(last.end) == bytes.count {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: characters, count: count))
-            events[events.count - 1].end = Int32(bytes.count)
-            return
-        }
-        let start = Int32(bytes.count)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: characters, count: count))
-        events.append(Event(kind: .text, depth: openDepth, line: currentLine, start: start, end: Int32(bytes.count)))
+        skipsNextEnd = false
+        node = Node(kind: .text, depth: openDepth, line: currentLine)
+        bytes = UnsafeBufferPointer(start: characters, count: count)
     }
 
+    /// Makes an entity reference the current node.
     mutating func entityReference(_ name: UnsafePointer<xmlChar>) {
-        let start = Int32(bytes.count)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name, count: Int(xmlStrlen(name))))
-        events.append(
-            Event(kind: .entityReference, depth: openDepth, line: currentLine, start: start, end: Int32(bytes.count))
-        )
+        skipsNextEnd = false
+        node = Node(kind: .entityReference, depth: openDepth, line: currentLine)
+        bytes = UnsafeBufferPointer(start: name, count: Int(xmlStrlen(name)))
     }
 
-    /// The events a callback's context feeds; nil outside ``XMLStreamReader``'s parse of a chunk, and for a
-    /// context libxml2 made to parse an entity's replacement text.
-    private static func sink(of context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<SAXEvents>? {
+    /// Forgets libxml2's pointers once the current node has been visited.
+    mutating func clearNodeData() {
+        bytes = UnsafeBufferPointer(start: nil, count: 0)
+        attributeFields = nil
+        attributeCount = 0
+    }
+
+    /// The state a callback's context feeds; nil outside ``XMLStreamReader``'s parse, and for a context libxml2
+    /// made to parse an entity's replacement text.
+    private static func sink(of context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<SAXState>? {
         guard let parser = context?.assumingMemoryBound(to: xmlParserCtxt.self),
-            let events = parser.pointee._private?.assumingMemoryBound(to: SAXEvents.self),
-            events.pointee.context == parser
+            let state = parser.pointee._private?.assumingMemoryBound(to: SAXState.self),
+            state.pointee.context == parser, state.pointee.visit != nil, !state.pointee.stopped
         else { return nil }
-        return events
+        return state
+    }
+
+    /// Hands the current node to the visitor, outside any access to the state (the visitor reads it through the
+    /// reader).
+    private static func deliver(_ state: UnsafeMutablePointer<SAXState>) {
+        let visit = state.pointee.visit!
+        let goesOn = visit()
+        state.pointee.clearNodeData()
+        if !goesOn { state.pointee.stopped = true }
     }
 
     /// libxml2's SAX2 handler (which records the DTD's declarations) with the document callbacks replaced.
@@ -426,27 +420,30 @@ private struct SAXEvents {
         var handler = xmlSAXHandler()
         xmlSAXVersion(&handler, 2)
         handler.startElementNs = { context, localName, _, namespace, _, _, attributeCount, _, attributeFields in
-            guard let localName else { return }
-            SAXEvents.sink(of: context)?.pointee.startElement(
+            guard let localName, let state = SAXState.sink(of: context) else { return }
+            state.pointee.startElement(
                 localName: localName,
                 namespace: namespace,
                 attributeCount: Int(attributeCount),
                 attributeFields: attributeFields
             )
+            SAXState.deliver(state)
         }
         handler.endElementNs = { context, localName, _, namespace in
-            guard let localName else { return }
-            SAXEvents.sink(of: context)?.pointee.endElement(localName: localName, namespace: namespace)
+            guard let localName, let state = SAXState.sink(of: context) else { return }
+            if state.pointee.endElement(localName: localName, namespace: namespace) { SAXState.deliver(state) }
         }
         handler.characters = { context, bytes, count in
-            guard let bytes else { return }
-            SAXEvents.sink(of: context)?.pointee.characters(bytes, count: Int(count))
+            guard let bytes, count > 0, let state = SAXState.sink(of: context) else { return }
+            state.pointee.characters(bytes, count: Int(count))
+            SAXState.deliver(state)
         }
         handler.cdataBlock = handler.characters
         handler.ignorableWhitespace = handler.characters
         handler.reference = { context, name in
-            guard let name else { return }
-            SAXEvents.sink(of: context)?.pointee.entityReference(name)
+            guard let name, let state = SAXState.sink(of: context) else { return }
+            state.pointee.entityReference(name)
+            SAXState.deliver(state)
         }
         handler.entityDecl = { context, name, type, publicID, systemID, content in
             // Declared, so references to it are well-formed, but with no replacement text: never expanded.
@@ -462,8 +459,11 @@ private struct SAXEvents {
         handler.startElement = nil
         handler.endElement = nil
         handler.serror = { context, error in
-            guard let error else { return }
-            SAXEvents.sink(of: context)?.pointee.problems.record(error.pointee)
+            guard let error, let parser = context?.assumingMemoryBound(to: xmlParserCtxt.self),
+                let state = parser.pointee._private?.assumingMemoryBound(to: SAXState.self),
+                state.pointee.context == parser
+            else { return }
+            state.pointee.problems.record(error.pointee)
         }
         return handler
     }

@@ -96,8 +96,8 @@ extension Feedwatch {
 
         func run() async throws {
             let allFiles = sources.allSatisfy { FileManager.default.fileExists(atPath: $0) }
-            if summary, allFiles, jobs > 1, sources.count > 1 {
-                try await summarizeFilesInParallel()
+            if summary, allFiles, sources.count > 1 {
+                try await summarizeFiles()
                 return
             }
             let needsNetwork = sources.contains { !FileManager.default.fileExists(atPath: $0) && Self.isWebURL($0) }
@@ -151,10 +151,24 @@ extension Feedwatch {
             }
         }
 
-        /// `--summary` over local files on `jobs` workers; lines come out in the order of the arguments.
-        private func summarizeFilesInParallel() async throws {
+        /// `--summary` over local files on `jobs` workers (on this task when `jobs` is 1); lines come out in the
+        /// order of the arguments.
+        private func summarizeFiles() async throws {
             let files = sources
             let workers = min(jobs, files.count)
+            guard workers > 1 else {
+                var lines = ""
+                var failed = false
+                for file in files {
+                    let result = Self.summaryLine(forFile: file)
+                    lines += result.line
+                    failed = failed || result.failed
+                    if lines.utf8.count > 1 << 16 { flush(&lines) }
+                }
+                flush(&lines)
+                if failed { throw ExitCode(1) }
+                return
+            }
             // Each worker takes every `workers`-th file, so big and small files spread evenly.
             let results = await withTaskGroup(of: [(index: Int, line: String, failed: Bool)].self) { group in
                 for worker in 0..<workers {

@@ -5,20 +5,32 @@ import Testing
 /// The SAX2-driven reader under the walker: node kinds and depths, empty elements, attributes, entities and
 /// documents longer than one pushed chunk.
 @Suite(.timeLimit(.minutes(1))) struct SAXReaderTests {
-    /// Every node of `xml` as "kind depth name" (text as `"…"`), in document order.
+    /// Every node of `xml` as "kind depth name" (text as `"…"`, consecutive pieces of text joined), in document
+    /// order.
     static func nodes(_ xml: String, recover: Bool = false) throws -> [String] {
         let reader = try #require(XMLStreamReader(bytes: xml.bytes, encoding: nil, recover: recover))
         var nodes: [String] = []
-        while case .node = reader.read() {
+        var text: String?
+        _ = reader.parse {
+            if reader.kind == .text {
+                text = (text ?? "") + reader.text
+                return true
+            }
+            if let pending = text {
+                nodes.append("text \"\(pending)\"")
+                text = nil
+            }
             switch reader.kind {
             case .startElement:
                 nodes.append("start \(reader.depth) \(reader.localName)\(reader.isEmptyElement ? "/" : "")")
             case .endElement: nodes.append("end \(reader.depth) \(reader.localName)")
-            case .text: nodes.append("text \"\(reader.text)\"")
+            case .text: break
             case .entityReference: nodes.append("entity \(reader.localName)")
             case .other: nodes.append("other")
             }
+            return true
         }
+        if let pending = text { nodes.append("text \"\(pending)\"") }
         return nodes
     }
 
@@ -37,18 +49,43 @@ import Testing
             <m:item m:id="7" id="8" title="Fish &amp; chips &#x263A; &#38;"/></feed>
             """
         let reader = try #require(XMLStreamReader(bytes: xml.bytes, encoding: nil, recover: false))
-        #expect(reader.read() == .node)
-        #expect(reader.namespaceURI == FeedNamespace.atom10)
-        #expect(reader.attribute("base", namespace: FeedNamespace.xml) == "https://x.example/")
-        #expect(reader.attribute("base") == nil)
-        #expect(reader.read() == .node)
-        #expect(reader.localName == "item")
-        #expect(reader.namespaceURI == "urn:m")
-        #expect(reader.hasAttributes)
-        #expect(reader.attribute("id", namespace: "urn:m") == "7")
-        #expect(reader.attribute("id") == "8")
-        #expect(reader.attribute("title") == "Fish & chips ☺ &")
-        #expect(reader.attribute("missing") == nil)
+        var visited = 0
+        let end = reader.parse {
+            visited += 1
+            switch visited {
+            case 1:
+                #expect(reader.namespaceURI == FeedNamespace.atom10)
+                #expect(reader.namespace == .atom10)
+                #expect(reader.attribute("base", namespace: FeedNamespace.xml) == "https://x.example/")
+                #expect(reader.attribute("base") == nil)
+            case 2:
+                #expect(reader.localName == "item")
+                #expect(reader.namespaceURI == "urn:m")
+                #expect(reader.namespace == .other)
+                #expect(reader.hasAttributes)
+                #expect(reader.attribute("id", namespace: "urn:m") == "7")
+                #expect(reader.attribute("id") == "8")
+                #expect(reader.attribute("title") == "Fish & chips ☺ &")
+                #expect(reader.attribute("missing") == nil)
+            default:
+                break
+            }
+            return true
+        }
+        #expect(end == .endOfDocument)
+        #expect(visited == 3)  // <feed>, the empty <m:item/>, </feed>
+    }
+
+    @Test func theVisitorCanStopTheParse() throws {
+        let xml = "<a><b/><c>text</c><d/></a>"
+        let reader = try #require(XMLStreamReader(bytes: xml.bytes, encoding: nil, recover: false))
+        var names: [String] = []
+        let end = reader.parse {
+            if reader.kind == .startElement { names.append(reader.localName) }
+            return names.count < 2
+        }
+        #expect(end == .stopped)
+        #expect(names == ["a", "b"])
     }
 
     @Test func declaredEntitiesAreReportedNotExpandedAndTheDocumentStaysWellFormed() throws {
@@ -96,9 +133,7 @@ import Testing
     @Test func strictModeFailsAtAFatalErrorAndRecoveryModeReadsOn() throws {
         let xml = "<a><b>one</c><d>two</d></a>"
         let strict = try #require(XMLStreamReader(bytes: xml.bytes, encoding: nil, recover: false))
-        var step = strict.read()
-        while step == .node { step = strict.read() }
-        #expect(step == .failed)
+        #expect(strict.parse { true } == .failed)
         #expect(strict.firstFatalError?.message.contains("mismatch") == true)
 
         let recovered = try Self.nodes(xml, recover: true)
@@ -109,11 +144,12 @@ import Testing
         // "é" in ISO-8859-1, declared as UTF-8 (where the byte would be invalid).
         let bytes = Array(#"<?xml version="1.0" encoding="UTF-8"?><a>caf"#.utf8) + [0xE9] + Array("</a>".utf8)
         let reader = try #require(XMLStreamReader(bytes: bytes, encoding: "ISO-8859-1", recover: false))
-        var texts: [String] = []
-        while case .node = reader.read() {
-            if reader.kind == .text { texts.append(reader.text) }
+        var text = ""
+        _ = reader.parse {
+            if reader.kind == .text { text += reader.text }
+            return true
         }
-        #expect(texts == ["café"])
+        #expect(text == "café")
         #expect(reader.firstFatalError == nil)
     }
 }
