@@ -51,6 +51,12 @@ extension FeedStore {
         let durable = batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } }
         let now = Self.now(batches)
         return try await write(operation, durable: durable) { db in
+            guard durable else {
+                // No alerting item: the stories are not touched, so the index is neither needed nor loaded
+                // (an all-304 cycle commits only fetch states).
+                var writer = CommitWriter(db: db, policy: self.alerting.withLock { $0.policy }, index: nil)
+                return try batches.map { try writer.apply($0) }
+            }
             // Take the index (the writer is serial: nobody else uses it meanwhile), unless another process
             // changed the database since it was built.
             let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
@@ -64,7 +70,7 @@ extension FeedStore {
             try writer.writeStories()
             results[results.count - 1] += try writer.bursts(now: now)
             // Back to the store only once the transaction is committed.
-            let index = writer.index
+            guard let index = writer.index else { return results }
             db.afterNextTransaction { _ in
                 self.alerting.withLock { state in
                     state.index = index
@@ -84,7 +90,8 @@ extension FeedStore {
 struct CommitWriter {
     let db: Database
     let policy: AlertPolicy
-    var index: StoryIndex
+    /// The open stories; nil for a transaction without alerting items, which never reaches `alert`.
+    var index: StoryIndex?
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -96,7 +103,7 @@ struct CommitWriter {
     /// at the end, however many reports they took.
     private var touchedStories: [Int64: Date] = [:]
 
-    init(db: Database, policy: AlertPolicy, index: StoryIndex) {
+    init(db: Database, policy: AlertPolicy, index: StoryIndex?) {
         self.db = db
         self.policy = policy
         self.index = index
@@ -168,6 +175,8 @@ struct CommitWriter {
         _ item: ProcessedItem, itemID: Int64, feedID: Int64, feed: Alert.Feed, at time: Date, stamp: DatabaseValue
     ) throws -> [Alert] {
         let report = StoryReport(item, itemID: itemID, feedID: feedID, time: time)
+        var index = try self.index ?? StoryIndex.load(from: db, policy: policy, now: time)
+        defer { self.index = index }
         let placement = index.place(report)
         let storyID: Int64
         if let existing = placement.storyID {
@@ -256,7 +265,7 @@ struct CommitWriter {
     /// Writes the rows of the stories that took reports in this transaction: counts, languages, topics.
     mutating func writeStories() throws {
         for (storyID, time) in touchedStories.sorted(by: { $0.key < $1.key }) {
-            guard let story = index.stories[storyID] else { continue }
+            guard let story = index?.stories[storyID] else { continue }
             try db.cachedStatement(
                 sql: """
                     UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?,

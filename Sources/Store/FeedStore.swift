@@ -26,9 +26,9 @@ public final class FeedStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 16 MB of page cache per connection (SQLite's default is 2 MB): a cold cycle's commits read back
-            // index pages of items and alerts they just wrote.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            // 4 MB of page cache per connection (SQLite's default is 2 MB): a cold cycle's commits read back
+            // index pages of items and alerts they just wrote; more costs resident memory for little.
+            try db.execute(sql: "PRAGMA cache_size = -4096")
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
