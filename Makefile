@@ -10,7 +10,7 @@ APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config ca-ce
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/feedwatch
 
-.PHONY: deps build debug run demo test check check-systemd install uninstall clean
+.PHONY: deps build debug run demo test check check-systemd install uninstall clean bench
 
 ## deps: install the Debian packages feedwatch builds against, if any is missing
 deps:
@@ -48,6 +48,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-systemd BIN_FOR_UNIT=$(CURDIR)/.build/debug/feedwatch
+
+## bench: feedwatch against newsboat, xmllint and feedparser-rs, one table (Benchmarks/suite/run.sh; 12-20 min; not part of test)
+bench: deps
+	SWIFT=$(SWIFT) Benchmarks/suite/run.sh
 
 ## check-systemd: `systemd-analyze verify` and an exposure of at most 1.5 (installs systemd if missing)
 BIN_FOR_UNIT ?= $(CURDIR)/$(BIN)
