@@ -175,9 +175,9 @@ struct CommitWriter {
         _ item: ProcessedItem, itemID: Int64, feedID: Int64, feed: Alert.Feed, at time: Date, stamp: DatabaseValue
     ) throws -> [Alert] {
         let report = StoryReport(item, itemID: itemID, feedID: feedID, time: time)
-        var index = try self.index ?? StoryIndex.load(from: db, policy: policy, now: time)
-        defer { self.index = index }
-        let placement = index.place(report)
+        // Used in place (`index!`): a local copy would copy every open story on the first change.
+        if index == nil { index = try StoryIndex.load(from: db, policy: policy, now: time) }
+        let placement = index!.place(report)
         let storyID: Int64
         if let existing = placement.storyID {
             storyID = existing
@@ -191,9 +191,9 @@ struct CommitWriter {
                 arguments: [stamp, stamp, item.title])
             storyID = db.lastInsertedRowID
         }
-        let topicsBefore = index.stories[storyID]?.topics ?? [:]
-        index.record(report, in: storyID)
-        guard let story = index.stories[storyID] else { return [] }
+        let topicsBefore = index!.stories[storyID]?.topics ?? [:]
+        index!.record(report, in: storyID)
+        guard let story = index!.stories[storyID] else { return [] }
         touchedStories[storyID] = max(touchedStories[storyID] ?? time, time)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
         try db.cachedStatement(

@@ -168,6 +168,8 @@ struct StoryIndex: Sendable {
     private var nextSweep = Date.distantPast
     /// Longest per-entity list kept: reports of one event arrive close in time.
     private static let entityListLimit = 128
+    /// Longest per-band list kept (9 bands, so a report is found through any of 9 lists).
+    private static let bandListLimit = 256
     /// Longest per-title-pair list kept.
     private static let pairListLimit = 64
     /// The least Dice overlap of two titles' word pairs for one story.
@@ -218,7 +220,8 @@ struct StoryIndex: Sendable {
 
     /// Adds `report` to story `storyID` (a new one when the index does not hold it yet).
     mutating func record(_ report: StoryReport, in storyID: Int64) {
-        var story = stories[storyID] ?? Story(id: storyID, lastSeen: report.time)
+        // Taken out of the dictionary, so its arrays and sets are changed in place, not copied.
+        var story = stories.removeValue(forKey: storyID) ?? Story(id: storyID, lastSeen: report.time)
         story.lastSeen = max(story.lastSeen, report.time)
         if story.members.count < Self.memberLimit {
             story.members.append(
@@ -227,7 +230,13 @@ struct StoryIndex: Sendable {
                     titlePairs: report.titlePairs, entities: bits(report.entities),
                     keyEntities: bits(report.keyEntities), quantities: report.quantities))
             if report.simhash != 0 {
-                for key in Self.bandKeys(report.simhash) { bands[key, default: []].append((storyID, report.simhash)) }
+                for key in Self.bandKeys(report.simhash) {
+                    bands[key, default: []].append((storyID, report.simhash))
+                    // The newest reports per band: a busy hour must not make every lookup scan all of them.
+                    if let count = bands[key]?.count, count > 2 * Self.bandListLimit {
+                        bands[key]?.removeFirst(count - Self.bandListLimit)
+                    }
+                }
             }
             for pair in report.titlePairs {
                 var list = storiesByTitlePair[pair, default: []]
