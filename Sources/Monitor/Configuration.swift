@@ -256,6 +256,24 @@ public enum ConfigurationLoader {
 // MARK: The file's shape
 
 /// A duration: a number of seconds, or a string like `90s`, `15m`, `2h`, `1d`.
+/// Durations as the config and the CLI write them: `500ms`, `90s`, `15m`, `2h`, `7d`, `2w`.
+public enum Durations {
+    private static let units: [(suffix: String, seconds: Double)] = [
+        ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800),
+    ]
+
+    /// The seconds `text` stands for, or nil when it is not a number with one of the units above.
+    public static func seconds(in text: String) -> TimeInterval? {
+        let text = text.trimmingCharacters(in: .whitespaces).lowercased()
+        for unit in units where text.hasSuffix(unit.suffix) {
+            if let value = Double(text.dropLast(unit.suffix.count).trimmingCharacters(in: .whitespaces)), value >= 0 {
+                return value * unit.seconds
+            }
+        }
+        return nil
+    }
+}
+
 struct DurationValue: Decodable, Equatable {
     var seconds: Double
 
@@ -268,13 +286,10 @@ struct DurationValue: Decodable, Equatable {
             seconds = number
             return
         }
-        let text = try container.decode(String.self).trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), value > 0 {
-                seconds = value * factor
-                return
-            }
+        let text = try container.decode(String.self)
+        if let value = Durations.seconds(in: text), value > 0 {
+            seconds = value
+            return
         }
         throw DecodingError.dataCorruptedError(
             in: container, debugDescription: "'\(text)' is not a duration (write e.g. 30s, 15m, 2h or a number of seconds)")

@@ -94,10 +94,7 @@ extension Feedwatch {
 
         /// A duration back from `now`, or an absolute date.
         static func parseSince(_ text: String, now: Date) -> Date? {
-            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800]
-            if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value >= 0 {
-                return now.addingTimeInterval(-value * factor)
-            }
+            if let seconds = Durations.seconds(in: text) { return now.addingTimeInterval(-seconds) }
             let full = ISO8601DateFormatter()
             if let date = full.date(from: text) { return date }
             let day = ISO8601DateFormatter()
