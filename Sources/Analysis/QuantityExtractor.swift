@@ -269,7 +269,9 @@ struct QuantityExtractor: Sendable {
                 startOffset = Int(field.text.originStart[numberStart - 1])
             }
         }
-        guard let unit else { return nil }
+        // A run of digits no count reaches (hostile text, a phone or ID number) is not a figure; it would
+        // also be infinite past 1e308, which no JSON can hold.
+        guard let unit, reading.value.isFinite, reading.value < 1e15 else { return nil }
         return Quantity(
             value: reading.value,
             unit: unit,

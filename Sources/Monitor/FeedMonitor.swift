@@ -347,11 +347,7 @@ public final class FeedMonitor: Sendable {
 
     private func analyse(_ item: FeedItem) -> ProcessedItem {
         let article = Article(id: item.key, title: item.title, text: item.text)
-        var analysis = configuration.analyzer.analyze(article)
-        // A figure no count can reach (a 400-digit "number" in hostile text) would not survive JSON: drop it.
-        func plausible(_ value: Double) -> Bool { value.isFinite && abs(value) < 1e15 }
-        analysis.quantities.removeAll { !plausible($0.value) }
-        analysis.fingerprint.quantities.removeAll { !plausible($0.value) }
+        let analysis = configuration.analyzer.analyze(article)
         return ProcessedItem(
             key: item.key,
             keySource: item.keySource.rawValue,

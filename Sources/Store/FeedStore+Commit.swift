@@ -338,7 +338,7 @@ extension StoryReport {
         let evidence = item.alertTopics.flatMap(\.evidence)
         func figure(_ unit: String) -> Double {
             analysis.quantities.filter { quantity in
-                quantity.unit == unit && !quantity.approximate && quantity.value.isFinite
+                quantity.unit == unit && !quantity.approximate
                     && evidence.contains {
                         $0.field == quantity.field && quantity.start >= $0.start && quantity.end <= $0.end
                     }
@@ -357,7 +357,7 @@ extension StoryReport {
             entities: Set(confident.map(\.id)),
             keyEntities: Set(confident.filter { $0.type != "country" }.map(\.id)),
             quantities: Set(
-                analysis.fingerprint.quantities.filter { !casualties.contains($0.unit) && $0.value.isFinite }),
+                analysis.fingerprint.quantities.filter { !casualties.contains($0.unit) }),
             topics: item.alertTopics.map { topic in
                 // Places named inside the topic's own evidence sentences: where the event happened.
                 var named: [String: String] = [:]
