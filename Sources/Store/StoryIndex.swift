@@ -35,7 +35,7 @@ struct StoryReport: Sendable {
 }
 
 /// How an item relates to the open stories, decided before it is written.
-struct StoryPlacement: Sendable, Equatable {
+struct StoryPlacement: Sendable {
     /// How the item matched its story.
     enum Match: Sendable, Equatable {
         /// No open story matched: the item starts one.
@@ -73,12 +73,6 @@ struct StoryPlacement: Sendable, Equatable {
     var match: Match
     /// Per topic id, in the item's topic order.
     var outcomes: [(topic: String, outcome: Outcome)]
-
-    static func == (lhs: StoryPlacement, rhs: StoryPlacement) -> Bool {
-        lhs.storyID == rhs.storyID && lhs.match == rhs.match
-            && lhs.outcomes.map(\.topic) == rhs.outcomes.map(\.topic)
-            && lhs.outcomes.map(\.outcome) == rhs.outcomes.map(\.outcome)
-    }
 }
 
 /// The open stories (last report within the policy's window) in memory, indexed for matching: SimHash
@@ -485,7 +479,8 @@ struct StoryIndex: Sendable {
         }
     }
 
-    private static func figure(_ value: Double) -> String {
+    /// A figure as people write it: `5`, not `5.0`.
+    static func figure(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
@@ -514,9 +509,8 @@ struct StoryIndex: Sendable {
         storiesByTitlePair = storiesByTitlePair.compactMapValues(keepOpen)
     }
 
-    /// Hashes of a title's consecutive word pairs, sorted, each once: lowercased, Arabic diacritics and
-    /// tatweel dropped, alef, ya and ta marbuta folded, digits of every script made ASCII, everything that is
-    /// not a letter or digit a word break.
+    /// Hashes of a title's consecutive word pairs, sorted, each once, in the analyzer's matching form
+    /// (``matchingForm(of:)``); everything that is not a letter or digit is a word break.
     static func titlePairs(_ title: String?) -> [UInt64] {
         guard let title else { return [] }
         var words: [UInt64] = []
@@ -527,22 +521,9 @@ struct StoryIndex: Sendable {
             hash = 0xcbf2_9ce4_8422_2325
             inWord = false
         }
-        for scalar in title.unicodeScalars {
-            var value = scalar.value
-            switch value {
-            case 0x064B...0x065F, 0x0670, 0x0640: continue  // harakat, dagger alef, tatweel
-            case 0x0622, 0x0623, 0x0625, 0x0671: value = 0x0627  // alef variants
-            case 0x0649: value = 0x064A  // alef maqsura → ya
-            case 0x0629: value = 0x0647  // ta marbuta → ha
-            case 0x0660...0x0669: value = value - 0x0660 + 0x30  // Arabic-Indic digits
-            case 0x06F0...0x06F9: value = value - 0x06F0 + 0x30  // Persian digits
-            default: break
-            }
-            guard let folded = Unicode.Scalar(value) else { continue }
-            let properties = folded.properties
-            if properties.isAlphabetic || properties.numericType != nil {
-                let lower = properties.lowercaseMapping.unicodeScalars.first?.value ?? value
-                hash = (hash ^ UInt64(lower)) &* 0x0000_0100_0000_01B3
+        for scalar in matchingForm(of: title).unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                hash = (hash ^ UInt64(scalar.value)) &* 0x0000_0100_0000_01B3
                 inWord = true
             } else {
                 endWord()
@@ -633,8 +614,7 @@ extension StoryIndex {
     /// Figures as the `quantities` column holds them: "5000 soldiers;3 years".
     static func text(of quantities: Set<Fingerprint.QuantityKey>) -> String {
         quantities.sorted().map { key in
-            let value = key.value == key.value.rounded() && abs(key.value) < 1e15 ? String(Int64(key.value)) : String(key.value)
-            return "\(value) \(key.unit)"
+            "\(figure(key.value)) \(key.unit)"
         }.joined(separator: ";")
     }
 
