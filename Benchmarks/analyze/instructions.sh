@@ -35,23 +35,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$corpus" "$work/articles.jsonl" "$count" <<'PY'
-import json, os, re, sys
-corpus, out_path, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
-written = 0
-with open(out_path, "w", encoding="utf-8") as out:
-    for folder, _, files in sorted(os.walk(corpus)):
-        for name in sorted(files):
-            if not name.endswith(".txt") or written >= limit:
-                continue
-            raw = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
-            def field(tag):
-                match = re.search(r"<%s>(.*?)</%s>" % (tag, tag), raw, re.S)
-                return match.group(1).strip() if match else ""
-            out.write(json.dumps({"id": field("DOCNO") or name, "title": field("TITLE"),
-                                  "text": field("TEXT") or raw}, ensure_ascii=False) + "\n")
-            written += 1
-PY
+python3 "$here/articles.py" "$corpus" "$work/articles.jsonl" "$count" > /dev/null
 
 package="$work/driver"
 mkdir -p "$package/Sources/driver"

@@ -29,21 +29,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$corpus" "$work/articles.jsonl" <<'PY'
-import json, os, re, sys
-corpus, out_path = sys.argv[1:3]
-with open(out_path, "w", encoding="utf-8") as out:
-    for folder, _, files in sorted(os.walk(corpus)):
-        for name in sorted(files):
-            if not name.endswith(".txt"):
-                continue
-            raw = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
-            def field(tag):
-                match = re.search(r"<%s>(.*?)</%s>" % (tag, tag), raw, re.S)
-                return match.group(1).strip() if match else ""
-            out.write(json.dumps({"id": field("DOCNO") or name, "title": field("TITLE"),
-                                  "text": field("TEXT") or raw}, ensure_ascii=False) + "\n")
-PY
+python3 "$here/articles.py" "$corpus" "$work/articles.jsonl" > /dev/null
 
 perf record -F 5000 -g -o "$work/perf.data" \
     "$binary" analyze --jsonl --config "$root/Config/feedwatch.yaml" "$work/articles.jsonl" > /dev/null 2> "$work/perf.log"

@@ -34,28 +34,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$corpus" "$work/articles.jsonl" "$work/bytes" <<'PY'
-import json, os, re, sys
-corpus, out_path, bytes_path = sys.argv[1:4]
-total = 0
-count = 0
-with open(out_path, "w", encoding="utf-8") as out:
-    for folder, _, files in sorted(os.walk(corpus)):
-        for name in sorted(files):
-            if not name.endswith(".txt"):
-                continue
-            raw = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
-            def field(tag):
-                match = re.search(r"<%s>(.*?)</%s>" % (tag, tag), raw, re.S)
-                return match.group(1).strip() if match else ""
-            text = field("TEXT") or raw
-            title = field("TITLE")
-            doc = field("DOCNO") or name
-            total += len(title.encode("utf-8")) + len(text.encode("utf-8"))
-            count += 1
-            out.write(json.dumps({"id": doc, "title": title, "text": text}, ensure_ascii=False) + "\n")
-open(bytes_path, "w").write("%d %d\n" % (total, count))
-PY
+python3 "$here/articles.py" "$corpus" "$work/articles.jsonl" > "$work/bytes"
 read -r bytes articles < "$work/bytes"
 
 # Warm the page cache, then measure.

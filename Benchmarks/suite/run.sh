@@ -303,7 +303,7 @@ fi
 # ------------------------------------------------------------------ 4. analyzer throughput
 if want analyze; then
   if [ -d "$SHARED/corpus/ant" ]; then
-    read -r ab aa < <(python3 "$HERE/suite.py" articles "$SHARED/corpus/ant" "$OUT/articles.jsonl")
+    read -r ab aa < <(python3 "$REPO/Benchmarks/analyze/articles.py" "$SHARED/corpus/ant" "$OUT/articles.jsonl")
     printf 'analyze_bytes=%s\nanalyze_articles=%s\n' "$ab" "$aa" >>"$OUT/facts.txt"
     cat "$OUT/articles.jsonl" >/dev/null
     log "analyzer: $aa articles, $ab bytes; $FAST_RUNS runs"

@@ -1,9 +1,6 @@
 #!/usr/bin/env python3
 """Helpers of Benchmarks/suite/run.sh (stdlib only).
 
-  suite.py articles CORPUS_DIR OUT.jsonl
-      Turns the <DOC> files of an article corpus (../shared/corpus/ant) into `feedwatch analyze --jsonl`
-      input, one {"id", "title", "text"} per line; prints "bytes articles" (UTF-8 bytes of title + text).
   suite.py manifest MANIFEST.tsv
       Prints "feeds items bytes" of a make_feeds.py corpus.
   suite.py record FILE T0 T1 TIMEFILE RC STATS0 STATS1
@@ -19,29 +16,6 @@ import os
 import re
 import statistics
 import sys
-
-
-def cmd_articles(corpus, out_path):
-    total = count = 0
-    with open(out_path, "w", encoding="utf-8") as out:
-        for folder, _, files in sorted(os.walk(corpus)):
-            for name in sorted(files):
-                if not name.endswith(".txt"):
-                    continue
-                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
-                    raw = f.read()
-
-                def field(tag):
-                    m = re.search(r"<%s>(.*?)</%s>" % (tag, tag), raw, re.S)
-                    return m.group(1).strip() if m else ""
-
-                text = field("TEXT") or raw
-                title = field("TITLE")
-                total += len(title.encode("utf-8")) + len(text.encode("utf-8"))
-                count += 1
-                out.write(json.dumps({"id": field("DOCNO") or name, "title": title, "text": text},
-                                     ensure_ascii=False) + "\n")
-    print(total, count)
 
 
 def cmd_manifest(path):
@@ -256,9 +230,7 @@ def cmd_table(out):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "articles":
-        cmd_articles(*args)
-    elif cmd == "manifest":
+    if cmd == "manifest":
         cmd_manifest(*args)
     elif cmd == "record":
         cmd_record(*args)
