@@ -42,4 +42,16 @@ public enum TestPaths {
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return packageRoot.appendingPathComponent(".build/debug/feedwatch")
     }
+
+    /// The first lines of a test feedwatch.yaml: the database and the alert log under `state/` beside the
+    /// config, and the shipped topics and entities. Interpolate it at the top of a config literal.
+    public static var configHead: String {
+        let shipped = packageRoot.appendingPathComponent("Config")
+        return """
+            database: state/feedwatch.sqlite
+            alert_log: state/alerts.jsonl
+            topics: \(shipped.appendingPathComponent("topics.yaml").path)
+            entities: \(shipped.appendingPathComponent("entities.yaml").path)
+            """
+    }
 }

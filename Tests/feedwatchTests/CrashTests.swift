@@ -45,15 +45,11 @@ import Glibc
         let server = try Self.server()
         defer { server.stop() }
         let folder = try TestPaths.makeTemporaryFolder("crash")
-        let shipped = TestPaths.packageRoot.appendingPathComponent("Config")
         let feeds = (0..<Self.feedCount).map { "  - url: \(server.url("/feed/\($0).xml"))" }.joined(separator: "\n")
         let config = folder.appendingPathComponent("feedwatch.yaml")
         try Data(
             """
-            database: state/feedwatch.sqlite
-            alert_log: state/alerts.jsonl
-            topics: \(shipped.appendingPathComponent("topics.yaml").path)
-            entities: \(shipped.appendingPathComponent("entities.yaml").path)
+            \(TestPaths.configHead)
             poll: {interval: 1s, concurrency: 8, timeout: 5s, host_gap: 0, connections_per_host: 8, min_interval: 1s}
             allow_private_addresses: true
             feeds:

@@ -15,14 +15,10 @@ import Testing
         }
         try Data("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\(items.joined())</channel></rss>".utf8)
             .write(to: folder.appendingPathComponent("feed.xml"))
-        let shipped = TestPaths.packageRoot.appendingPathComponent("Config")
         let config = folder.appendingPathComponent("feedwatch.yaml").path
         try Data(
             """
-            database: state/feedwatch.sqlite
-            alert_log: state/alerts.jsonl
-            topics: \(shipped.appendingPathComponent("topics.yaml").path)
-            entities: \(shipped.appendingPathComponent("entities.yaml").path)
+            \(TestPaths.configHead)
             feeds:
               - url: file:feed.xml
                 allow_file: true

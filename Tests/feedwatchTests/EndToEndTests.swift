@@ -51,12 +51,8 @@ import Testing
     }
 
     static func writeConfig(in folder: URL, feedURL: String) throws -> String {
-        let shipped = TestPaths.packageRoot.appendingPathComponent("Config")
         let config = """
-            database: state/feedwatch.sqlite
-            alert_log: state/alerts.jsonl
-            topics: \(shipped.appendingPathComponent("topics.yaml").path)
-            entities: \(shipped.appendingPathComponent("entities.yaml").path)
+            \(TestPaths.configHead)
             poll: {interval: 15m, concurrency: 4, timeout: 10s}
             allow_private_addresses: true
             feeds:

@@ -11,10 +11,7 @@ import Testing
         let config = folder.appendingPathComponent("demo.yaml").path
         try Data(
             """
-            database: state/feedwatch.sqlite
-            alert_log: state/alerts.jsonl
-            topics: \(shipped.appendingPathComponent("topics.yaml").path)
-            entities: \(shipped.appendingPathComponent("entities.yaml").path)
+            \(TestPaths.configHead)
             feeds:
               - url: \(shipped.appendingPathComponent("demo/arabic-news.xml").absoluteString)
                 name: demo-arabic

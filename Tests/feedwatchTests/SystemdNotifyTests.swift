@@ -75,13 +75,9 @@ final class NotifyListener {
             .respond(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed(request.path).utf8))
         }
         defer { server.stop() }
-        let shipped = TestPaths.packageRoot.appendingPathComponent("Config")
         func config(feeds: [String]) -> String {
             """
-            database: state/feedwatch.sqlite
-            alert_log: state/alerts.jsonl
-            topics: \(shipped.appendingPathComponent("topics.yaml").path)
-            entities: \(shipped.appendingPathComponent("entities.yaml").path)
+            \(TestPaths.configHead)
             poll: {interval: 1h, timeout: 10s}
             allow_private_addresses: true
             feeds:
