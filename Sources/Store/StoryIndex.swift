@@ -103,24 +103,30 @@ struct StoryIndex: Sendable {
         var titlePairs: [UInt64]
         var entities: EntityBits
         var keyEntities: EntityBits
-        var quantities: Set<Fingerprint.QuantityKey>
+        /// The report's figures as sorted hashes (``StoryIndex/figureHashes(_:)``): shared ones found by a merge.
+        var figures: [UInt64]
     }
 
     /// A set of entities as bits of their interned numbers: intersections are a few AND and popcounts.
     struct EntityBits: Sendable {
         private(set) var words: [UInt64] = []
         private(set) var count = 0
+        /// The words OR-ed together, kept inline: sets whose signatures share no bit share no entity, which the
+        /// candidate loops learn without following the pointer to `words` (a cache miss per report compared).
+        private(set) var signature: UInt64 = 0
 
         mutating func insert(_ number: Int) {
             let (word, bit) = number.quotientAndRemainder(dividingBy: 64)
             if word >= words.count { words += Array(repeating: 0, count: word - words.count + 1) }
             if words[word] & (1 << UInt64(bit)) == 0 {
                 words[word] |= 1 << UInt64(bit)
+                signature |= 1 << UInt64(bit)
                 count += 1
             }
         }
 
         func sharedCount(with other: EntityBits) -> Int {
+            guard signature & other.signature != 0 else { return 0 }
             var shared = 0
             for index in 0..<min(words.count, other.words.count) {
                 shared += (words[index] & other.words[index]).nonzeroBitCount
@@ -133,8 +139,6 @@ struct StoryIndex: Sendable {
     struct Story: Sendable {
         var id: Int64
         var lastSeen: Date
-        /// The first reports (at most `memberLimit`): later copies add nothing to match against.
-        var members: [Member] = []
         var languages: Set<String> = []
         /// Every entity any report named: a place outside this set is a new place.
         var entities: Set<String> = []
@@ -147,15 +151,23 @@ struct StoryIndex: Sendable {
     }
 
     private(set) var stories: [Int64: Story] = [:]
-    /// When each open story was last reported and its topic bits: what the candidate loops test first,
-    /// without copying a whole `Story`.
-    private var recency: [Int64: (lastSeen: Date, topicMask: UInt64)] = [:]
+    /// What the candidate loops read of an open story, kept apart from `Story` so that a lookup copies only this.
+    private struct Matchable {
+        var lastSeen: Date
+        var topicMask: UInt64
+        /// The first reports (at most `memberLimit`): later copies add nothing to match against.
+        var members: [Member] = []
+    }
+    private var matchable: [Int64: Matchable] = [:]
     /// Entity id → its number in `EntityBits`.
     private var entityNumbers: [String: Int] = [:]
     /// SimHash band → the reports in it, with their story.
     private var bands: [Int: [(story: Int64, simhash: UInt64)]] = [:]
     /// Title word pair → stories whose reports' titles have it (the newest `pairListLimit`).
     private var storiesByTitlePair: [UInt64: [Int64]] = [:]
+    /// A title's whole pair list (hashed) → stories whose reports' titles have exactly those pairs (the newest
+    /// `pairListLimit`): identical headlines, found without counting pairs.
+    private var storiesByTitle: [UInt64: [Int64]] = [:]
     /// Topic id → its bit in `Story.topicMask` (the 64th and later share the last bit).
     private var topicNumbers: [String: Int] = [:]
     private var storiesByEntity: [String: [Int64]] = [:]
@@ -191,13 +203,14 @@ struct StoryIndex: Sendable {
         let cutoff = report.time.addingTimeInterval(-policy.storyWindow)
         var match = StoryPlacement.Match.none
         var chosen: Story?
+        let figures = Self.figureHashes(report.quantities)
         if let (story, distance) = closestByText(report, openSince: cutoff) {
             chosen = story
             match = .text(distance: distance)
-        } else if let story = sameTitle(report, openSince: cutoff) {
+        } else if let story = sameTitle(report, figures: figures, openSince: cutoff) {
             chosen = story
             match = .title
-        } else if let (story, shared) = bestByEntities(report, openSince: cutoff) {
+        } else if let (story, shared) = bestByEntities(report, figures: figures, openSince: cutoff) {
             chosen = story
             match = .entities(shared: shared)
         }
@@ -217,12 +230,13 @@ struct StoryIndex: Sendable {
         // Taken out of the dictionary, so its arrays and sets are changed in place, not copied.
         var story = stories.removeValue(forKey: storyID) ?? Story(id: storyID, lastSeen: report.time)
         story.lastSeen = max(story.lastSeen, report.time)
-        if story.members.count < Self.memberLimit {
-            story.members.append(
+        var entry = matchable.removeValue(forKey: storyID) ?? Matchable(lastSeen: story.lastSeen, topicMask: 0)
+        if entry.members.count < Self.memberLimit {
+            entry.members.append(
                 Member(
                     language: report.language, eventTime: report.eventTime, simhash: report.simhash,
                     titlePairs: report.titlePairs, entities: bits(report.entities),
-                    keyEntities: bits(report.keyEntities), quantities: report.quantities))
+                    keyEntities: bits(report.keyEntities), figures: Self.figureHashes(report.quantities)))
             if report.simhash != 0 {
                 for key in Self.bandKeys(report.simhash) {
                     bands[key, default: []].append((storyID, report.simhash))
@@ -232,18 +246,28 @@ struct StoryIndex: Sendable {
                     }
                 }
             }
-            for pair in report.titlePairs {
-                var list = storiesByTitlePair[pair, default: []]
-                if list.last != storyID { list.append(storyID) }
-                if list.count > Self.pairListLimit { list.removeFirst(list.count - Self.pairListLimit) }
-                storiesByTitlePair[pair] = list
+            // Lists changed in place in the dictionary (a local copy would copy each list).
+            for pair in report.titlePairs where storiesByTitlePair[pair]?.last != storyID {
+                storiesByTitlePair[pair, default: []].append(storyID)
+                if let count = storiesByTitlePair[pair]?.count, count > Self.pairListLimit {
+                    storiesByTitlePair[pair]?.removeFirst(count - Self.pairListLimit)
+                }
+            }
+            if report.titlePairs.count >= 2 {
+                let title = Self.titleSignature(report.titlePairs)
+                if storiesByTitle[title]?.last != storyID {
+                    storiesByTitle[title, default: []].append(storyID)
+                    if let count = storiesByTitle[title]?.count, count > Self.pairListLimit {
+                        storiesByTitle[title]?.removeFirst(count - Self.pairListLimit)
+                    }
+                }
             }
         }
         for entity in report.keyEntities where !story.keyEntities.contains(entity) {
-            var list = storiesByEntity[entity, default: []]
-            list.append(storyID)
-            if list.count > Self.entityListLimit { list.removeFirst(list.count - Self.entityListLimit) }
-            storiesByEntity[entity] = list
+            storiesByEntity[entity, default: []].append(storyID)
+            if let count = storiesByEntity[entity]?.count, count > Self.entityListLimit {
+                storiesByEntity[entity]?.removeFirst(count - Self.entityListLimit)
+            }
         }
         story.languages.insert(report.language)
         story.entities.formUnion(report.entities)
@@ -263,7 +287,9 @@ struct StoryIndex: Sendable {
         story.sources += 1
         story.feeds.insert(report.feedID)
         stories[storyID] = story
-        recency[storyID] = (story.lastSeen, story.topicMask)
+        entry.lastSeen = story.lastSeen
+        entry.topicMask = story.topicMask
+        matchable[storyID] = entry
     }
 
     /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
@@ -271,14 +297,14 @@ struct StoryIndex: Sendable {
         let bit = topicBit(topic)
         stories[storyID]?.topics[topic] = state
         stories[storyID]?.topicMask |= bit
-        recency[storyID]?.topicMask |= bit
+        matchable[storyID]?.topicMask |= bit
     }
 
     /// Restores a story's counts as the `stories` table holds them (when loading the index).
     mutating func restore(sources: Int, lastSeen: Date, of storyID: Int64) {
         stories[storyID]?.sources = sources
         stories[storyID]?.lastSeen = lastSeen
-        recency[storyID]?.lastSeen = lastSeen
+        matchable[storyID]?.lastSeen = lastSeen
     }
 
     // MARK: Matching
@@ -292,7 +318,7 @@ struct StoryIndex: Sendable {
                 let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
                 guard distance <= policy.maxTextDistance,
                     best.map({ distance < $0.distance || (distance == $0.distance && entry.story < $0.id) }) ?? true,
-                    let open = recency[entry.story], open.lastSeen >= cutoff, open.topicMask & mask != 0
+                    let open = matchable[entry.story], open.lastSeen >= cutoff, open.topicMask & mask != 0
                 else { continue }
                 best = (entry.story, distance)
             }
@@ -304,39 +330,84 @@ struct StoryIndex: Sendable {
     /// (Dice ≥ 0.6), that shares a topic, at least half of the key names the two use (or neither names
     /// any) and, when both carry figures, a figure: a copy under the same headline whose text was cut or
     /// padded.
-    private func sameTitle(_ report: StoryReport, openSince cutoff: Date) -> Story? {
+    private func sameTitle(_ report: StoryReport, figures: [UInt64], openSince cutoff: Date) -> Story? {
         guard report.titlePairs.count >= 2 else { return nil }
-        var hits: [Int64: Int] = [:]
-        for pair in report.titlePairs {
-            for id in storiesByTitlePair[pair] ?? [] { hits[id, default: 0] += 1 }
-        }
         let mask = topicMask(report)
         let keyEntities = lookup(report.keyEntities)
-        var best: (id: Int64, dice: Double)?
-        for (id, count) in hits where Double(2 * count) >= Self.titleDice * Double(report.titlePairs.count) {
-            guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
-                let members = stories[id]?.members
-            else { continue }
-            for member in members
-            where member.language == report.language && member.titlePairs.count >= 2
-                && abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
-            {
-                let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
-                let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
-                guard dice >= Self.titleDice else { continue }
-                if !member.quantities.isEmpty, !report.quantities.isEmpty,
-                    member.quantities.isDisjoint(with: report.quantities)
+        // An identical headline (the same pairs: Dice 1, the best there is) is found by its hash; as in the
+        // scan below, the lowest story id wins a tie.
+        if let ids = storiesByTitle[Self.titleSignature(report.titlePairs)] {
+            for id in ids.sorted() {
+                guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0 else { continue }
+                for member in open.members where member.titlePairs == report.titlePairs
+                    && titleDice(member, report, keyEntities: keyEntities, figures: figures) != nil
                 {
-                    continue
+                    return stories[id]
                 }
-                // A headline template ("Rocket strike on X") is not a copy: the names must mostly agree too.
-                let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
-                let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
-                guard sharedKeys * 2 >= allKeys else { continue }
+            }
+        }
+        // The stories listed under the title's pairs, sorted: each story's run length is its shared pairs.
+        var listed: [Int64] = []
+        for pair in report.titlePairs {
+            if let ids = storiesByTitlePair[pair] { listed += ids }
+        }
+        guard !listed.isEmpty else { return nil }
+        listed.sort()
+        let neededHits = Self.titleDice * Double(report.titlePairs.count)
+        var best: (id: Int64, dice: Double)?
+        var start = 0
+        while start < listed.count {
+            let id = listed[start]
+            var end = start + 1
+            while end < listed.count, listed[end] == id { end += 1 }
+            defer { start = end }
+            guard Double(2 * (end - start)) >= neededHits, let open = matchable[id], open.lastSeen >= cutoff,
+                open.topicMask & mask != 0
+            else { continue }
+            for member in open.members {
+                guard let dice = titleDice(member, report, keyEntities: keyEntities, figures: figures) else { continue }
                 if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
             }
         }
         return best.flatMap { stories[$0.id] }
+    }
+
+    /// The Dice overlap of a member's and the report's title pairs when the two are one story's headline:
+    /// same language, close in event time, the key names mostly the same, and a shared figure when both
+    /// carry figures; nil otherwise.
+    private func titleDice(
+        _ member: Member, _ report: StoryReport, keyEntities: EntityBits, figures: [UInt64]
+    ) -> Double? {
+        guard member.language == report.language, member.titlePairs.count >= 2,
+            abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
+        else { return nil }
+        // A headline template ("Rocket strike on X") is not a copy: the names must mostly agree too.
+        let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+        let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+        guard sharedKeys * 2 >= allKeys else { return nil }
+        let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
+        let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
+        guard dice >= Self.titleDice else { return nil }
+        if !member.figures.isEmpty, !figures.isEmpty, Self.sharedCount(member.figures, figures) == 0 { return nil }
+        return dice
+    }
+
+    /// One hash of a title's whole (sorted) pair list.
+    private static func titleSignature(_ pairs: [UInt64]) -> UInt64 {
+        pairs.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ $1) &* 0x0000_0100_0000_01B3 }
+    }
+
+    /// Figures as sorted, distinct hashes of value and unit, so two reports' shared figures are counted by a
+    /// merge instead of set operations on strings.
+    static func figureHashes(_ quantities: Set<Fingerprint.QuantityKey>) -> [UInt64] {
+        guard !quantities.isEmpty else { return [] }
+        var hashes = quantities.map { key in
+            var hash = 0xcbf2_9ce4_8422_2325 ^ (key.value + 0).bitPattern  // + 0: -0 and 0 alike
+            for byte in key.unit.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return hash
+        }
+        hashes.sort()
+        return hashes
     }
 
     /// Elements two sorted arrays share.
@@ -376,22 +447,31 @@ struct StoryIndex: Sendable {
     /// figures, a figure. Without a shared figure it also needs two shared key entities (or, across
     /// languages, the same single one) and to be within a day of that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
     /// its wire copy.
-    private func bestByEntities(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+    private func bestByEntities(_ report: StoryReport, figures: [UInt64], openSince cutoff: Date) -> (Story, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
         let mask = topicMask(report)
         let entities = lookup(report.entities)
         let keyEntities = lookup(report.keyEntities)
         var best: (id: Int64, score: Int, shared: Int)?
-        var candidates = report.keyEntities.flatMap { storiesByEntity[$0] ?? [] }
+        // Each story is listed once per key name it has used: sorted, a story's run is how many of the
+        // report's key names it shares, which bounds what any one report of it shares.
+        var candidates: [Int64] = []
+        for entity in report.keyEntities {
+            if let ids = storiesByEntity[entity] { candidates += ids }
+        }
         candidates.sort()
-        var previous: Int64?
-        for id in candidates where id != previous {
-            previous = id
+        var start = 0
+        while start < candidates.count {
+            let id = candidates[start]
+            var end = start + 1
+            while end < candidates.count, candidates[end] == id { end += 1 }
+            defer { start = end }
             do {
-                guard let open = recency[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
-                    let members = stories[id]?.members
+                // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's.
+                guard 3 * (end - start) >= report.keyEntities.count + 1, let open = matchable[id],
+                    open.lastSeen >= cutoff, open.topicMask & mask != 0
                 else { continue }
-                for member in members {
+                for member in open.members {
                     let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
                     guard sharedKeys > 0 else { continue }
                     let shared = member.entities.sharedCount(with: entities)
@@ -402,9 +482,9 @@ struct StoryIndex: Sendable {
                     guard sharedKeys * 2 >= allKeys,
                         abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
                     else { continue }
-                    let sharedFigures = member.quantities.intersection(report.quantities).count
+                    let sharedFigures = Self.sharedCount(member.figures, figures)
                     if sharedFigures == 0 {
-                        if !member.quantities.isEmpty, !report.quantities.isEmpty { continue }
+                        if !member.figures.isEmpty, !figures.isEmpty { continue }
                         // One shared name is enough only for two reports in different languages naming
                         // nothing else.
                         let singleName =
@@ -495,7 +575,7 @@ struct StoryIndex: Sendable {
         guard !closed.isEmpty else { return }
         for id in closed {
             stories[id] = nil
-            recency[id] = nil
+            matchable[id] = nil
         }
         bands = bands.compactMapValues { entries in
             let open = entries.filter { stories[$0.story] != nil }
@@ -507,6 +587,7 @@ struct StoryIndex: Sendable {
         }
         storiesByEntity = storiesByEntity.compactMapValues(keepOpen)
         storiesByTitlePair = storiesByTitlePair.compactMapValues(keepOpen)
+        storiesByTitle = storiesByTitle.compactMapValues(keepOpen)
     }
 
     /// Hashes of a title's consecutive word pairs, sorted, each once, in the analyzer's matching form
