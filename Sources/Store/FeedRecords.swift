@@ -118,18 +118,21 @@ public struct ProcessedItem: Sendable {
     /// Where the key came from: guid, id, link or hash.
     public var keySource: String
     /// The item's title.
-    public var title: String?
+    public var title: String? { didSet { encoded = nil } }
     /// The item's link.
     public var link: String?
     /// When the feed says the item was published.
-    public var published: Date?
+    public var published: Date? { didSet { encoded = nil } }
     /// What the analyzer found.
-    public var analysis: Analysis
+    public var analysis: Analysis { didSet { encoded = nil } }
     /// The topics that raise an alert (chosen by the alerting policy from `analysis.topics`).
-    public var alertTopics: [TopicMatch]
+    public var alertTopics: [TopicMatch] { didSet { encoded = nil } }
     /// Length of the text's dateline in Unicode scalars (``Dateline/length(of:)``); places named there do
     /// not count when matching stories.
-    public var datelineLength: Int
+    public var datelineLength: Int { didSet { encoded = nil } }
+    /// The item's column values, encoded when the item is made (in its feed's task, in parallel) so that the
+    /// serial writer only binds them; nil after a field above changed, and then encoded by the writer.
+    var encoded: EncodedItem?
 
     /// Creates a processed item.
     public init(
@@ -150,6 +153,7 @@ public struct ProcessedItem: Sendable {
         self.analysis = analysis
         self.alertTopics = alertTopics
         self.datelineLength = datelineLength
+        self.encoded = EncodedItem(self)
     }
 }
 

@@ -102,6 +102,9 @@ struct CommitWriter {
     /// Stories that took a report in this transaction, with its latest time: their rows are written once,
     /// at the end, however many reports they took.
     private var touchedStories: [Int64: Date] = [:]
+    /// Whether `removed_items` holds any key (asked once per transaction; empty until a prune).
+    private lazy var anyRemovedItems: Bool =
+        (try? Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items)")) ?? true
 
     init(db: Database, policy: AlertPolicy, index: StoryIndex?) {
         self.db = db
@@ -121,10 +124,10 @@ struct CommitWriter {
                 WHERE id = ?
                 """,
             arguments: [
-                fetch.etag, fetch.lastModified, fetch.fetchedAt, fetch.status, fetch.error,
-                fetch.consecutiveFailures, fetch.nextDueAt, fetch.bytes, fetch.duration,
+                fetch.etag, fetch.lastModified, StoredDate.value(fetch.fetchedAt), fetch.status, fetch.error,
+                fetch.consecutiveFailures, StoredDate.value(fetch.nextDueAt), fetch.bytes, fetch.duration,
                 fetch.fetchURL, fetch.pendingRedirect?.url, fetch.pendingRedirect?.seen ?? 0, fetch.ttlMinutes,
-                fetch.error, fetch.fetchedAt, batch.feedID,
+                fetch.error, StoredDate.value(fetch.fetchedAt), batch.feedID,
             ]
         )
         guard
@@ -134,14 +137,18 @@ struct CommitWriter {
         }
         let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
         // The fetch time as SQLite stores it, formatted once for every row of the batch.
-        let stamp = fetch.fetchedAt.databaseValue
+        let stamp = StoredDate.value(fetch.fetchedAt)
         var alerts: [Alert] = []
         for item in batch.items {
             // An item pruned by retention stays seen: the feed may still list it.
-            let removed = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
-                arguments: [batch.feedID, item.key]) ?? false
-            guard !removed else { continue }
+            if anyRemovedItems {
+                let removed = try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
+                    arguments: [batch.feedID, item.key]) ?? false
+                guard !removed else { continue }
+            }
+            let encoded = item.encoded ?? EncodedItem(item)
             try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
@@ -149,32 +156,26 @@ struct CommitWriter {
                     """
             ).execute(
                 arguments: [
-                    batch.feedID, item.key, item.keySource, item.title, item.link, item.published, stamp,
+                    batch.feedID, item.key, item.keySource, item.title, item.link, encoded.published, stamp,
                 ]
             )
             guard db.changesCount == 1 else { continue }
             let itemID = db.lastInsertedRowID
-            let analysis = item.analysis
             try db.cachedStatement(
                 sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(
-                arguments: [
-                    itemID, analysis.language, analysis.topics.map(\.id).joined(separator: ","),
-                    // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
-                    String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self), stamp,
-                ]
-            )
-            guard !item.alertTopics.isEmpty else { continue }
-            alerts += try alert(item, itemID: itemID, feedID: batch.feedID, feed: feed, at: fetch.fetchedAt, stamp: stamp)
+            ).execute(arguments: [itemID, item.analysis.language, encoded.topics, encoded.analysis, stamp])
+            guard !item.alertTopics.isEmpty, let draft = encoded.story else { continue }
+            let report = draft.placed(itemID: itemID, feedID: batch.feedID, time: fetch.fetchedAt, published: item.published)
+            alerts += try alert(item, encoded: encoded, report: report, feed: feed, stamp: stamp)
         }
         return alerts
     }
 
     /// Places an alerting item in a story and writes the alerts that placement calls for.
     private mutating func alert(
-        _ item: ProcessedItem, itemID: Int64, feedID: Int64, feed: Alert.Feed, at time: Date, stamp: DatabaseValue
+        _ item: ProcessedItem, encoded: EncodedItem, report: StoryReport, feed: Alert.Feed, stamp: DatabaseValue
     ) throws -> [Alert] {
-        let report = StoryReport(item, itemID: itemID, feedID: feedID, time: time)
+        let (itemID, feedID, time) = (report.itemID, report.feedID, report.time)
         // Used in place (`index!`): a local copy would copy every open story on the first change.
         if index == nil { index = try StoryIndex.load(from: db, policy: policy, now: time) }
         let placement = index!.place(report)
@@ -225,11 +226,10 @@ struct CommitWriter {
                 ])
         }
         let analysis = item.analysis
-        let entities = String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self)
-        let quantities = String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self)
         var alerts: [Alert] = []
         for (topicID, outcome) in placement.outcomes {
-            guard let topic = item.alertTopics.first(where: { $0.id == topicID }) else { continue }
+            guard let index = item.alertTopics.firstIndex(where: { $0.id == topicID }) else { continue }
+            let topic = item.alertTopics[index]
             let kind: Alert.Kind
             let change: String?
             switch outcome {
@@ -237,7 +237,6 @@ struct CommitWriter {
             case .first: (kind, change) = (.new, nil)
             case .changed(let what): (kind, change) = (.update, what)
             }
-            let evidence = String(decoding: AnalysisJSON.encode(evidence: topic.evidence), as: UTF8.self)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
@@ -247,7 +246,8 @@ struct CommitWriter {
             ).execute(
                 arguments: [
                     stamp, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
-                    storyID, story.sources, analysis.language, change, evidence, entities, quantities,
+                    storyID, story.sources, analysis.language, change, encoded.evidence[index], encoded.entities,
+                    encoded.quantities,
                 ]
             )
             let alert = Alert(
@@ -274,12 +274,9 @@ struct CommitWriter {
                     """
             ).execute(
                 arguments: [
-                    time, story.topics.keys.sorted().joined(separator: ","),
+                    StoredDate.value(time), story.topics.keys.sorted().joined(separator: ","),
                     story.languages.sorted().joined(separator: ","), story.sources, story.feeds.count, storyID,
                 ])
-            // Later copies raise the count on the story's alerts (lines already in the log keep theirs).
-            try db.cachedStatement(sql: "UPDATE alerts SET sources = ? WHERE story = ? AND kind != 'burst' AND sources != ?")
-                .execute(arguments: [story.sources, storyID, story.sources])
         }
         touchedStories = [:]
     }
@@ -305,8 +302,8 @@ struct CommitWriter {
                     VALUES (?, ?, 'burst', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    now, topic, latest.severity, burst.ratio, latest.modality, feedID, itemID, latest.story,
-                    burst.sources, latest.language, figures, evidence, entities, quantities,
+                    StoredDate.value(now), topic, latest.severity, burst.ratio, latest.modality, feedID, itemID,
+                    latest.story, burst.sources, latest.language, figures, evidence, entities, quantities,
                 ])
             var alert = latest
             alert.id = db.lastInsertedRowID
@@ -323,8 +320,9 @@ struct CommitWriter {
 }
 
 extension StoryReport {
-    /// What the story index needs of an analysed item.
-    init(_ item: ProcessedItem, itemID: Int64, feedID: Int64, time: Date) {
+    /// What the story index needs of an analysed item, but its ids and times: ``placed(itemID:feedID:time:published:)``
+    /// gives those at commit.
+    init(draftOf item: ProcessedItem) {
         let analysis = item.analysis
         // Names matched only through a typo or a spelling variant do not decide what a story is.
         // Nor do places in the dateline, where the report was filed.
@@ -347,11 +345,11 @@ extension StoryReport {
         let casualties: Set<String> = ["killed", "wounded"]
         let places = confident.filter { $0.type == "place" }
         self.init(
-            itemID: itemID,
-            feedID: feedID,
+            itemID: 0,
+            feedID: 0,
             language: analysis.language,
-            time: time,
-            eventTime: StoryIndex.eventTime(published: item.published, committed: time),
+            time: .distantPast,
+            eventTime: .distantPast,
             simhash: analysis.fingerprint.simhash,
             titlePairs: StoryIndex.titlePairs(item.title),
             entities: Set(confident.map(\.id)),
@@ -375,5 +373,15 @@ extension StoryReport {
             killed: figure("killed"),
             wounded: figure("wounded")
         )
+    }
+
+    /// This report as item `itemID` of feed `feedID`, committed at `time`.
+    func placed(itemID: Int64, feedID: Int64, time: Date, published: Date?) -> StoryReport {
+        var report = self
+        report.itemID = itemID
+        report.feedID = feedID
+        report.time = time
+        report.eventTime = StoryIndex.eventTime(published: published, committed: time)
+        return report
     }
 }

@@ -26,9 +26,11 @@ public final class FeedStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 4 MB of page cache per connection (SQLite's default is 2 MB): a cold cycle's commits read back
+            // The writer: 4 MB of page cache (SQLite's default is 2 MB): a cold cycle's commits read back
             // index pages of items and alerts they just wrote; more costs resident memory for little.
-            try db.execute(sql: "PRAGMA cache_size = -4096")
+            // Readers: 512 KB each. They look up a feed's item keys and page through alerts, and up to
+            // five of them are open at once during a cycle.
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -512" : "PRAGMA cache_size = -4096")
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -265,8 +267,10 @@ public final class FeedStore: Sendable {
             db,
             sql: """
                 SELECT a.*, f.name AS feed_name, f.url AS feed_url,
-                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key
+                       i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key,
+                       CASE WHEN a.kind = 'burst' THEN a.sources ELSE COALESCE(s.sources, a.sources) END AS sources_now
                 FROM alerts a JOIN feeds f ON f.id = a.feed_id JOIN items i ON i.id = a.item_id
+                    LEFT JOIN stories s ON s.id = a.story
                 WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
                 """,
             arguments: arguments
@@ -292,7 +296,7 @@ public final class FeedStore: Sendable {
                 entities: try json("entities", as: [EntityMatch].self),
                 quantities: try json("quantities", as: [Quantity].self),
                 story: row["story"],
-                sources: row["sources"],
+                sources: row["sources_now"],
                 kind: Alert.Kind(rawValue: row["kind"]) ?? .new,
                 change: row["change"],
                 burst: try (row["burst"] as String?).map { try decoder.decode(Alert.Burst.self, from: Data($0.utf8)) }

@@ -1,0 +1,34 @@
+import Analysis
+import Foundation
+import GRDB
+
+/// An item's column values for the `analyses`, `story_sources` and `alerts` rows, and what the story index
+/// needs of it: everything a commit writes that depends on the item alone.
+struct EncodedItem: Sendable {
+    /// `items.published_at`.
+    var published: DatabaseValue
+    /// `analyses.topics`: topic ids, comma-separated.
+    var topics: String
+    /// `analyses.result`: the whole analysis as JSON.
+    var analysis: String
+    /// For an alerting item: `alerts.entities`, `alerts.quantities`, and `alerts.evidence` per alert topic
+    /// (in `alertTopics` order); empty otherwise.
+    var entities = ""
+    var quantities = ""
+    var evidence: [String] = []
+    /// For an alerting item, its story report without the ids and times the commit gives it.
+    var story: StoryReport?
+
+    init(_ item: ProcessedItem) {
+        let analysis = item.analysis
+        published = item.published.map(StoredDate.value) ?? .null
+        topics = analysis.topics.map(\.id).joined(separator: ",")
+        // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster.
+        self.analysis = String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self)
+        guard !item.alertTopics.isEmpty else { return }
+        entities = String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self)
+        quantities = String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self)
+        evidence = item.alertTopics.map { String(decoding: AnalysisJSON.encode(evidence: $0.evidence), as: UTF8.self) }
+        story = StoryReport(draftOf: item)
+    }
+}

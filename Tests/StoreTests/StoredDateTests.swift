@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+/// The store's own date writer produces exactly the text GRDB's formatter would, so rows written before and
+/// after it compare and sort alike, and GRDB reads them back to the same millisecond.
+@Suite struct StoredDateTests {
+    @Test func matchesGRDBOnEdgeAndRandomDates() throws {
+        var dates: [Date] = [
+            Date(timeIntervalSince1970: 0),
+            Date(timeIntervalSince1970: -0.0005),
+            Date(timeIntervalSince1970: 0.9995),
+            Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29
+            Date(timeIntervalSince1970: 4_107_542_399.999),  // 2100-02-28 23:59:59.999
+            Date(timeIntervalSince1970: -11_676_096_000),  // 1600-01-01
+            Date(timeIntervalSince1970: 253_402_300_799.999),  // 9999-12-31 23:59:59.999
+            Date(timeIntervalSince1970: 1_764_424_800.123_456),
+        ]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for _ in 0..<5_000 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            // Between 1600 and 9999, with sub-millisecond fractions.
+            let seconds = -11_676_096_000 + Double(state % 265_078_396_800_000) / 1000 + Double(state % 997) / 1e6
+            dates.append(Date(timeIntervalSince1970: seconds))
+        }
+        for date in dates {
+            let text = try #require(StoredDate.text(date), "\(date.timeIntervalSince1970)")
+            #expect(text.databaseValue == date.databaseValue, "\(date.timeIntervalSince1970)")
+        }
+    }
+
+    @Test func leavesYearsOutsideItsRangeToGRDB() {
+        let early = Date(timeIntervalSince1970: -20_000_000_000)  // 1336
+        #expect(StoredDate.text(early) == nil)
+        #expect(StoredDate.value(early) == early.databaseValue)
+        #expect(StoredDate.value(.distantFuture) == Date.distantFuture.databaseValue)
+    }
+}
