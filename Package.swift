@@ -39,6 +39,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // glibc's malloc.h (mallopt): part of libc, nothing to link.
+        .systemLibrary(name: "CMalloc"),
 
         // Pipeline stages.
         .target(name: "FeedFetch", dependencies: ["CCurl"], swiftSettings: strictSettings),
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "feedwatch",
             dependencies: [
-                "Monitor", "FeedParse", "FeedFetch", "Analysis", "Store", "AlertLog",
+                "CMalloc", "Monitor", "FeedParse", "FeedFetch", "Analysis", "Store", "AlertLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -196,7 +196,7 @@ mkdir -p "$OUT"/{t,log}
 rm -f "$OUT"/t/*.tsv "$OUT/facts.txt" "$OUT/latency.json" "$OUT"/log/*.log
 if [ -z "${FEEDWATCH:-}" ]; then
   log "building feedwatch (release, scratch path $SCRATCH)"
-  (cd "$REPO" && "${SWIFT:-swift}" build -c release --product feedwatch --scratch-path "$SCRATCH" >&2)
+  (cd "$REPO" && "${SWIFT:-swift}" build -c release --static-swift-stdlib --product feedwatch --scratch-path "$SCRATCH" >&2)
   FEEDWATCH=$SCRATCH/release/feedwatch
 fi
 [ -x "$FEEDWATCH" ] || { echo "no executable at $FEEDWATCH" >&2; exit 1; }
