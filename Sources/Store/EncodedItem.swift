@@ -18,6 +18,17 @@ struct EncodedItem: Sendable {
     var evidence: [String] = []
     /// For an alerting item, its story report without the ids and times the commit gives it.
     var story: StoryReport?
+    /// For an alerting item, its `story_sources` columns: what it brought to its story.
+    var storySource = StorySourceColumns()
+
+    /// The `story_sources` columns that depend on the item alone.
+    struct StorySourceColumns: Sendable {
+        var simhash = ""
+        var entities = ""
+        var keyEntities = ""
+        var quantities = ""
+        var topics = ""
+    }
 
     init(_ item: ProcessedItem) {
         let analysis = item.analysis
@@ -29,6 +40,11 @@ struct EncodedItem: Sendable {
         entities = String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self)
         quantities = String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self)
         evidence = item.alertTopics.map { String(decoding: AnalysisJSON.encode(evidence: $0.evidence), as: UTF8.self) }
-        story = StoryReport(draftOf: item)
+        let report = StoryReport(draftOf: item)
+        story = report
+        storySource = StorySourceColumns(
+            simhash: StoryIndex.hex(report.simhash), entities: report.entities.sorted().joined(separator: ","),
+            keyEntities: report.keyEntities.sorted().joined(separator: ","),
+            quantities: StoryIndex.text(of: report.quantities), topics: report.topics.map(\.id).joined(separator: ","))
     }
 }

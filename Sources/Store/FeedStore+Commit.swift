@@ -206,9 +206,8 @@ struct CommitWriter {
         ).execute(
             arguments: [
                 itemID, storyID, feedID, report.language, stamp, placement.match.label, distance,
-                StoryIndex.hex(report.simhash), report.entities.sorted().joined(separator: ","),
-                report.keyEntities.sorted().joined(separator: ","), StoryIndex.text(of: report.quantities),
-                report.topics.map(\.id).joined(separator: ","),
+                encoded.storySource.simhash, encoded.storySource.entities, encoded.storySource.keyEntities,
+                encoded.storySource.quantities, encoded.storySource.topics,
             ])
         for topic in report.topics {
             // Only what changed: most copies add nothing to what the story's alerts have said.
