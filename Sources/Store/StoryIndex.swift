@@ -337,14 +337,17 @@ struct StoryIndex: Sendable {
         // An identical headline (the same pairs: Dice 1, the best there is) is found by its hash; as in the
         // scan below, the lowest story id wins a tie.
         if let ids = storiesByTitle[Self.titleSignature(report.titlePairs)] {
-            for id in ids.sorted() {
+            var lowest: Int64?
+            for id in ids where lowest.map({ id < $0 }) ?? true {
                 guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0 else { continue }
-                for member in open.members where member.titlePairs == report.titlePairs
-                    && titleDice(member, report, keyEntities: keyEntities, figures: figures) != nil
-                {
-                    return stories[id]
+                if open.members.contains(where: { member in
+                    member.titlePairs == report.titlePairs
+                        && titleDice(member, report, keyEntities: keyEntities, figures: figures) != nil
+                }) {
+                    lowest = id
                 }
             }
+            if let lowest { return stories[lowest] }
         }
         // The stories listed under the title's pairs, sorted: each story's run length is its shared pairs.
         var listed: [Int64] = []
