@@ -349,22 +349,11 @@ struct StoryIndex: Sendable {
             }
             if let lowest { return stories[lowest] }
         }
-        // The stories listed under the title's pairs, sorted: each story's run length is its shared pairs.
-        var listed: [Int64] = []
-        for pair in report.titlePairs {
-            if let ids = storiesByTitlePair[pair] { listed += ids }
-        }
-        guard !listed.isEmpty else { return nil }
-        listed.sort()
         let neededHits = Self.titleDice * Double(report.titlePairs.count)
         var best: (id: Int64, dice: Double)?
-        var start = 0
-        while start < listed.count {
-            let id = listed[start]
-            var end = start + 1
-            while end < listed.count, listed[end] == id { end += 1 }
-            defer { start = end }
-            guard Double(2 * (end - start)) >= neededHits, let open = matchable[id], open.lastSeen >= cutoff,
+        // A story listed under fewer of the title's pairs than Dice 0.6 needs cannot match.
+        for (id, hits) in Self.listings(of: report.titlePairs, in: storiesByTitlePair) {
+            guard Double(2 * hits) >= neededHits, let open = matchable[id], open.lastSeen >= cutoff,
                 open.topicMask & mask != 0
             else { continue }
             for member in open.members {
@@ -393,6 +382,27 @@ struct StoryIndex: Sendable {
         guard dice >= Self.titleDice else { return nil }
         if !member.figures.isEmpty, !figures.isEmpty, Self.sharedCount(member.figures, figures) == 0 { return nil }
         return dice
+    }
+
+    /// The stories listed under `keys` in `lists`, in id order, each with the number of those lists that
+    /// hold it (counted by sorting: cheaper than a dictionary for a few hundred ids).
+    private static func listings<Key: Hashable>(
+        of keys: some Sequence<Key>, in lists: [Key: [Int64]]
+    ) -> [(id: Int64, count: Int)] {
+        var listed: [Int64] = []
+        for key in keys {
+            if let ids = lists[key] { listed += ids }
+        }
+        listed.sort()
+        var counted: [(id: Int64, count: Int)] = []
+        var start = 0
+        while start < listed.count {
+            var end = start + 1
+            while end < listed.count, listed[end] == listed[start] { end += 1 }
+            counted.append((listed[start], end - start))
+            start = end
+        }
+        return counted
     }
 
     /// One hash of a title's whole (sorted) pair list.
@@ -456,51 +466,40 @@ struct StoryIndex: Sendable {
         let entities = lookup(report.entities)
         let keyEntities = lookup(report.keyEntities)
         var best: (id: Int64, score: Int, shared: Int)?
-        // Each story is listed once per key name it has used: sorted, a story's run is how many of the
-        // report's key names it shares, which bounds what any one report of it shares.
-        var candidates: [Int64] = []
-        for entity in report.keyEntities {
-            if let ids = storiesByEntity[entity] { candidates += ids }
-        }
-        candidates.sort()
-        var start = 0
-        while start < candidates.count {
-            let id = candidates[start]
-            var end = start + 1
-            while end < candidates.count, candidates[end] == id { end += 1 }
-            defer { start = end }
-            do {
-                // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's.
-                guard 3 * (end - start) >= report.keyEntities.count + 1, let open = matchable[id],
-                    open.lastSeen >= cutoff, open.topicMask & mask != 0
+        // Each story is listed once per key name it has used, so its listings count the report's key names
+        // it shares, which bounds what any one report of it shares (an old story dropped from a crowded
+        // list, one of the newest 128 for a name, counts one less).
+        for (id, listedKeys) in Self.listings(of: report.keyEntities, in: storiesByEntity) {
+            // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's.
+            guard 3 * listedKeys >= report.keyEntities.count + 1, let open = matchable[id],
+                open.lastSeen >= cutoff, open.topicMask & mask != 0
+            else { continue }
+            for member in open.members {
+                let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+                guard sharedKeys > 0 else { continue }
+                let shared = member.entities.sharedCount(with: entities)
+                let smaller = min(member.entities.count, report.entities.count)
+                guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
+                // The key names mostly the same: at least half of all the key names either side uses.
+                let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+                guard sharedKeys * 2 >= allKeys,
+                    abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
                 else { continue }
-                for member in open.members {
-                    let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
-                    guard sharedKeys > 0 else { continue }
-                    let shared = member.entities.sharedCount(with: entities)
-                    let smaller = min(member.entities.count, report.entities.count)
-                    guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
-                    // The key names mostly the same: at least half of all the key names either side uses.
-                    let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
-                    guard sharedKeys * 2 >= allKeys,
-                        abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
+                let sharedFigures = Self.sharedCount(member.figures, figures)
+                if sharedFigures == 0 {
+                    if !member.figures.isEmpty, !figures.isEmpty { continue }
+                    // One shared name is enough only for two reports in different languages naming
+                    // nothing else.
+                    let singleName =
+                        member.keyEntities.count == 1 && report.keyEntities.count == 1
+                        && member.language != report.language
+                    guard sharedKeys >= 2 || singleName,
+                        abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesOnlyWindow
                     else { continue }
-                    let sharedFigures = Self.sharedCount(member.figures, figures)
-                    if sharedFigures == 0 {
-                        if !member.figures.isEmpty, !figures.isEmpty { continue }
-                        // One shared name is enough only for two reports in different languages naming
-                        // nothing else.
-                        let singleName =
-                            member.keyEntities.count == 1 && report.keyEntities.count == 1
-                            && member.language != report.language
-                        guard sharedKeys >= 2 || singleName,
-                            abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesOnlyWindow
-                        else { continue }
-                    }
-                    let score = shared + 2 * sharedFigures
-                    if best.map({ score > $0.score || (score == $0.score && id < $0.id) }) ?? true {
-                        best = (id, score, shared)
-                    }
+                }
+                let score = shared + 2 * sharedFigures
+                if best.map({ score > $0.score || (score == $0.score && id < $0.id) }) ?? true {
+                    best = (id, score, shared)
                 }
             }
         }
