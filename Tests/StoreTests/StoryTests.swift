@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import GRDB
 import Store
 import Testing
 
@@ -60,8 +61,12 @@ import Testing
         let arabic = try await commit([Self.report("c", language: "ar", simhash: 0x0F0F_0F0F_AAAA_0000)], feed: 2, at: 1200)
         #expect(first.count == 1)
         #expect(copy.isEmpty && arabic.isEmpty, "copies raise no alert")
+        // The alert row keeps the count it was raised with (as its log line did); reading it gives the
+        // story's count now.
         let stored = try await store.alerts(after: 0)
         #expect(stored.map(\.sources) == [3])
+        let queue = try DatabaseQueue(path: store.path)
+        #expect(try await queue.read { try Int.fetchAll($0, sql: "SELECT sources FROM alerts") } == [1])
         let stories = try await store.stories()
         #expect(stories.count == 1)
         #expect(stories.first?.sources.map(\.matchedBy) == ["first", "text", "entities"])
