@@ -16,8 +16,9 @@ struct EncodedItem: Sendable {
     var entities = ""
     var quantities = ""
     var evidence: [String] = []
-    /// For an alerting item, its story report without the ids and times the commit gives it.
-    var story: StoryReport?
+    /// For an alerting item, its story report with placeholder ids and times (0, `distantPast`): only
+    /// ``StoryReport/placed(itemID:feedID:time:published:)`` makes it a report the index may use.
+    var storyDraft: StoryReport?
     /// For an alerting item, its `story_sources` columns: what it brought to its story.
     var storySource = StorySourceColumns()
 
@@ -41,7 +42,7 @@ struct EncodedItem: Sendable {
         quantities = String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self)
         evidence = item.alertTopics.map { String(decoding: AnalysisJSON.encode(evidence: $0.evidence), as: UTF8.self) }
         let report = StoryReport(draftOf: item)
-        story = report
+        storyDraft = report
         storySource = StorySourceColumns(
             simhash: StoryIndex.hex(report.simhash), entities: report.entities.sorted().joined(separator: ","),
             keyEntities: report.keyEntities.sorted().joined(separator: ","),

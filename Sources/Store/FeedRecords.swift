@@ -131,7 +131,8 @@ public struct ProcessedItem: Sendable {
     /// not count when matching stories.
     public var datelineLength: Int { didSet { encoded = nil } }
     /// The item's column values, encoded when the item is made (in its feed's task, in parallel) so that the
-    /// serial writer only binds them; nil after a field above changed, and then encoded by the writer.
+    /// serial writer only binds them; nil after `title`, `published`, `analysis`, `alertTopics` or
+    /// `datelineLength` changed, and then encoded by the writer.
     var encoded: EncodedItem?
 
     /// Creates a processed item.

@@ -102,9 +102,8 @@ struct CommitWriter {
     /// Stories that took a report in this transaction, with its latest time: their rows are written once,
     /// at the end, however many reports they took.
     private var touchedStories: [Int64: Date] = [:]
-    /// Whether `removed_items` holds any key (asked once per transaction; empty until a prune).
-    private lazy var anyRemovedItems: Bool =
-        (try? Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items)")) ?? true
+    /// Whether `removed_items` holds any key, once asked (once per transaction; empty until a prune).
+    private var holdsRemovedItems: Bool?
 
     init(db: Database, policy: AlertPolicy, index: StoryIndex?) {
         self.db = db
@@ -141,7 +140,7 @@ struct CommitWriter {
         var alerts: [Alert] = []
         for item in batch.items {
             // An item pruned by retention stays seen: the feed may still list it.
-            if anyRemovedItems {
+            if try hasRemovedItems() {
                 let removed = try Bool.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
@@ -164,11 +163,18 @@ struct CommitWriter {
             try db.cachedStatement(
                 sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [itemID, item.analysis.language, encoded.topics, encoded.analysis, stamp])
-            guard !item.alertTopics.isEmpty, let draft = encoded.story else { continue }
+            guard !item.alertTopics.isEmpty, let draft = encoded.storyDraft else { continue }
             let report = draft.placed(itemID: itemID, feedID: batch.feedID, time: fetch.fetchedAt, published: item.published)
             alerts += try alert(item, encoded: encoded, report: report, feed: feed, stamp: stamp)
         }
         return alerts
+    }
+
+    private mutating func hasRemovedItems() throws -> Bool {
+        if let known = holdsRemovedItems { return known }
+        let holds = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items)") ?? false
+        holdsRemovedItems = holds
+        return holds
     }
 
     /// Places an alerting item in a story and writes the alerts that placement calls for.

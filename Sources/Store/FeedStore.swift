@@ -133,15 +133,17 @@ public final class FeedStore: Sendable {
 
     // MARK: Alerts
 
-    /// Alerts with an id above `id`, oldest first: what the alert log lacks after its last line.
+    /// Alerts with an id above `id`, oldest first: what the alert log lacks after its last line. Each carries
+    /// the source count it was raised with, as its log line does however it gets there.
     public func alerts(after id: Int64, limit: Int = 10_000) async throws(StoreError) -> [Alert] {
         try await read("read alerts after id \(id)") { db in
-            try Self.fetchAlerts(db, where: "a.id > ?", arguments: [id], order: "a.id ASC", limit: limit)
+            try Self.fetchAlerts(
+                db, where: "a.id > ?", arguments: [id], order: "a.id ASC", limit: limit, sources: .whenRaised)
         }
     }
 
     /// The alerts that match `query`, oldest first: with `afterID`, the first `limit` after it (page through
-    /// by moving `afterID`); without, the newest `limit`.
+    /// by moving `afterID`); without, the newest `limit`. Each carries its story's source count now.
     public func alerts(matching query: AlertQuery, limit: Int = 1_000) async throws(StoreError) -> [Alert] {
         try await read("read alerts") { db in
             var conditions: [String] = []
@@ -168,10 +170,11 @@ public final class FeedStore: Sendable {
             }
             let clause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
             if query.afterID != nil {
-                return try Self.fetchAlerts(db, where: clause, arguments: arguments, order: "a.id ASC", limit: limit)
+                return try Self.fetchAlerts(
+                    db, where: clause, arguments: arguments, order: "a.id ASC", limit: limit, sources: .now)
             }
             let newestFirst = try Self.fetchAlerts(
-                db, where: clause, arguments: arguments, order: "a.id DESC", limit: limit)
+                db, where: clause, arguments: arguments, order: "a.id DESC", limit: limit, sources: .now)
             return newestFirst.reversed()
         }
     }
@@ -260,16 +263,30 @@ public final class FeedStore: Sendable {
         return counts
     }
 
+    /// Which source count an alert read from the store carries.
+    private enum SourceCount {
+        /// The count when the alert was raised (`alerts.sources`): what its log line says.
+        case whenRaised
+        /// The story's count now (`stories.sources`); burst alerts keep theirs, the feeds of the burst.
+        case now
+    }
+
     private static func fetchAlerts(
-        _ db: Database, where clause: String, arguments: StatementArguments, order: String, limit: Int
+        _ db: Database, where clause: String, arguments: StatementArguments, order: String, limit: Int,
+        sources: SourceCount
     ) throws -> [Alert] {
         let decoder = JSONDecoder()
+        let sourcesColumn =
+            switch sources {
+            case .whenRaised: "a.sources"
+            case .now: "CASE WHEN a.kind = 'burst' THEN a.sources ELSE COALESCE(s.sources, a.sources) END"
+            }
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT a.*, f.name AS feed_name, f.url AS feed_url,
                        i.title AS item_title, i.link AS item_link, i.published_at AS item_published, i.item_key,
-                       CASE WHEN a.kind = 'burst' THEN a.sources ELSE COALESCE(s.sources, a.sources) END AS sources_now
+                       \(sourcesColumn) AS sources_shown
                 FROM alerts a JOIN feeds f ON f.id = a.feed_id JOIN items i ON i.id = a.item_id
                     LEFT JOIN stories s ON s.id = a.story
                 WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
@@ -297,7 +314,7 @@ public final class FeedStore: Sendable {
                 entities: try json("entities", as: [EntityMatch].self),
                 quantities: try json("quantities", as: [Quantity].self),
                 story: row["story"],
-                sources: row["sources_now"],
+                sources: row["sources_shown"],
                 kind: Alert.Kind(rawValue: row["kind"]) ?? .new,
                 change: row["change"],
                 burst: try (row["burst"] as String?).map { try decoder.decode(Alert.Burst.self, from: Data($0.utf8)) }

@@ -125,6 +125,15 @@ struct StoryIndex: Sendable {
             }
         }
 
+        mutating func formUnion(_ other: EntityBits) {
+            for (index, word) in other.words.enumerated() where word != 0 {
+                if index >= words.count { words += Array(repeating: 0, count: index - words.count + 1) }
+                count += (word & ~words[index]).nonzeroBitCount
+                words[index] |= word
+            }
+            signature |= other.signature
+        }
+
         func sharedCount(with other: EntityBits) -> Int {
             guard signature & other.signature != 0 else { return 0 }
             var shared = 0
@@ -144,8 +153,6 @@ struct StoryIndex: Sendable {
         var entities: Set<String> = []
         var keyEntities: Set<String> = []
         var topics: [String: TopicState] = [:]
-        /// One bit per topic in `topics`, for a quick "shares a topic" test.
-        var topicMask: UInt64 = 0
         var sources = 0
         var feeds: Set<Int64> = []
     }
@@ -154,9 +161,12 @@ struct StoryIndex: Sendable {
     /// What the candidate loops read of an open story, kept apart from `Story` so that a lookup copies only this.
     private struct Matchable {
         var lastSeen: Date
+        /// One bit per topic the story's alerts are on, for a quick "shares a topic" test.
         var topicMask: UInt64
         /// The first reports (at most `memberLimit`): later copies add nothing to match against.
         var members: [Member] = []
+        /// The key entities of all its reports: no member shares more of a report's key names than this.
+        var keyEntities = EntityBits()
     }
     private var matchable: [Int64: Matchable] = [:]
     /// Entity id → its number in `EntityBits`.
@@ -168,7 +178,7 @@ struct StoryIndex: Sendable {
     /// A title's whole pair list (hashed) → stories whose reports' titles have exactly those pairs (the newest
     /// `pairListLimit`): identical headlines, found without counting pairs.
     private var storiesByTitle: [UInt64: [Int64]] = [:]
-    /// Topic id → its bit in `Story.topicMask` (the 64th and later share the last bit).
+    /// Topic id → its bit in `Matchable.topicMask` (the 64th and later share the last bit).
     private var topicNumbers: [String: Int] = [:]
     private var storiesByEntity: [String: [Int64]] = [:]
     private var nextSweep = Date.distantPast
@@ -231,12 +241,14 @@ struct StoryIndex: Sendable {
         var story = stories.removeValue(forKey: storyID) ?? Story(id: storyID, lastSeen: report.time)
         story.lastSeen = max(story.lastSeen, report.time)
         var entry = matchable.removeValue(forKey: storyID) ?? Matchable(lastSeen: story.lastSeen, topicMask: 0)
+        let keyEntities = bits(report.keyEntities)
+        entry.keyEntities.formUnion(keyEntities)
         if entry.members.count < Self.memberLimit {
             entry.members.append(
                 Member(
                     language: report.language, eventTime: report.eventTime, simhash: report.simhash,
                     titlePairs: report.titlePairs, entities: bits(report.entities),
-                    keyEntities: bits(report.keyEntities), figures: Self.figureHashes(report.quantities)))
+                    keyEntities: keyEntities, figures: Self.figureHashes(report.quantities)))
             if report.simhash != 0 {
                 for key in Self.bandKeys(report.simhash) {
                     bands[key, default: []].append((storyID, report.simhash))
@@ -282,13 +294,12 @@ struct StoryIndex: Sendable {
             state.maxWounded = max(state.maxWounded, report.wounded)
             state.places.formUnion(topic.places.keys)
             story.topics[topic.id] = state
-            story.topicMask |= topicBit(topic.id)
+            entry.topicMask |= topicBit(topic.id)
         }
         story.sources += 1
         story.feeds.insert(report.feedID)
         stories[storyID] = story
         entry.lastSeen = story.lastSeen
-        entry.topicMask = story.topicMask
         matchable[storyID] = entry
     }
 
@@ -296,7 +307,6 @@ struct StoryIndex: Sendable {
     mutating func restore(topic: String, state: TopicState, of storyID: Int64) {
         let bit = topicBit(topic)
         stories[storyID]?.topics[topic] = state
-        stories[storyID]?.topicMask |= bit
         matchable[storyID]?.topicMask |= bit
     }
 
@@ -412,7 +422,7 @@ struct StoryIndex: Sendable {
 
     /// Figures as sorted, distinct hashes of value and unit, so two reports' shared figures are counted by a
     /// merge instead of set operations on strings.
-    static func figureHashes(_ quantities: Set<Fingerprint.QuantityKey>) -> [UInt64] {
+    private static func figureHashes(_ quantities: Set<Fingerprint.QuantityKey>) -> [UInt64] {
         guard !quantities.isEmpty else { return [] }
         var hashes = quantities.map { key in
             var hash = 0xcbf2_9ce4_8422_2325 ^ (key.value + 0).bitPattern  // + 0: -0 and 0 alike
@@ -466,13 +476,11 @@ struct StoryIndex: Sendable {
         let entities = lookup(report.entities)
         let keyEntities = lookup(report.keyEntities)
         var best: (id: Int64, score: Int, shared: Int)?
-        // Each story is listed once per key name it has used, so its listings count the report's key names
-        // it shares, which bounds what any one report of it shares (an old story dropped from a crowded
-        // list, one of the newest 128 for a name, counts one less).
-        for (id, listedKeys) in Self.listings(of: report.keyEntities, in: storiesByEntity) {
-            // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's.
-            guard 3 * listedKeys >= report.keyEntities.count + 1, let open = matchable[id],
-                open.lastSeen >= cutoff, open.topicMask & mask != 0
+        for (id, _) in Self.listings(of: report.keyEntities, in: storiesByEntity) {
+            // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's, and no
+            // member shares more than the whole story does.
+            guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
+                3 * open.keyEntities.sharedCount(with: keyEntities) >= report.keyEntities.count + 1
             else { continue }
             for member in open.members {
                 let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)

@@ -1,6 +1,8 @@
 import AlertLog
 import ArgumentParser
+#if os(Linux)
 import CMalloc
+#endif
 import FeedFetch
 import Foundation
 import Logging
@@ -32,7 +34,9 @@ extension Feedwatch {
             // Two malloc arenas instead of glibc's eight per core: the feed tasks, the writer and libcurl's
             // thread otherwise each keep an arena with its own free space (3 MB less resident memory in a
             // 1,000-feed cycle, no measurable change in time).
+            #if os(Linux)
             mallopt(M_ARENA_MAX, 2)
+            #endif
             let logger = Logger(label: "feedwatch")
             let loaded = try loadConfiguration(options.config)
             let store: FeedStore

@@ -94,7 +94,7 @@ import Testing
         let bilingual = stories.filter { $0.languages.count == 2 }
         #expect(bilingual.count >= day.stories.count - 1, "Arabic and English reports join: \(languages)")
         // The store counts every report as a source of its story's alerts.
-        for alert in alerts {
+        for alert in try await harness.store.alerts(matching: AlertQuery(), limit: 10_000) {
             let story = stories.first { $0.id == alert.story }
             #expect(alert.sources == story?.sources.count, "alert \(alert.id) counts its story's sources")
         }

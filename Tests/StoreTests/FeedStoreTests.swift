@@ -54,6 +54,27 @@ enum Batches {
         #expect(state.consecutiveFailures == 0)
     }
 
+    /// An item's columns are encoded when it is made; a field changed afterwards is what gets stored.
+    @Test func fieldsChangedAfterTheItemIsMadeAreTheOnesStored() async throws {
+        let feed = try #require(try await store.registerFeeds([("https://a.example/rss", "a")]).first)
+        var item = Batches.item("1")
+        item.published = Date(timeIntervalSince1970: 1_800_000_000.25)
+        item.title = "Another title"
+        let changed = Evidence(text: "The troops are leaving now.", start: 0, end: 27, terms: ["leaving"], field: "text")
+        item.alertTopics = [TopicMatch(id: "protest", score: 1, severity: "low", modality: .reportedFact, evidence: [changed])]
+        item.analysis.language = "ar"
+        let alerts = try await store.commit(FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [item]))
+        #expect(alerts.map(\.topic) == ["protest"])
+        let stored = try #require(try await store.alerts(after: 0).first)
+        #expect(stored.evidence == [changed])
+        #expect(stored.language == "ar")
+        #expect(stored.item.title == "Another title")
+        #expect(stored.item.published == Date(timeIntervalSince1970: 1_800_000_000.25))
+        let story = try #require(try await store.stories().first)
+        #expect(story.sources.first?.title == "Another title")
+        #expect(story.sources.first?.language == "ar")
+    }
+
     @Test func committingTheSameItemsTwiceAddsNothing() async throws {
         let feed = try #require(try await store.registerFeeds([("https://a.example/rss", "a")]).first)
         let batch = FeedBatch(feedID: feed.feedID, fetch: Batches.fetch(), items: [Batches.item("1")])

@@ -33,10 +33,21 @@ import Testing
         }
     }
 
-    @Test func leavesYearsOutsideItsRangeToGRDB() {
-        let early = Date(timeIntervalSince1970: -20_000_000_000)  // 1336
-        #expect(StoredDate.text(early) == nil)
-        #expect(StoredDate.value(early) == early.databaseValue)
-        #expect(StoredDate.value(.distantFuture) == Date.distantFuture.databaseValue)
+    @Test(arguments: [
+        -20_000_000_000,  // 1336
+        -11_676_096_000.001,  // the last millisecond of 1599
+        253_402_300_800,  // 10000-01-01
+        253_402_300_799.9996,  // rounds up into the year 10000
+    ])
+    func leavesYearsOutsideItsRangeToGRDB(secondsSince1970: Double) {
+        let date = Date(timeIntervalSince1970: secondsSince1970)
+        #expect(StoredDate.text(date) == nil)
+        #expect(StoredDate.value(date) == date.databaseValue)
+    }
+
+    @Test func distantDatesAreWrittenAsGRDBWouldWriteThem() {
+        for date in [Date.distantPast, Date.distantFuture] {
+            #expect(StoredDate.value(date) == date.databaseValue)
+        }
     }
 }

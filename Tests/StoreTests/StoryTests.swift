@@ -61,16 +61,79 @@ import Testing
         let arabic = try await commit([Self.report("c", language: "ar", simhash: 0x0F0F_0F0F_AAAA_0000)], feed: 2, at: 1200)
         #expect(first.count == 1)
         #expect(copy.isEmpty && arabic.isEmpty, "copies raise no alert")
-        // The alert row keeps the count it was raised with (as its log line did); reading it gives the
-        // story's count now.
-        let stored = try await store.alerts(after: 0)
-        #expect(stored.map(\.sources) == [3])
+        // The alert row keeps the count it was raised with, as its log line does (also when the log catches
+        // up from the store); `feedwatch alerts` shows the story's count now.
+        #expect(try await store.alerts(after: 0).map(\.sources) == [1])
+        #expect(try await store.alerts(matching: AlertQuery()).map(\.sources) == [3])
         let queue = try DatabaseQueue(path: store.path)
         #expect(try await queue.read { try Int.fetchAll($0, sql: "SELECT sources FROM alerts") } == [1])
         let stories = try await store.stories()
         #expect(stories.count == 1)
         #expect(stories.first?.sources.map(\.matchedBy) == ["first", "text", "entities"])
         #expect(stories.first?.languages == ["ar", "en"])
+    }
+
+    /// A report naming `names` (groups, no figures) under a two-word title, its text `simhash`.
+    static func named(_ key: String, _ names: [String], simhash: UInt64, title: String? = nil) -> ProcessedItem {
+        let sentence = "An armed group attacked a checkpoint."
+        let evidence = Evidence(text: sentence, start: 0, end: sentence.unicodeScalars.count, terms: ["attacked"], field: "text")
+        let match = TopicMatch(id: "armed-attack", score: 2, severity: "high", modality: .reportedFact, evidence: [evidence])
+        let entities = names.map { name in
+            EntityMatch(
+                id: name, type: "group", name: name.capitalized,
+                mentions: [EntityMention(text: name, start: 0, end: name.count, field: "text", confidence: "high")])
+        }
+        let analysis = Analysis(
+            language: "en", topics: [match], entities: entities, quantities: [],
+            fingerprint: Fingerprint(simhash: simhash, entities: names, quantities: []))
+        return ProcessedItem(
+            key: key, keySource: "guid", title: title ?? "Report \(key)", link: nil, published: nil, analysis: analysis,
+            alertTopics: [match])
+    }
+
+    /// Well over the 128 newest stories a name's list keeps: the first story drops out of the lists of its
+    /// commonest names, and a later report of it must still find it through its rarest.
+    @Test func aStoryCrowdedOutOfItsCommonNamesListsIsStillFound() async throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func nextHash() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        let first = try await commit([Self.named("first", ["leader", "hamas", "gaza"], simhash: nextHash())])
+        // Each shares two of the first story's three names and brings two of its own: another story.
+        for index in 0..<140 {
+            _ = try await commit(
+                [Self.named("other\(index)", ["hamas", "gaza", "a\(index)", "b\(index)"], simhash: nextHash())],
+                feed: 1 + index % 5, at: TimeInterval(index))
+        }
+        let later = try await commit([Self.named("later", ["leader", "hamas", "gaza"], simhash: nextHash())], feed: 2, at: 600)
+        #expect(first.count == 1)
+        #expect(later.isEmpty, "a later report of the first story raised \(later.map(\.kind))")
+        let stories = try await store.stories(limit: 1_000)
+        #expect(stories.count == 141)
+        #expect(stories.first { $0.id == first.first?.story }?.sources.count == 2)
+    }
+
+    /// An identical headline finds its story even when every word pair of it is in the lists of newer stories.
+    @Test func anIdenticalHeadlineFindsItsStoryPastCrowdedPairLists() async throws {
+        let headline = "Gunmen attack checkpoint near Kirkuk oil field"
+        let first = try await commit([Self.named("first", ["kirkuk"], simhash: 0x0123_4567_89AB_CDEF, title: headline)])
+        // 80 headlines sharing all but the last word, each naming its own place: other stories, whose
+        // titles fill the per-pair lists (64 stories each).
+        for index in 0..<80 {
+            let other = "Gunmen attack checkpoint near Kirkuk oil town\(index)"
+            _ = try await commit(
+                [Self.named("other\(index)", ["place\(index)"], simhash: UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15, title: other)],
+                feed: 1 + index % 5, at: TimeInterval(index))
+        }
+        let copy = try await commit(
+            [Self.named("copy", ["kirkuk"], simhash: 0xFEDC_BA98_7654_3210, title: headline)], feed: 3, at: 900)
+        #expect(first.count == 1)
+        #expect(copy.isEmpty, "the copy raised \(copy.map(\.kind))")
+        let stories = try await store.stories(limit: 1_000)
+        #expect(stories.first { $0.id == first.first?.story }?.sources.map(\.matchedBy) == ["first", "title"])
     }
 
     @Test func anotherEventAtTheSamePlaceWithOtherFiguresIsAnotherStory() async throws {
