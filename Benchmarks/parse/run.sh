@@ -13,7 +13,8 @@
 #
 # To see where feedwatch spends its time: KEEP=1 to keep the corpus, then e.g.
 #   perf record -g BINARY parse --summary --jobs 1 CORPUS/*.xml >/dev/null && perf report --no-children
-# (Debian: apt-get install linux-perf), or valgrind --tool=callgrind on a build whose debug info it reads.
+# (Debian: apt-get install linux-perf). Instruction counts, steadier than times on a shared machine, with the
+# heaviest functions: Benchmarks/parse/instructions.sh (callgrind, the parser beside xmllint on the same files).
 #
 # Usage: Benchmarks/parse/run.sh [FEEDWATCH_BINARY]
 # Environment:

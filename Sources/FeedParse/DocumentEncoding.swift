@@ -153,6 +153,37 @@ enum DocumentEncoding {
         return String(decoding: declaration[valueStart..<valueEnd], as: UTF8.self)
     }
 
+    /// Whether libxml2, left to itself, reads `bytes` as UTF-8: no byte-order mark, a `<` (after ASCII white
+    /// space) to start with, and an XML declaration that names UTF-8 or no encoding at all, or none (and no
+    /// `<?xml` later in the first 512 bytes either). Telling libxml2 "UTF-8" then changes nothing but costs a
+    /// pass of its UTF-8 to UTF-8 converter over the whole document, so ``FeedParser`` does not.
+    static func isReadAsUTF8ByLibXML2(_ bytes: [UInt8]) -> Bool {
+        guard byteOrderMarkEncoding(bytes) == nil,
+            bytes.first(where: { !$0.isXMLWhitespace }) == UInt8(ascii: "<")
+        else { return false }
+        let prefix = bytes.prefix(512)
+        let xmlDeclarationStart = Array("<?xml".utf8)
+        guard prefix.starts(with: xmlDeclarationStart) else {
+            return firstIndex(of: xmlDeclarationStart, in: prefix) == nil
+        }
+        guard let end = firstIndex(of: Array("?>".utf8), in: prefix) else { return false }
+        if firstIndex(of: Array("encoding".utf8), in: prefix[..<end]) == nil { return true }
+        guard let declared = declaredEncoding(in: bytes)?.uppercased() else { return false }
+        return declared == "UTF-8" || declared == "UTF8"
+    }
+
+    /// Whether ``choose(for:contentType:)`` can only conclude "UTF-8, nothing to report" for `bytes` once they
+    /// turn out to be valid UTF-8: libxml2 reads them as UTF-8 on its own (``isReadAsUTF8ByLibXML2(_:)``) and
+    /// the Content-Type names no charset, or UTF-8.
+    static func isPlainUTF8Candidate(_ bytes: [UInt8], contentType: String?) -> Bool {
+        if let charset = contentType.flatMap(charset(inContentType:)),
+            !isUTF8Name(charset) || !isKnownToLibXML2(charset)
+        {
+            return false
+        }
+        return isReadAsUTF8ByLibXML2(bytes)
+    }
+
     /// Where `needle` first occurs in `haystack` (a short byte search, without the generic collection algorithms).
     private static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
         guard let first = needle.first, haystack.count >= needle.count else { return nil }

@@ -37,6 +37,19 @@ public enum FeedParser {
             return try JSONFeedParser.parse(bytes, baseURL: baseURL, limits: limits)
         }
 
+        // The common case in one pass: a document libxml2 reads as UTF-8 by itself, with no other charset in the
+        // Content-Type. A well-formed parse means every byte was valid UTF-8 (libxml2 checks each character,
+        // and an invalid one is a fatal error), which is all the encoding scan below would have concluded: the
+        // result is the one the full way gives, without the scan. Anything else (a malformed or mis-encoded
+        // document, an unknown root) is read again the full way.
+        if DocumentEncoding.isPlainUTF8Candidate(bytes, contentType: contentType),
+            case .feed(var feed)? = try? FeedWalker.walk(
+                bytes, encoding: nil, recover: false, baseURL: baseURL, limits: limits)
+        {
+            feed.encoding = "UTF-8"
+            return feed
+        }
+
         let encoding = DocumentEncoding.choose(for: bytes, contentType: contentType)
         var notes = encoding.problems
         var document = bytes
@@ -53,7 +66,11 @@ public enum FeedParser {
                 )
             }
         }
-        var feed = try parseXML(document, encoding: encoding.libxml2Encoding, baseURL: baseURL, limits: limits)
+        var libxml2Encoding = encoding.libxml2Encoding
+        if libxml2Encoding == "UTF-8", encoding.transcode == nil, DocumentEncoding.isReadAsUTF8ByLibXML2(bytes) {
+            libxml2Encoding = nil  // libxml2 reads UTF-8 anyway; naming it would only add a conversion pass
+        }
+        var feed = try parseXML(document, encoding: libxml2Encoding, baseURL: baseURL, limits: limits)
         feed.problems = notes + feed.problems
         feed.encoding = encoding.name
         return feed

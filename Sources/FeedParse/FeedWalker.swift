@@ -101,6 +101,9 @@ struct FeedWalker {
     }
 
     private mutating func run(recover: Bool) throws(FeedParseError) -> WalkOutcome {
+        // Text matters only inside a captured field (see `startCapture`): the whitespace between elements and
+        // the text of elements feedwatch does not read are never visited.
+        reader.visitsText = false
         var thrown: FeedParseError?
         let end = reader.parse {
             do throws(FeedParseError) {
@@ -325,6 +328,7 @@ struct FeedWalker {
             elementName: elementName
         )
         captureText.reset(limit: limit)
+        reader.visitsText = spec.mode != .ignored
     }
 
     private mutating func endElement(depth: Int) {
@@ -334,7 +338,10 @@ struct FeedWalker {
                 if capture?.spec.mode.keepsMarkup == true { captureText.append("</\(reader.localName)>") }
                 return
             }
-            if let current = capture.take() { finishCapture(current) }
+            if let current = capture.take() {
+                reader.visitsText = false
+                finishCapture(current)
+            }
         }
         if let containerDepth = container?.depth, depth <= containerDepth, let current = container.take() {
             if case .person(let person) = current.kind, let author = person.display {

@@ -77,8 +77,7 @@ final class HTMLTextConverter {
 
     /// ``plainText(fromHTML:)`` for text already known to contain a tag or a reference (``String/looksLikeMarkup``).
     func plainText(fromMarkup html: String) -> String {
-        var source = html
-        if let simple = source.withUTF8({ SimpleHTML.plainText($0) }) { return simple }
+        if let simple = html.withUTF8Bytes({ SimpleHTML.plainText($0) }) { return simple }
         return libxml2PlainText(fromHTML: html)
     }
 

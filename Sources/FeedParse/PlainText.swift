@@ -17,8 +17,7 @@ struct PlainTextBuilder {
 
     /// Appends text, collapsing its whitespace.
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { append(utf8: $0) }
+        text.withUTF8Bytes { append(utf8: $0) }
     }
 
     /// Appends a NUL-terminated UTF-8 string from libxml2.
@@ -51,6 +50,13 @@ struct PlainTextBuilder {
             flushPending()
             var end = index + 1
             while end < count {
+                // Eight bytes of words and single spaces at a time (the bulk of any text); stops short of the
+                // first byte that needs the checks below.
+                if end + 8 <= count {
+                    let accepted = WordScan.wordsAndSingleSpaces(in: bytes, at: end)
+                    end += accepted
+                    if accepted == 8 { continue }
+                }
                 let next = bytes[end]
                 if next <= 0x20 {
                     if next == 0x20, end + 1 < count, Self.startsNonSpace(bytes[end + 1]) {
@@ -162,6 +168,69 @@ enum UTF8Whitespace {
     }
 }
 
+/// Eight bytes at a time (SWAR: SIMD within a 64-bit register) for the module's hottest byte scans: whitespace
+/// collapsing above and URL paths (``URLResolution``).
+enum WordScan {
+    private static let lanes: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+    private static let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    /// How many of the eight bytes at `index` (`index + 8 <= bytes.count`) are words and single spaces: bytes
+    /// that certainly start no whitespace (above 0x20, and not 0xC2 or 0xE0–0xE3, the lead bytes of the
+    /// Unicode spaces, 0xE0 included to keep the test short), and spaces each followed by such a byte (the byte
+    /// after the eighth is looked at when the eighth is a space). 8 when all are; otherwise the count before
+    /// the first byte that is not, never ending on a space, so the caller goes on byte by byte from there.
+    ///
+    /// Collapsing whitespace leaves such bytes unchanged: they are copied as they are.
+    @inline(__always)
+    static func wordsAndSingleSpaces(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let word = load(bytes, at: index)
+        let spaces = zeroLanes(word ^ (lanes &* 0x20))
+        // Below 0x21: ASCII lanes (high bit clear) whose low seven bits are below 0x21. Setting the high bit of
+        // every lane first keeps the subtraction from borrowing across lanes.
+        let belowSpace = ~((word | highBits) &- (lanes &* 0x21)) & ~word & highBits
+        let unicodeSpaceLead = zeroLanes(word ^ (lanes &* 0xC2)) | zeroLanes((word & (lanes &* 0xFC)) ^ (lanes &* 0xE0))
+        let notWord = belowSpace | unicodeSpaceLead
+        // Lanes that fail: whatever is not a word byte or a space, and any space whose next byte is not a word.
+        var failing = (notWord & ~spaces) | (notWord & (spaces << 8))
+        if spaces >> 63 != 0 {
+            let after = index + 8
+            if after >= bytes.count || !startsWord(bytes[after]) { failing |= 1 << 63 }
+        }
+        guard failing != 0 else { return 8 }
+        var accepted = failing.trailingZeroBitCount / 8
+        // A space just before the failing byte is not followed by a word byte: leave it to the caller too.
+        if accepted > 0, (spaces >> (accepted * 8 - 1)) & 1 != 0 { accepted -= 1 }
+        return accepted
+    }
+
+    /// Whether the eight bytes at `index` (`index + 8 <= bytes.count`) hold a ".", "?" or "#" (the bytes that
+    /// end or may spoil a URL path).
+    static func containsDotQuestionOrHash(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let word = load(bytes, at: index)
+        return zeroLanes(word ^ (lanes &* 0x2E)) | zeroLanes(word ^ (lanes &* 0x3F)) | zeroLanes(word ^ (lanes &* 0x23))
+            != 0
+    }
+
+    /// The eight bytes at `index` as one little-endian word.
+    @inline(__always)
+    private static func load(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+    }
+
+    /// The high bit of each lane that is zero, no other bit (no carry crosses lanes: each lane adds at most
+    /// 0x7F + 0x7F).
+    @inline(__always)
+    private static func zeroLanes(_ word: UInt64) -> UInt64 {
+        ~(((word & lowBits) &+ lowBits) | word) & highBits
+    }
+
+    /// The byte test of ``wordsAndSingleSpaces(in:at:)`` for one byte.
+    private static func startsWord(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte != 0xC2 && byte & 0xFC != 0xE0
+    }
+}
+
 /// The length of a NUL-terminated byte string.
 func strlenUTF8(_ pointer: UnsafePointer<UInt8>) -> Int {
     var length = 0
@@ -170,11 +239,19 @@ func strlenUTF8(_ pointer: UnsafePointer<UInt8>) -> Int {
 }
 
 extension String {
+    /// Calls `body` with the string's UTF-8 bytes in place: unlike `withUTF8`, which needs a mutable copy of the
+    /// string (a retain and a release per call, on hot paths called for every field), it copies nothing when the
+    /// bytes are contiguous, as they are in every native string.
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return copy.withUTF8(body)
+    }
+
     /// The string without leading and trailing whitespace (Unicode White_Space, so NBSP too).
     func trimmingWhitespace() -> String {
         // Most fields need nothing trimmed (and the empty string is trimmed already).
-        var text = self
-        let isTrimmed = text.withUTF8 { bytes in
+        let isTrimmed = withUTF8Bytes { bytes in
             guard let first = bytes.first, let last = bytes.last else { return true }
             // White space beyond ASCII starts with 0xC2 or 0xE1–0xE3 (see ``UTF8Whitespace``).
             if first <= 0x20 || first == 0xC2 || (0xE1...0xE3).contains(first) { return false }
@@ -212,11 +289,17 @@ extension String {
     /// True when collapsing whitespace would change nothing: no whitespace but single ASCII spaces between
     /// words (most titles, ids, links and dates), so the string can be returned as it is.
     private var hasOnlySingleSpaces: Bool {
-        var text = self
-        return text.withUTF8 { bytes in
+        withUTF8Bytes { bytes in
             guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return false }
+            // The first byte is not a space (checked above), so eight bytes at a time need no look-behind.
+            var index = 0
+            while index + 8 <= bytes.count {
+                let accepted = WordScan.wordsAndSingleSpaces(in: bytes, at: index)
+                index += accepted
+                if accepted < 8 { break }
+            }
             var previousWasSpace = false
-            for byte in bytes {
+            for byte in bytes[index...] {
                 if byte == 0x20 {
                     if previousWasSpace { return false }
                     previousWasSpace = true
@@ -233,8 +316,7 @@ extension String {
     /// True when the text contains an HTML tag (`<p`, `</`, `<!`) or an entity or character reference
     /// (`&amp;`, `&#39;`).
     var looksLikeMarkup: Bool {
-        var text = self
-        return text.withUTF8 { bytes in
+        withUTF8Bytes { bytes in
             let count = bytes.count
             var index = 0
             while index < count {

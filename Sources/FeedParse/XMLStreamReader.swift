@@ -119,29 +119,45 @@ final class XMLStreamReader {
     /// visits, and no further chunk is pushed.
     func parse(_ visit: () -> Bool) -> XMLParseEnd {
         withoutActuallyEscaping(visit) { visit in
-            state.pointee.visit = visit
-            defer { state.pointee.visit = nil }
-            while true {
-                let end = min(document.count, pushed + Self.chunkSize)
-                let isLast = end == document.count
-                document.withUnsafeBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { characters in
-                        let start = characters.baseAddress.map { $0 + pushed }
-                        _ = xmlParseChunk(context, start, Int32(end - pushed), isLast ? 1 : 0)
-                    }
+            // The state holds the box unretained (see `SAXState.visitor`): it is kept alive here, and gone (with
+            // its reference to `visit`) before `withoutActuallyEscaping` checks that `visit` did not escape.
+            let visitor = Visitor(visit)
+            return withExtendedLifetime(visitor) { pushChunks(visitor: visitor) }
+        }
+    }
+
+    /// The push loop of ``parse(_:)``.
+    private func pushChunks(visitor: Visitor) -> XMLParseEnd {
+        state.pointee.visitor = Unmanaged.passUnretained(visitor)
+        defer { state.pointee.visitor = nil }
+        while true {
+            let end = min(document.count, pushed + Self.chunkSize)
+            let isLast = end == document.count
+            document.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { characters in
+                    let start = characters.baseAddress.map { $0 + pushed }
+                    _ = xmlParseChunk(context, start, Int32(end - pushed), isLast ? 1 : 0)
                 }
-                pushed = end
-                if state.pointee.stopped { return .stopped }
-                // After a fatal error in strict mode libxml2 disables its callbacks: nothing more will come.
-                let halted = context.pointee.disableSAX != 0 || context.pointee.instate == XML_PARSER_EOF
-                if isLast || halted {
-                    return !recover && context.pointee.wellFormed == 0 ? .failed : .endOfDocument
-                }
+            }
+            pushed = end
+            if state.pointee.stopped { return .stopped }
+            // After a fatal error in strict mode libxml2 disables its callbacks: nothing more will come.
+            let halted = context.pointee.disableSAX != 0 || context.pointee.instate == XML_PARSER_EOF
+            if isLast || halted {
+                return !recover && context.pointee.wellFormed == 0 ? .failed : .endOfDocument
             }
         }
     }
 
     private var current: SAXState.Node { state.pointee.node }
+
+    /// Whether text nodes are visited (the default). A visitor that has no use for the text at its current
+    /// position turns this off until it needs text again: libxml2 still reads (and checks) the text, but no
+    /// visit is made for it. Entity references are visited either way.
+    var visitsText: Bool {
+        get { state.pointee.visitsText }
+        set { state.pointee.visitsText = newValue }
+    }
 
     /// The kind of the current node.
     var kind: XMLNodeKind { current.kind }
@@ -247,6 +263,15 @@ final class XMLStreamReader {
     }
 }
 
+/// The visitor of ``XMLStreamReader/parse(_:)`` in a box the SAX state can hold without reference counting.
+private final class Visitor {
+    let visit: () -> Bool
+
+    init(_ visit: @escaping () -> Bool) {
+        self.visit = visit
+    }
+}
+
 /// What the SAX callbacks share with ``XMLStreamReader``: the node being visited, the visitor, the names met so
 /// far and the errors reported.
 ///
@@ -267,8 +292,12 @@ private struct SAXState {
     /// The document's parser context: callbacks from another one (libxml2 parsing an entity's replacement text
     /// in a context of its own) are not part of the document.
     let context: xmlParserCtxtPtr
-    /// Called for each node during ``XMLStreamReader/parse(_:)``; returns false to stop.
-    var visit: (() -> Bool)?
+    /// Called for each node during ``XMLStreamReader/parse(_:)``; returns false to stop. Unretained: the box is
+    /// kept alive by `parse` for as long as this is set, and calling through it then costs no reference counting
+    /// per node.
+    var visitor: Unmanaged<Visitor>?
+    /// See ``XMLStreamReader/visitsText``.
+    var visitsText = true
     /// Set when `visit` asked to stop: later callbacks visit nothing.
     var stopped = false
     private(set) var node = Node()
@@ -375,11 +404,13 @@ private struct SAXState {
         return cursor[0] == UInt8(ascii: "/") && cursor[1] == UInt8(ascii: ">")
     }
 
-    /// Makes a piece of text the current node.
-    mutating func characters(_ characters: UnsafePointer<xmlChar>, count: Int) {
+    /// Makes a piece of text the current node; false when text is not visited (``XMLStreamReader/visitsText``).
+    mutating func characters(_ characters: UnsafePointer<xmlChar>, count: Int) -> Bool {
         skipsNextEnd = false
+        guard visitsText else { return false }
         node = Node(kind: .text, depth: openDepth, line: currentLine)
         bytes = UnsafeBufferPointer(start: characters, count: count)
+        return true
     }
 
     /// Makes an entity reference the current node.
@@ -401,7 +432,7 @@ private struct SAXState {
     private static func sink(of context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<SAXState>? {
         guard let parser = context?.assumingMemoryBound(to: xmlParserCtxt.self),
             let state = parser.pointee._private?.assumingMemoryBound(to: SAXState.self),
-            state.pointee.context == parser, state.pointee.visit != nil, !state.pointee.stopped
+            state.pointee.context == parser, state.pointee.visitor != nil, !state.pointee.stopped
         else { return nil }
         return state
     }
@@ -409,8 +440,8 @@ private struct SAXState {
     /// Hands the current node to the visitor, outside any access to the state (the visitor reads it through the
     /// reader).
     private static func deliver(_ state: UnsafeMutablePointer<SAXState>) {
-        let visit = state.pointee.visit!
-        let goesOn = visit()
+        guard let visitor = state.pointee.visitor else { return }
+        let goesOn = visitor._withUnsafeGuaranteedRef { $0.visit() }
         state.pointee.clearNodeData()
         if !goesOn { state.pointee.stopped = true }
     }
@@ -435,8 +466,7 @@ private struct SAXState {
         }
         handler.characters = { context, bytes, count in
             guard let bytes, count > 0, let state = SAXState.sink(of: context) else { return }
-            state.pointee.characters(bytes, count: Int(count))
-            SAXState.deliver(state)
+            if state.pointee.characters(bytes, count: Int(count)) { SAXState.deliver(state) }
         }
         handler.cdataBlock = handler.characters
         handler.ignorableWhitespace = handler.characters

@@ -59,6 +59,9 @@ import Testing
         ("Wed, 05 Mar 2024 14:30:00 GMT", "2024-03-05T14:30:00Z"),
         ("05 Mar 2024 14:30:00 GMT Tuesday", "2024-03-05T14:30:00Z"),
         ("TUE, 05 MAR 2024 14:30:00 GMT", "2024-03-05T14:30:00Z"),
+        // Tabs and line breaks inside an ASCII date read as spaces.
+        ("Tue,\t05 Mar 2024\n14:30:00\r\nGMT", "2024-03-05T14:30:00Z"),
+        ("2024-03-05\t14:30:00Z", "2024-03-05T14:30:00Z"),
     ])
     func parses(text: String, expected: String) {
         #expect(FeedDateParser.parse(text) == utc(expected), "\(text)")

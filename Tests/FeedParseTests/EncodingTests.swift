@@ -114,6 +114,51 @@ private enum ArabicCodePage {
         #expect(DocumentEncoding.declaredEncoding(in: "<?xml version=\"1.0\"?><a/>".bytes) == nil)
         #expect(DocumentEncoding.declaredEncoding(in: "<a encoding=\"x\"/>".bytes) == nil)
     }
+
+    /// libxml2 is told "UTF-8" only when it would otherwise read something else (the override costs a pass);
+    /// and where it reads UTF-8 on its own, valid UTF-8 (ASCII or not) leaves the encoding choice nothing to
+    /// report, which `FeedParser`'s one-pass path relies on.
+    @Test(arguments: [
+        ("<rss/>", true),
+        ("\n  <rss/>", true),
+        ("<?xml version=\"1.0\"?><rss/>", true),
+        ("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss/>", true),
+        ("<?xml version='1.0' encoding='UTF8' standalone='yes'?><rss/>", true),
+        ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>", false),
+        ("<?xml version=\"1.0\" encoding=\"windows-1256\"?><rss/>", false),
+        ("<?xml version=\"1.0\" encoding=\"utf-16\"?><rss/>", false),
+        ("<?xml version=\"1.0\" encoding=?><rss/>", false),
+        (" <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>", false),
+        ("<!-- x --><?xml version=\"1.0\"?><rss/>", false),
+        ("\u{FEFF}<rss/>", false),
+        ("rss", false),
+    ])
+    func libxml2ReadsUTF8OnItsOwn(document: String, expected: Bool) {
+        #expect(DocumentEncoding.isReadAsUTF8ByLibXML2(document.bytes) == expected, "\(document)")
+        #expect(DocumentEncoding.isPlainUTF8Candidate(document.bytes, contentType: nil) == expected)
+        let utf8Type = "text/xml; charset=UTF-8"
+        #expect(DocumentEncoding.isPlainUTF8Candidate(document.bytes, contentType: utf8Type) == expected)
+        #expect(!DocumentEncoding.isPlainUTF8Candidate(document.bytes, contentType: "text/xml; charset=latin1"))
+        guard expected else { return }
+        // The same document with a non-ASCII text (every true case ends with its root, `<rss/>`).
+        let arabic = String(document.dropLast("<rss/>".count)) + "<rss>خبر</rss>"
+        for text in [document, arabic] {
+            for contentType in [nil, "application/rss+xml; charset=utf-8"] {
+                let choice = DocumentEncoding.choose(for: text.bytes, contentType: contentType)
+                #expect(choice.name == "UTF-8" && choice.transcode == nil && choice.problems.isEmpty, "\(text)")
+            }
+        }
+    }
+
+    @Test func aMisEncodedDocumentThatLooksLikeUTF8IsReadTheFullWay() throws {
+        // Undeclared windows-1256 (not valid UTF-8): the one-pass UTF-8 parse fails and detection takes over.
+        let bytes = ArabicCodePage.encode(Self.feed(declaring: nil), with: ArabicCodePage.windows1256)
+        #expect(DocumentEncoding.isPlainUTF8Candidate(bytes, contentType: nil))
+        let feed = try FeedParser.parse(bytes)
+        #expect(feed.encoding == "windows-1256")
+        #expect(feed.items.first?.title == Self.title)
+        #expect(feed.problems.contains { $0.message.contains("the bytes are not valid UTF-8") })
+    }
 }
 
 /// Encodes text with glibc's iconv: an encoder independent of the parser's own code-page tables.

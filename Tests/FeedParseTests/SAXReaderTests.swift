@@ -88,6 +88,28 @@ import Testing
         #expect(names == ["a", "b"])
     }
 
+    @Test func textIsVisitedOnlyWhileTheVisitorWantsIt() throws {
+        let xml = #"<!DOCTYPE a [<!ENTITY e "x">]><a>one<b>two<c/>three</b>&e;four<b>five</b></a>"#
+        let reader = try #require(XMLStreamReader(bytes: xml.bytes, encoding: nil, recover: false))
+        reader.visitsText = false
+        var seen: [String] = []
+        let end = reader.parse {
+            switch reader.kind {
+            case .startElement:
+                seen.append("<\(reader.localName)>")
+                if reader.localName == "b" { reader.visitsText = true }
+            case .endElement:
+                if reader.localName == "b" { reader.visitsText = false }
+            case .text: seen.append(reader.text)
+            case .entityReference: seen.append("&\(reader.localName);")
+            case .other: break
+            }
+            return true
+        }
+        #expect(end == .endOfDocument)
+        #expect(seen == ["<a>", "<b>", "two", "<c>", "three", "&e;", "<b>", "five"])
+    }
+
     @Test func declaredEntitiesAreReportedNotExpandedAndTheDocumentStaysWellFormed() throws {
         let xml = """
             <?xml version="1.0"?>
