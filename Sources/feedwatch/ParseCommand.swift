@@ -255,3 +255,56 @@ extension Feedwatch {
         }
     }
 }
+
+extension Feedwatch.Parse {
+    /// A `feedwatch parse` command line with its SOURCE operands after the first left out, and all its operands,
+    /// in order (see `Feedwatch.main()`). An operand is what swift-argument-parser takes for one: an argument
+    /// that does not start with "-" (or is just "-"), and every argument after "--", except the value after an
+    /// option of `optionsTakingAValue`.
+    struct ShortenedArguments: Sendable {
+        /// Options of `parse` that take the next argument as their value. An option missing here only makes
+        /// `Feedwatch.main()` parse the whole command line the slow way: its value is taken for the first operand
+        /// (and the parse then finds no operand) or left out (and the parse finds the option without its value).
+        static let optionsTakingAValue: Set<String> = ["--jobs"]
+
+        /// "parse", the options and their values, any "--", and the first operand, in their order.
+        var arguments: [String]
+        /// Every operand, in order.
+        var operands: [String]
+
+        /// The shortened command line; nil when `arguments` (without the program name) is not a `parse` command
+        /// with at least two operands.
+        init?(_ arguments: [String]) {
+            guard arguments.first == "parse" else { return nil }
+            self.arguments = ["parse"]
+            operands = []
+            var afterTerminator = false
+            var index = 1
+            while index < arguments.count {
+                let argument = arguments[index]
+                index += 1
+                if afterTerminator || Self.isValue(argument) {
+                    if operands.isEmpty { self.arguments.append(argument) }
+                    operands.append(argument)
+                    continue
+                }
+                self.arguments.append(argument)
+                if argument == "--" {
+                    afterTerminator = true
+                } else if Self.optionsTakingAValue.contains(argument), index < arguments.count,
+                    Self.isValue(arguments[index])
+                {
+                    self.arguments.append(arguments[index])
+                    index += 1
+                }
+            }
+            guard operands.count > 1 else { return nil }
+        }
+
+        /// Whether swift-argument-parser reads `argument` as a value rather than an option or "--": it does not
+        /// start with "-", or it is just "-". (Compared by `Character`, as the library does.)
+        private static func isValue(_ argument: String) -> Bool {
+            argument.first != "-" || argument == "-"
+        }
+    }
+}
