@@ -49,7 +49,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-systemd BIN_FOR_UNIT=$(CURDIR)/.build/debug/feedwatch
 
-## bench: feedwatch against newsboat, xmllint and feedparser-rs, one table (Benchmarks/suite/run.sh; 12-20 min; not part of test)
+## bench: feedwatch against newsboat, xmllint and feedparser-rs, one table (Benchmarks/suite/run.sh; 6-20 min; not part of test)
 bench: deps
 	SWIFT=$(SWIFT) Benchmarks/suite/run.sh
 
