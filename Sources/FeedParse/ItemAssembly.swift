@@ -205,6 +205,8 @@ struct ItemBuilder {
 
     /// The best-ranked date that parses; every unparseable one and a far-future winner are reported.
     private static func firstDate(in candidates: [DateCandidate], problems: inout ProblemList) -> Date? {
+        // Most items have one date of each kind or none: no clock reading for none.
+        guard !candidates.isEmpty else { return nil }
         let latestPlausibleDate = Date().addingTimeInterval(FeedDateParser.futureTolerance)
         var best: (rank: Int, date: Date)?
         for candidate in candidates {
