@@ -393,6 +393,8 @@ actor GroupCommitter {
     private let publisher: AlertPublisher
     private var waiting: [Waiter] = []
     private var isDraining = false
+    /// The latest group's log append, while it runs.
+    private var publishing: Task<Void, Never>?
 
     init(store: FeedStore, publisher: AlertPublisher) {
         self.store = store
@@ -433,12 +435,23 @@ actor GroupCommitter {
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
             }
+            // The log append (and its fsync) overlaps the next group's commit; appends keep commit order, and
+            // a group's feeds resume only once its alerts are in the log.
             let created = results.flatMap { (try? $0.get()) ?? [] }
-            if !created.isEmpty {
-                try? await publisher.publish(created)
+            let previous = publishing
+            publishing = Task { [publisher] in
+                await previous?.value
+                if !created.isEmpty {
+                    try? await publisher.publish(created)
+                }
+                for (waiter, result) in zip(group, results) {
+                    waiter.continuation.resume(returning: result)
+                }
             }
-            for (waiter, result) in zip(group, results) {
-                waiter.continuation.resume(returning: result)
+            if waiting.isEmpty {
+                // Nothing to commit meanwhile: wait for the appends, then look again.
+                await publishing?.value
+                publishing = nil
             }
         }
         isDraining = false
