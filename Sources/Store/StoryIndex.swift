@@ -366,6 +366,14 @@ struct StoryIndex: Sendable {
             guard Double(2 * hits) >= neededHits, let open = matchable[id], open.lastSeen >= cutoff,
                 open.topicMask & mask != 0
             else { continue }
+            // A member passes the names test below only with 3 × shared ≥ its key names + the report's, so
+            // with at least one shared; no member shares more than the whole story (a headline template
+            // about another place stops here).
+            if !report.keyEntities.isEmpty,
+                3 * open.keyEntities.sharedCount(with: keyEntities) < report.keyEntities.count + 1
+            {
+                continue
+            }
             for member in open.members {
                 guard let dice = titleDice(member, report, keyEntities: keyEntities, figures: figures) else { continue }
                 if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
