@@ -3,7 +3,7 @@
 # the hottest functions (self time, then with callees).
 #
 # Usage: Benchmarks/analyze/profile.sh [FEEDWATCH_BINARY] [CORPUS_DIR]
-#   FEEDWATCH_BINARY  default: builds `feedwatch` in release mode (scratch path $SCRATCH or .build) and uses it
+#   FEEDWATCH_BINARY  default: builds `feedwatch` in release mode (as `make build` does; scratch path $SCRATCH or .build)
 #   CORPUS_DIR        default: ../shared/corpus/ant
 # Needs perf (Debian package linux-perf) and python3. On machines without hardware counters perf falls back
 # to the cpu-clock software event, which is enough for a profile. Shares are noisy on a busy machine; compare
@@ -11,25 +11,7 @@
 # this script: `feedwatch analyze` itself does not run under valgrind 3.19, so it counts a synchronous driver.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-corpus="${2:-$root/../shared/corpus/ant}"
-if [[ ! -d "$corpus" ]]; then
-    echo "corpus folder $corpus not found (pass it as the second argument)" >&2
-    exit 2
-fi
-if [[ $# -ge 1 && -n "$1" ]]; then
-    binary="$1"
-else
-    scratch="${SCRATCH:-$root/.build}"
-    (cd "$root" && swift build -c release --scratch-path "$scratch" --product feedwatch >&2)
-    binary="$scratch/release/feedwatch"
-fi
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-python3 "$here/articles.py" "$corpus" "$work/articles.jsonl" > /dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 perf record -F 5000 -g -o "$work/perf.data" \
     "$binary" analyze --jsonl --config "$root/Config/feedwatch.yaml" "$work/articles.jsonl" > /dev/null 2> "$work/perf.log"

@@ -2,7 +2,7 @@
 # Analyzer throughput: megabytes of article text analyzed per CPU-second, with the full default topics.
 #
 # Usage: Benchmarks/analyze/run.sh [FEEDWATCH_BINARY] [CORPUS_DIR]
-#   FEEDWATCH_BINARY  default: builds `feedwatch` in release mode (scratch path $SCRATCH or .build) and uses it
+#   FEEDWATCH_BINARY  default: builds `feedwatch` in release mode (as `make build` does; scratch path $SCRATCH or .build)
 #   CORPUS_DIR        default: ../shared/corpus/ant (the ANT corpus: folders of <DOC> XML-like .txt files)
 #
 # What it measures: every article of the corpus becomes one JSON line {"id", "title", "text"} in a temporary
@@ -16,25 +16,7 @@
 # Needs python3 (to build the input) and GNU time (/usr/bin/time).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-corpus="${2:-$root/../shared/corpus/ant}"
-if [[ ! -d "$corpus" ]]; then
-    echo "corpus folder $corpus not found (pass it as the second argument)" >&2
-    exit 2
-fi
-if [[ $# -ge 1 && -n "$1" ]]; then
-    binary="$1"
-else
-    scratch="${SCRATCH:-$root/.build}"
-    (cd "$root" && swift build -c release --scratch-path "$scratch" --product feedwatch >&2)
-    binary="$scratch/release/feedwatch"
-fi
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-python3 "$here/articles.py" "$corpus" "$work/articles.jsonl" > "$work/bytes"
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 read -r bytes articles < "$work/bytes"
 
 # Warm the page cache, then measure.
