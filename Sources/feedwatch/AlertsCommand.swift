@@ -43,9 +43,7 @@ extension Feedwatch {
                 throw ValidationError("--min-severity must be one of \(AlertQuery.severities.joined(separator: ", "))")
             }
             if limit < 0 { throw ValidationError("--limit must not be negative") }
-            if let since, Self.parseSince(since, now: Date()) == nil {
-                throw ValidationError("--since '\(since)': write a duration (30m, 24h, 7d) or a date (2026-11-29)")
-            }
+            try Self.validateSince(since)
         }
 
         func run() async throws {
@@ -89,6 +87,13 @@ extension Feedwatch {
             } catch {
                 printError("feedwatch alerts: \(error)")
                 throw ExitCode(1)
+            }
+        }
+
+        /// Rejects a `--since` value that ``parseSince(_:now:)`` cannot read (shared by `alerts` and `stories`).
+        static func validateSince(_ since: String?) throws {
+            if let since, parseSince(since, now: Date()) == nil {
+                throw ValidationError("--since '\(since)': write a duration (30m, 24h, 7d) or a date (2026-11-29)")
             }
         }
 

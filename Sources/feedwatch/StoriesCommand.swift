@@ -26,9 +26,7 @@ extension Feedwatch {
 
         func validate() throws {
             if limit < 0 { throw ValidationError("--limit must not be negative") }
-            if let since, Alerts.parseSince(since, now: Date()) == nil {
-                throw ValidationError("--since '\(since)': write a duration (30m, 24h, 7d) or a date (2026-11-29)")
-            }
+            try Alerts.validateSince(since)
         }
 
         func run() async throws {

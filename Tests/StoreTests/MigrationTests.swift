@@ -5,6 +5,16 @@ import Testing
 
 /// The schema migrates from an empty database and from every earlier version, keeping the data.
 @Suite struct MigrationTests {
+    /// A new database file with the migrations up to `migration` only, as an earlier release left it.
+    static func database(migratedUpTo migration: String) throws -> (path: String, queue: DatabaseQueue) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: migration)
+        return (path, queue)
+    }
+
     @Test func anEmptyDatabaseMigratesToTheLatestSchema() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
         let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
@@ -13,12 +23,8 @@ import Testing
     }
 
     @Test func aVersionOneDatabaseKeepsItsFeedsItemsAndAlerts() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("db.sqlite").path
         // Build a database as the first release left it: only the v1 migration, with data in it.
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v1: feeds, items, analyses, alerts")
+        let (path, queue) = try Self.database(migratedUpTo: "v1: feeds, items, analyses, alerts")
         try await queue.write { db in
             try db.execute(sql: "INSERT INTO feeds (url, name, etag) VALUES ('https://a.example/rss', 'a', '\"v1\"')")
             try db.execute(
@@ -55,11 +61,7 @@ import Testing
     }
 
     @Test func aVersionTwoDatabaseGetsAStoryPerAlertedItemAndKeepsItsIDSequence() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("db.sqlite").path
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v2: feeds moved by permanent redirects, last success, ttl")
+        let (path, queue) = try Self.database(migratedUpTo: "v2: feeds moved by permanent redirects, last success, ttl")
         try await queue.write { db in
             try db.execute(sql: "INSERT INTO feeds (url, name) VALUES ('https://a.example/rss', 'a')")
             for key in 1...2 {
