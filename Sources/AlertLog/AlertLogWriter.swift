@@ -91,15 +91,17 @@ public final class AlertLogWriter: Sendable {
         // nested objects, ISO 8601 dates, slashes unescaped) gives, without its cost on the commit path.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(2048)
-        func key(_ name: String) {
+        func key(_ name: StaticString) {
+            // Key names are plain ASCII constants: nothing to escape.
             bytes.append(bytes.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            bytes += AnalysisJSON.encode(string: name)
-            bytes.append(UInt8(ascii: ":"))
+            bytes.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: "\":".utf8)
         }
         func string(_ value: String) { bytes += AnalysisJSON.encode(string: value) }
         func number(_ value: Double) { bytes += AnalysisJSON.encode(number: value) }
         func date(_ value: Date) { string(value.formatted(.iso8601)) }
-        key("id"); bytes += Array(String(alert.id).utf8)
+        key("id"); bytes.append(contentsOf: String(alert.id).utf8)
         key("time"); date(alert.time)
         key("topic"); string(alert.topic)
         key("kind"); string(alert.kind.rawValue)
@@ -107,29 +109,29 @@ public final class AlertLogWriter: Sendable {
         key("score"); number(alert.score)
         key("modality"); string(alert.modality)
         key("feed")
-        bytes += Array(#"{"name":"#.utf8); string(alert.feed.name)
-        bytes += Array(#","url":"#.utf8); string(alert.feed.url)
+        bytes.append(contentsOf: #"{"name":"#.utf8); string(alert.feed.name)
+        bytes.append(contentsOf: #","url":"#.utf8); string(alert.feed.url)
         bytes.append(UInt8(ascii: "}"))
         key("item")
-        bytes += Array(#"{"guid":"#.utf8); string(alert.item.guid)
-        if let link = alert.item.link { bytes += Array(#","link":"#.utf8); string(link) }
-        if let published = alert.item.published { bytes += Array(#","published":"#.utf8); date(published) }
-        if let title = alert.item.title { bytes += Array(#","title":"#.utf8); string(title) }
+        bytes.append(contentsOf: #"{"guid":"#.utf8); string(alert.item.guid)
+        if let link = alert.item.link { bytes.append(contentsOf: #","link":"#.utf8); string(link) }
+        if let published = alert.item.published { bytes.append(contentsOf: #","published":"#.utf8); date(published) }
+        if let title = alert.item.title { bytes.append(contentsOf: #","title":"#.utf8); string(title) }
         bytes.append(UInt8(ascii: "}"))
         key("language"); string(alert.language)
-        key("story"); bytes += Array(String(alert.story).utf8)
-        key("sources"); bytes += Array(String(alert.sources).utf8)
+        key("story"); bytes.append(contentsOf: String(alert.story).utf8)
+        key("sources"); bytes.append(contentsOf: String(alert.sources).utf8)
         if let change = alert.change { key("change"); string(change) }
         if let burst = alert.burst {
             key("burst")
-            bytes += Array(#"{"baseline":"#.utf8); number(burst.baseline)
-            bytes += Array(#","ratio":"#.utf8); number(burst.ratio)
-            bytes += Array(#","sources":\#(burst.sources),"stories":\#(burst.stories)}"#.utf8)
+            bytes.append(contentsOf: #"{"baseline":"#.utf8); number(burst.baseline)
+            bytes.append(contentsOf: #","ratio":"#.utf8); number(burst.ratio)
+            bytes.append(contentsOf: #","sources":\#(burst.sources),"stories":\#(burst.stories)}"#.utf8)
         }
         key("evidence"); bytes += AnalysisJSON.encode(evidence: alert.evidence)
         key("entities"); bytes += AnalysisJSON.encode(entities: alert.entities)
         key("quantities"); bytes += AnalysisJSON.encode(quantities: alert.quantities)
-        bytes += Array("}\n".utf8)
+        bytes.append(contentsOf: "}\n".utf8)
         return bytes
     }
 

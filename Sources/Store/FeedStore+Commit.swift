@@ -92,16 +92,11 @@ struct CommitWriter {
     let policy: AlertPolicy
     /// The open stories; nil for a transaction without alerting items, which never reaches `alert`.
     var index: StoryIndex?
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
     /// The last `new` alert of each topic in this transaction: where a burst alert points.
     private var newestNewAlert: [String: Alert] = [:]
-    /// Stories that took a report in this transaction, with its latest time: their rows are written once,
-    /// at the end, however many reports they took.
-    private var touchedStories: [Int64: Date] = [:]
+    /// Stories that took a report in this transaction: their rows are written once, at the end, however many
+    /// reports they took.
+    private var touchedStories: Set<Int64> = []
     /// Whether `removed_items` holds any key, once asked (once per transaction; empty until a prune).
     private var holdsRemovedItems: Bool?
 
@@ -114,6 +109,8 @@ struct CommitWriter {
     /// Writes one batch: the feed's new state, its new items, their analyses, stories and alerts.
     mutating func apply(_ batch: FeedBatch) throws -> [Alert] {
         let fetch = batch.fetch
+        // The fetch time as SQLite stores it, formatted once for the feed row and every row of the batch.
+        let stamp = StoredDate.value(fetch.fetchedAt)
         try db.execute(
             sql: """
                 UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
@@ -123,10 +120,10 @@ struct CommitWriter {
                 WHERE id = ?
                 """,
             arguments: [
-                fetch.etag, fetch.lastModified, StoredDate.value(fetch.fetchedAt), fetch.status, fetch.error,
+                fetch.etag, fetch.lastModified, stamp, fetch.status, fetch.error,
                 fetch.consecutiveFailures, StoredDate.value(fetch.nextDueAt), fetch.bytes, fetch.duration,
                 fetch.fetchURL, fetch.pendingRedirect?.url, fetch.pendingRedirect?.seen ?? 0, fetch.ttlMinutes,
-                fetch.error, StoredDate.value(fetch.fetchedAt), batch.feedID,
+                fetch.error, stamp, batch.feedID,
             ]
         )
         guard
@@ -135,8 +132,6 @@ struct CommitWriter {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
         }
         let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
-        // The fetch time as SQLite stores it, formatted once for every row of the batch.
-        let stamp = StoredDate.value(fetch.fetchedAt)
         var alerts: [Alert] = []
         for item in batch.items {
             // An item pruned by retention stays seen: the feed may still list it.
@@ -163,7 +158,8 @@ struct CommitWriter {
             try db.cachedStatement(
                 sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [itemID, item.analysis.language, encoded.topics, encoded.analysis, stamp])
-            guard !item.alertTopics.isEmpty, let draft = encoded.storyDraft else { continue }
+            // Only an alerting item has a story draft.
+            guard let draft = encoded.storyDraft else { continue }
             let report = draft.placed(itemID: itemID, feedID: batch.feedID, time: fetch.fetchedAt, published: item.published)
             alerts += try alert(item, encoded: encoded, report: report, feed: feed, stamp: stamp)
         }
@@ -183,7 +179,6 @@ struct CommitWriter {
     ) throws -> [Alert] {
         let (itemID, feedID, time) = (report.itemID, report.feedID, report.time)
         // Used in place (`index!`): a local copy would copy every open story on the first change.
-        if index == nil { index = try StoryIndex.load(from: db, policy: policy, now: time) }
         let placement = index!.place(report)
         let storyID: Int64
         if let existing = placement.storyID {
@@ -201,7 +196,7 @@ struct CommitWriter {
         let topicsBefore = index!.stories[storyID]?.topics ?? [:]
         index!.record(report, in: storyID)
         guard let story = index!.stories[storyID] else { return [] }
-        touchedStories[storyID] = max(touchedStories[storyID] ?? time, time)
+        touchedStories.insert(storyID)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
         try db.cachedStatement(
             sql: """
@@ -269,26 +264,27 @@ struct CommitWriter {
 
     /// Writes the rows of the stories that took reports in this transaction: counts, languages, topics.
     mutating func writeStories() throws {
-        for (storyID, time) in touchedStories.sorted(by: { $0.key < $1.key }) {
+        for storyID in touchedStories.sorted() {
             guard let story = index?.stories[storyID] else { continue }
             try db.cachedStatement(
                 sql: """
-                    UPDATE stories SET last_seen_at = MAX(last_seen_at, ?), topics = ?, languages = ?, sources = ?,
-                        feeds = ?
+                    UPDATE stories SET last_seen_at = ?, topics = ?, languages = ?, sources = ?, feeds = ?
                     WHERE id = ?
                     """
             ).execute(
                 arguments: [
-                    StoredDate.value(time), story.topics.keys.sorted().joined(separator: ","),
+                    StoredDate.value(story.lastSeen), story.topics.keys.sorted().joined(separator: ","),
                     story.languages.sorted().joined(separator: ","), story.sources, story.feeds.count, storyID,
                 ])
         }
-        touchedStories = [:]
+        touchedStories = []
     }
 
     /// Burst alerts for the topics that got a new story in this transaction, written after everything else.
     mutating func bursts(now: Date) throws -> [Alert] {
         var alerts: [Alert] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for topic in newestNewAlert.keys.sorted() {
             guard let latest = newestNewAlert[topic],
                 let burst = try BurstDetector.check(topic: topic, now: now, policy: policy.bursts, in: db)
@@ -348,6 +344,7 @@ extension StoryReport {
             }.map(\.value).max() ?? 0
         }
         let casualties: Set<String> = ["killed", "wounded"]
+        let figures = Set(analysis.fingerprint.quantities.filter { !casualties.contains($0.unit) })
         let places = confident.filter { $0.type == "place" }
         self.init(
             itemID: 0,
@@ -359,8 +356,8 @@ extension StoryReport {
             titlePairs: StoryIndex.titlePairs(item.title),
             entities: Set(confident.map(\.id)),
             keyEntities: Set(confident.filter { $0.type != "country" }.map(\.id)),
-            quantities: Set(
-                analysis.fingerprint.quantities.filter { !casualties.contains($0.unit) }),
+            quantities: figures,
+            figures: StoryIndex.figureHashes(figures),
             topics: item.alertTopics.map { topic in
                 // Places named inside the topic's own evidence sentences: where the event happened.
                 var named: [String: String] = [:]

@@ -42,19 +42,10 @@ extension FeedStore {
                     SELECT feed_id, item_key, ? FROM items WHERE \(stale)
                     """,
                 arguments: [now, cutoff])
-            try db.execute(
-                sql: "DELETE FROM analyses WHERE item_id IN (SELECT id FROM items WHERE \(stale))", arguments: [cutoff])
-            try db.execute(
-                sql: "DELETE FROM story_sources WHERE item_id IN (SELECT id FROM items WHERE \(stale))",
-                arguments: [cutoff])
+            // Their analyses and story memberships go with them (ON DELETE CASCADE).
             try db.execute(sql: "DELETE FROM items WHERE \(stale)", arguments: [cutoff])
             let items = db.changesCount
-            try db.execute(
-                sql: """
-                    DELETE FROM story_topics WHERE story_id IN (
-                        SELECT id FROM stories WHERE last_seen_at < ? AND id NOT IN (SELECT story FROM alerts));
-                    """,
-                arguments: [cutoff])
+            // Their topic states go with them (ON DELETE CASCADE).
             try db.execute(
                 sql: "DELETE FROM stories WHERE last_seen_at < ? AND id NOT IN (SELECT story FROM alerts)",
                 arguments: [cutoff])

@@ -28,6 +28,8 @@ struct StoryReport: Sendable {
     var keyEntities: Set<String>
     /// The figures that identify the event; casualty figures are left out, since they rise as reports come in.
     var quantities: Set<Fingerprint.QuantityKey>
+    /// `quantities` as ``StoryIndex/figureHashes(_:)``: what matching compares.
+    var figures: [UInt64]
     var topics: [Topic]
     /// The largest killed and wounded figures in the item's evidence sentences (0 when none).
     var killed: Double
@@ -213,7 +215,7 @@ struct StoryIndex: Sendable {
         let cutoff = report.time.addingTimeInterval(-policy.storyWindow)
         var match = StoryPlacement.Match.none
         var chosen: Story?
-        let figures = Self.figureHashes(report.quantities)
+        let figures = report.figures
         if let (story, distance) = closestByText(report, openSince: cutoff) {
             chosen = story
             match = .text(distance: distance)
@@ -248,7 +250,7 @@ struct StoryIndex: Sendable {
                 Member(
                     language: report.language, eventTime: report.eventTime, simhash: report.simhash,
                     titlePairs: report.titlePairs, entities: bits(report.entities),
-                    keyEntities: keyEntities, figures: Self.figureHashes(report.quantities)))
+                    keyEntities: keyEntities, figures: report.figures))
             if report.simhash != 0 {
                 for key in Self.bandKeys(report.simhash) {
                     bands[key, default: []].append((storyID, report.simhash))
@@ -430,7 +432,7 @@ struct StoryIndex: Sendable {
 
     /// Figures as sorted, distinct hashes of value and unit, so two reports' shared figures are counted by a
     /// merge instead of set operations on strings.
-    private static func figureHashes(_ quantities: Set<Fingerprint.QuantityKey>) -> [UInt64] {
+    static func figureHashes(_ quantities: Set<Fingerprint.QuantityKey>) -> [UInt64] {
         guard !quantities.isEmpty else { return [] }
         var hashes = quantities.map { key in
             var hash = 0xcbf2_9ce4_8422_2325 ^ (key.value + 0).bitPattern  // + 0: -0 and 0 alike
@@ -666,13 +668,14 @@ extension StoryIndex {
         var counts: [Int64: (Int, Date)] = [:]
         for row in sources {
             let storyID: Int64 = row["story_id"]
+            let figures = quantities(from: row["quantities"])
             let report = StoryReport(
                 itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: row["joined_at"],
                 eventTime: eventTime(published: row["item_published"], committed: row["joined_at"]),
                 simhash: UInt64(row["simhash"] as String, radix: 16) ?? 0,
                 titlePairs: titlePairs(row["item_title"]),
                 entities: list(row["entities"]), keyEntities: list(row["key_entities"]),
-                quantities: quantities(from: row["quantities"]),
+                quantities: figures, figures: figureHashes(figures),
                 topics: [], killed: 0, wounded: 0)
             index.record(report, in: storyID)
             counts[storyID] = (row["story_sources"], row["story_last_seen"])
