@@ -228,13 +228,10 @@ struct Gazetteer: Sendable {
             !entries[Int(entity)].exceptions.contains(keys.surface)
         }
         let scalars = field.text.scalars
-        if token.kind == .arabic, skeletonOpenings.contains(opening: scalars, Stemmer.bare(scalars, token)) {
-            let length = Self.skeleton(
-                scalars[Stemmer.bare(scalars, token)],
-                into: &scratch,
-                openingWith: skeletonOpenings,
-                trim: false
-            )
+        let bare = token.kind == .arabic ? Stemmer.bare(scalars, token) : nil
+        // The opening filter already said whether the skeleton's first three letters can name anything.
+        if let bare, skeletonOpenings.contains(opening: scalars, bare) {
+            let length = Self.skeleton(scalars[bare], into: &scratch, trim: false)
             if length >= Self.skeletonMinimum,
                 let entity = entitiesBySkeleton[vocabulary.id(of: scratch[..<length], in: .skeleton)]?.first(where: allowed)
             {
@@ -261,13 +258,11 @@ struct Gazetteer: Sendable {
 
     /// Consonant skeleton of an Arabic word: fold look-alike consonants (ط→ت ض→د ظ→ز ص ث→س ذ→ز ق غ ج→ك
     /// ح خ→ه ع ء→ا), drop a leading ال, drop inner ا و ي, collapse doubled letters.
-    /// With `openings`, stops early (returning 0) when the first three skeleton letters are not in it.
     /// Returns the skeleton's length: `buffer[..<length]`; letters past it are stale (the buffer is reused).
     @discardableResult
     static func skeleton(
         _ word: ArraySlice<UInt32>,
         into buffer: inout [UInt32],
-        openingWith openings: LetterTripleFilter? = nil,
         trim: Bool = true
     ) -> Int {
         // Reuse the buffer's storage: overwrite, then trim (removeAll(keepingCapacity:) is slow per token).
@@ -290,10 +285,6 @@ struct Gazetteer: Sendable {
             if count > 0, previous == folded { continue }
             emit(folded)
             previous = folded
-            if count == 3, let openings, !openings.contains(buffer[0], buffer[1], buffer[2]) {
-                count = 0
-                break
-            }
         }
         if trim, buffer.count > count { buffer.removeLast(buffer.count - count) }
         return count

@@ -13,8 +13,6 @@ struct TokenKeys: Sendable {
     var stem: Int32
     /// This token's alternative readings in `PreparedField.variants`.
     var variants: Range<Int32>
-    /// The folded range of the light stem.
-    var stemRange: Range<Int32>
     /// FNV-1a of the light stem's scalars (`Vocabulary.sequenceHash`), for fingerprints.
     var stemHash: UInt64
 }
@@ -108,7 +106,6 @@ struct PreparedField: Sendable {
                         bare: bareID,
                         stem: stemID,
                         variants: first..<Int32(variants.count),
-                        stemRange: Int32(stem.lowerBound)..<Int32(stem.upperBound),
                         stemHash: stemHash
                     )
                 )

@@ -67,7 +67,8 @@ enum SentenceSplitter {
                 var index = 0
                 while index < count {
                     let value = scalars[index]
-                    // Most scalars are letters or spaces: one range test rejects them.
+                    // Most scalars are letters or spaces: one range test rejects them. It must let through every
+                    // scalar the switch below and `isHardBreak` end a sentence on (TokenizerTests.everySentenceEndSplits).
                     if value > 0x3F, value != 0x85, value < 0x0A0 || (value >= 0x0620 && value < 0x2028) {
                         index += 1
                         continue

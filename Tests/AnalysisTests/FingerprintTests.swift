@@ -103,3 +103,15 @@ import Testing
         #expect(Set(withID.keys) == Set((expected as? [String: Any])?.keys.map { $0 } ?? []).union(["id"]))
     }
 }
+
+/// The analyzer's JSON numbers: what JSONEncoder would write for finite values, and never a token JSON lacks.
+@Suite struct JSONNumberTests {
+    @Test(arguments: [
+        (5000.0, "5000"), (0.5, "0.5"), (-0.0, "-0"), (-3.0, "-3"), (1e16, "1e+16"),
+        (9_007_199_254_740_991, "9007199254740991"), (9_007_199_254_740_992, "9007199254740992"),
+        (Double.infinity, "null"), (-Double.infinity, "null"), (Double.nan, "null"),
+    ])
+    func numbersAreWrittenAsJSON(_ value: Double, _ expected: String) {
+        #expect(String(decoding: AnalysisJSON.encode(number: value), as: UTF8.self) == expected)
+    }
+}

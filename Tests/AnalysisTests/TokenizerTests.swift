@@ -44,6 +44,12 @@ import Testing
         #expect(sentences("سطر أول\u{85}سطر ثان") == ["سطر أول", "سطر ثان"])
     }
 
+    /// Every mark that ends a sentence does, also past the splitter's one-range fast skip of letters.
+    @Test(arguments: [".", "!", "?", "\u{061F}", "\u{061B}", "\n", "\r", "\u{2028}", "\u{2029}", "\u{85}"])
+    func everySentenceEndSplits(_ mark: String) {
+        #expect(sentences("قال الوزير\(mark) Then he left") == ["قال الوزير" + (mark.first!.isNewline ? "" : mark), "Then he left"])
+    }
+
     @Test func keepsClosingQuotesWithTheirSentence() {
         #expect(sentences("قال \"انسحبنا.\" ثم غادر.") == ["قال \"انسحبنا.\"", "ثم غادر."])
     }
