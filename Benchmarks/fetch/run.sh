@@ -49,7 +49,7 @@ done
 # ------------------------------------------------------------------ binaries
 if [ -z "${FEEDWATCH:-}" ]; then
   log "building feedwatch (release) in $SCRATCH"
-  (cd "$REPO" && swift build -c release --product feedwatch --scratch-path "$SCRATCH" >&2)
+  (cd "$REPO" && swift build -c release --static-swift-stdlib --product feedwatch --scratch-path "$SCRATCH" >&2)
   FEEDWATCH=$SCRATCH/release/feedwatch
 fi
 if [ -z "${FETCHBENCH:-}" ]; then

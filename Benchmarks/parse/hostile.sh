@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BINARY=${1:-}
 if [ -z "$BINARY" ]; then
   SCRATCH=${SCRATCH:-$ROOT/.build}
-  (cd "$ROOT" && swift build -c release --product feedwatch --scratch-path "$SCRATCH" >&2)
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib --product feedwatch --scratch-path "$SCRATCH" >&2)
   BINARY=$SCRATCH/release/feedwatch
 fi
 

@@ -45,7 +45,7 @@ BINARY=${1:-}
 if [ -z "$BINARY" ]; then
   SCRATCH=${SCRATCH:-$ROOT/.build}
   echo "building feedwatch (release, scratch path $SCRATCH)..." >&2
-  (cd "$ROOT" && swift build -c release --product feedwatch --scratch-path "$SCRATCH" >&2)
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib --product feedwatch --scratch-path "$SCRATCH" >&2)
   BINARY=$SCRATCH/release/feedwatch
 fi
 [ -x "$BINARY" ] || { echo "no executable at $BINARY" >&2; exit 1; }

@@ -40,7 +40,7 @@ enum DocumentEncoding {
                 .compactMap { $0 }
                 .first { !isUTF8Name($0.1) }
             let problems = label.map { [note("the \($0.0) says \($0.1) but the bytes are valid UTF-8; read as UTF-8")] }
-            return EncodingChoice(libxml2Encoding: "UTF-8", name: "UTF-8", problems: problems ?? [])
+            return EncodingChoice(libxml2Encoding: utf8Label(for: bytes), name: "UTF-8", problems: problems ?? [])
         }
 
         var problems: [FeedProblem] = []
@@ -72,7 +72,7 @@ enum DocumentEncoding {
         guard scan.hasNonASCII else {
             // Plain ASCII reads the same as UTF-8 under any ASCII-compatible label, without a conversion pass.
             let name = label.map { isUTF8Name($0.name) ? "UTF-8" : $0.name } ?? "UTF-8"
-            return EncodingChoice(libxml2Encoding: "UTF-8", name: name, problems: problems)
+            return EncodingChoice(libxml2Encoding: utf8Label(for: bytes), name: name, problems: problems)
         }
 
         // Not UTF-8, not wide: a legacy single-byte or multi-byte encoding.
@@ -153,10 +153,16 @@ enum DocumentEncoding {
         return String(decoding: declaration[valueStart..<valueEnd], as: UTF8.self)
     }
 
+    /// The encoding to name to libxml2 for UTF-8 bytes: none when it reads them as UTF-8 by itself (naming
+    /// it would only add a conversion pass), else "UTF-8".
+    private static func utf8Label(for bytes: [UInt8]) -> String? {
+        isReadAsUTF8ByLibXML2(bytes) ? nil : "UTF-8"
+    }
+
     /// Whether libxml2, left to itself, reads `bytes` as UTF-8: no byte-order mark, a `<` (after ASCII white
     /// space) to start with, and an XML declaration that names UTF-8 or no encoding at all, or none (and no
     /// `<?xml` later in the first 512 bytes either). Telling libxml2 "UTF-8" then changes nothing but costs a
-    /// pass of its UTF-8 to UTF-8 converter over the whole document, so ``FeedParser`` does not.
+    /// pass of its UTF-8 to UTF-8 converter over the whole document, so ``choose(for:contentType:)`` does not.
     static func isReadAsUTF8ByLibXML2(_ bytes: [UInt8]) -> Bool {
         guard byteOrderMarkEncoding(bytes) == nil,
             bytes.first(where: { !$0.isXMLWhitespace }) == UInt8(ascii: "<")

@@ -66,11 +66,7 @@ public enum FeedParser {
                 )
             }
         }
-        var libxml2Encoding = encoding.libxml2Encoding
-        if libxml2Encoding == "UTF-8", encoding.transcode == nil, DocumentEncoding.isReadAsUTF8ByLibXML2(bytes) {
-            libxml2Encoding = nil  // libxml2 reads UTF-8 anyway; naming it would only add a conversion pass
-        }
-        var feed = try parseXML(document, encoding: libxml2Encoding, baseURL: baseURL, limits: limits)
+        var feed = try parseXML(document, encoding: encoding.libxml2Encoding, baseURL: baseURL, limits: limits)
         feed.problems = notes + feed.problems
         feed.encoding = encoding.name
         return feed

@@ -64,7 +64,7 @@ struct PlainTextBuilder {
                         continue
                     }
                     if next == 0x20 || (0x09...0x0D).contains(next) { break }
-                } else if next == 0xC2 || (next >= 0xE1 && next <= 0xE3),
+                } else if UTF8Whitespace.mayStartMultiByteSpace(next),
                     UTF8Whitespace.whitespaceLength(in: bytes, at: end) > 0
                 {
                     break
@@ -79,7 +79,7 @@ struct PlainTextBuilder {
 
     /// Whether a character starting with `byte` is certainly not whitespace.
     private static func startsNonSpace(_ byte: UInt8) -> Bool {
-        byte > 0x20 && byte != 0xC2 && !(0xE1...0xE3).contains(byte)
+        byte > 0x20 && !UTF8Whitespace.mayStartMultiByteSpace(byte)
     }
 
     /// Appends one character (a decoded entity), collapsing it if it is whitespace.
@@ -133,6 +133,13 @@ struct PlainTextBuilder {
 /// The Unicode White_Space characters (a fixed list: U+0009–000D, U+0020, U+0085, U+00A0, U+1680, U+2000–200A,
 /// U+2028, U+2029, U+202F, U+205F, U+3000), tested on UTF-8 bytes or scalars without property look-ups.
 enum UTF8Whitespace {
+    /// Whether `byte` may lead a multi-byte white space character: 0xC2 (U+0085, U+00A0) or 0xE1–0xE3 (the
+    /// rest). Every other non-ASCII byte certainly does not.
+    @inline(__always)
+    static func mayStartMultiByteSpace(_ byte: UInt8) -> Bool {
+        byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3)
+    }
+
     /// The byte length of the whitespace character starting at `index`, 0 when it is not whitespace.
     static func whitespaceLength(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let lead = bytes[index]
@@ -225,7 +232,8 @@ enum WordScan {
         ~(((word & lowBits) &+ lowBits) | word) & highBits
     }
 
-    /// The byte test of ``wordsAndSingleSpaces(in:at:)`` for one byte.
+    /// The byte test of ``wordsAndSingleSpaces(in:at:)`` for one byte: ``UTF8Whitespace/mayStartMultiByteSpace(_:)``
+    /// widened to 0xE0, as the eight-byte test masks 0xE0–0xE3 together.
     private static func startsWord(_ byte: UInt8) -> Bool {
         byte > 0x20 && byte != 0xC2 && byte & 0xFC != 0xE0
     }
@@ -254,7 +262,7 @@ extension String {
         let isTrimmed = withUTF8Bytes { bytes in
             guard let first = bytes.first, let last = bytes.last else { return true }
             // White space beyond ASCII starts with 0xC2 or 0xE1–0xE3 (see ``UTF8Whitespace``).
-            if first <= 0x20 || first == 0xC2 || (0xE1...0xE3).contains(first) { return false }
+            if first <= 0x20 || UTF8Whitespace.mayStartMultiByteSpace(first) { return false }
             if last < 0x80 { return last > 0x20 }
             // A multi-byte last character (Arabic text): white space only if it is a two- or three-byte space.
             let count = bytes.count
@@ -307,7 +315,7 @@ extension String {
                 }
                 previousWasSpace = false
                 // Other ASCII whitespace, or a lead byte that may start a Unicode space: do the full work.
-                if (0x09...0x0D).contains(byte) || byte == 0xC2 || (0xE1...0xE3).contains(byte) { return false }
+                if (0x09...0x0D).contains(byte) || UTF8Whitespace.mayStartMultiByteSpace(byte) { return false }
             }
             return true
         }
