@@ -7,11 +7,30 @@
 public enum AnalysisJSON {
     /// The analysis as a JSON object; with `id`, an `"id"` member is added (sorted in with the others).
     public static func encode(_ analysis: Analysis, id: String? = nil) -> [UInt8] {
+        write(analysis, id: id).json
+    }
+
+    /// The analysis as ``encode(_:id:)`` writes it, with where its `entities` and `quantities` arrays lie:
+    /// each slice is what ``encode(entities:)`` and ``encode(quantities:)`` give, for callers that store the
+    /// arrays alone too (an alert row) without writing them twice.
+    public static func encodeWithArrays(_ analysis: Analysis) -> (
+        json: [UInt8], entities: Range<Int>, quantities: Range<Int>
+    ) {
+        write(analysis, id: nil)
+    }
+
+    private static func write(_ analysis: Analysis, id: String?) -> (
+        json: [UInt8], entities: Range<Int>, quantities: Range<Int>
+    ) {
         var writer = Writer()
         writer.bytes.reserveCapacity(4096)
+        var entities = 0..<0
+        var quantities = 0..<0
         writer.object {
             $0.key("entities")
+            let entitiesStart = $0.bytes.count
             $0.array(analysis.entities) { writer, entity in writer.entity(entity) }
+            entities = entitiesStart..<$0.bytes.count
             $0.key("fingerprint")
             $0.fingerprint(analysis.fingerprint)
             if let id {
@@ -21,11 +40,13 @@ public enum AnalysisJSON {
             $0.key("language")
             $0.string(analysis.language)
             $0.key("quantities")
+            let quantitiesStart = $0.bytes.count
             $0.array(analysis.quantities) { writer, quantity in writer.quantity(quantity) }
+            quantities = quantitiesStart..<$0.bytes.count
             $0.key("topics")
             $0.array(analysis.topics) { writer, topic in writer.topic(topic) }
         }
-        return writer.bytes
+        return (writer.bytes, entities, quantities)
     }
 
     /// Evidence sentences as a JSON array, as in an alert line.

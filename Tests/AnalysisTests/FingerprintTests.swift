@@ -115,3 +115,17 @@ import Testing
         #expect(String(decoding: AnalysisJSON.encode(number: value), as: UTF8.self) == expected)
     }
 }
+
+/// The alert row's arrays are slices of the analysis JSON: the same bytes as writing them alone.
+@Suite struct AnalysisJSONSliceTests {
+    @Test func theEntityAndQuantityArraysInTheAnalysisAreTheArraysAlone() throws {
+        let text = "Three rockets struck Ain al-Asad air base in Anbar; Kataib Hezbollah claimed the attack. "
+            + "سقطت ثلاثة صواريخ على قاعدة عين الأسد في الأنبار وأصيب 5 جنود."
+        let analysis = try AnalysisFixtures.analyzer().analyze(Article(id: "s", title: "Rockets hit a base", text: text))
+        #expect(!analysis.entities.isEmpty && !analysis.quantities.isEmpty)
+        let (json, entities, quantities) = AnalysisJSON.encodeWithArrays(analysis)
+        #expect(json == AnalysisJSON.encode(analysis))
+        #expect(Array(json[entities]) == AnalysisJSON.encode(entities: analysis.entities))
+        #expect(Array(json[quantities]) == AnalysisJSON.encode(quantities: analysis.quantities))
+    }
+}
