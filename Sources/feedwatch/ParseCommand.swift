@@ -157,16 +157,8 @@ extension Feedwatch {
             let files = sources
             let workers = min(jobs, files.count)
             guard workers > 1 else {
-                var lines = ""
-                var failed = false
-                for file in files {
-                    let result = Self.summaryLine(forFile: file)
-                    lines += result.line
-                    failed = failed || result.failed
-                    if lines.utf8.count > 1 << 16 { flush(&lines) }
-                }
-                flush(&lines)
-                if failed { throw ExitCode(1) }
+                // One file at a time, each line written as it is made.
+                try write(files.lazy.map(Self.summaryLine(forFile:)))
                 return
             }
             // Each worker takes every `workers`-th file, so big and small files spread evenly.
@@ -183,13 +175,20 @@ extension Feedwatch {
                 for await part in group { all += part }
                 return all.sorted { $0.index < $1.index }
             }
+            try write(results.lazy.map { ($0.line, $0.failed) })
+        }
+
+        /// Prints summary lines in order, 64 KB at a time; exits with status 1 after them if any file failed.
+        private func write(_ results: some Sequence<(line: String, failed: Bool)>) throws {
             var lines = ""
+            var failed = false
             for result in results {
                 lines += result.line
+                failed = failed || result.failed
                 if lines.utf8.count > 1 << 16 { flush(&lines) }
             }
             flush(&lines)
-            if results.contains(where: \.failed) { throw ExitCode(1) }
+            if failed { throw ExitCode(1) }
         }
 
         /// The bytes of a file or of a fetched URL, with the Content-Type and the base URL for relative links.
