@@ -56,6 +56,8 @@ import Testing
         let high = try Feedwatch.run(["alerts", "--config", config, "--min-severity", "high", "--feed", "alpha"])
         #expect(high.standardOutput.contains("Attack 2"))
         #expect(!high.standardOutput.contains("Attack 1"))
+        // Each alert names its story and the story's source count (each item here is its own story).
+        #expect(high.standardOutput.contains("militia-attack  high  reported_fact  score 2.0  alpha  story 2 (1 source)"))
         let none = try Feedwatch.run(["alerts", "--config", config, "--topic", "protest"])
         #expect(none.standardOutput.contains("no alerts"))
         let bad = try Feedwatch.run(["alerts", "--config", config, "--min-severity", "urgent"])
