@@ -65,9 +65,18 @@ struct EncodingDetector {
         var scores = [Int](repeating: 0, count: pages.count)
         var evidence = 0
         bytes.withUnsafeBufferPointer { buffer in
+            // Only a word with a byte ≥ 0x80 scores, and only such a byte can be unassigned: the stretches that can
+            // hold them are found once, and each code page reads only those (in most feeds, a fraction of the
+            // bytes: the markup is ASCII).
+            let stretches = highByteStretches(in: buffer)
             for (index, page) in pages.enumerated() {
-                let (score, counted) = score(buffer, classes: classTables[index], arabic: page.isArabic)
-                scores[index] = score
+                var counted = 0
+                for stretch in stretches {
+                    let text = UnsafeBufferPointer(rebasing: buffer[stretch])
+                    let part = score(text, classes: classTables[index], arabic: page.isArabic)
+                    scores[index] += part.score
+                    counted += part.evidence
+                }
                 evidence = max(evidence, counted)
             }
         }
@@ -80,6 +89,52 @@ struct EncodingDetector {
         let margin = rivals.first.map { scores[best] - scores[$0] } ?? evidence
         let confident = scores[best] * 2 >= evidence && margin * 5 >= evidence
         return Verdict(codePage: winner, isConfident: confident, scores: scores, evidence: evidence)
+    }
+
+    /// The scores and evidence of ``detect(_:)`` from one pass over all of `bytes`, each code page reading every
+    /// byte (tests hold ``detect(_:)``, which reads only the stretches with high bytes, to the same figures).
+    static func scoresOfWholeText(_ bytes: [UInt8]) -> (scores: [Int], evidence: Int) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var evidence = 0
+            let scores = CodePage.allCases.enumerated().map { index, page in
+                let (score, counted) = score(buffer, classes: classTables[index], arabic: page.isArabic)
+                evidence = max(evidence, counted)
+                return score
+            }
+            return (scores, evidence)
+        }
+    }
+
+    /// The maximal runs of ASCII letters and bytes ≥ 0x80 that hold a byte ≥ 0x80. Whatever the code page, a
+    /// word is made of such bytes (an ASCII byte that is not a letter ends it), so a word with a high byte lies
+    /// within one of these runs, and what lies outside them (words of ASCII letters, other ASCII bytes) adds
+    /// nothing to a score.
+    private static func highByteStretches(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        guard let base = bytes.baseAddress else { return [] }
+        let count = bytes.count
+        var stretches: [Range<Int>] = []
+        var index = 0
+        while index < count {
+            // Eight ASCII bytes at a time.
+            if index + 8 <= count,
+                UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+                continue
+            }
+            guard bytes[index] >= 0x80 else {
+                index += 1
+                continue
+            }
+            var start = index
+            let previousEnd = stretches.last?.upperBound ?? 0
+            while start > previousEnd, bytes[start - 1].isASCIILetter { start -= 1 }
+            var end = index + 1
+            while end < count, bytes[end] >= 0x80 || bytes[end].isASCIILetter { end += 1 }
+            stretches.append(start..<end)
+            index = end
+        }
+        return stretches
     }
 
     private static func score(_ bytes: UnsafeBufferPointer<UInt8>, classes: [ByteClass], arabic: Bool)

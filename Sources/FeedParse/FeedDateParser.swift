@@ -18,19 +18,31 @@ enum FeedDateParser {
 
     /// The instant `text` denotes, or nil when it is not a date this parser understands.
     static func parse(_ text: String) -> Date? {
-        let bytes = normalizedBytes(text)
+        let trimmed = text.trimmingWhitespace()
+        // Most dates are ASCII without tabs or line breaks, which normalizing would copy unchanged: read in place.
+        let fields = trimmed.withUTF8Bytes { bytes in
+            if bytes.contains(where: { $0 >= 0x80 || (0x09...0x0D).contains($0) }) {
+                return normalizedBytes(trimmed).withUnsafeBufferPointer(scan)
+            }
+            return scan(bytes)
+        }
+        return fields?.date
+    }
+
+    /// The calendar fields of normalized date bytes, by the first scanner that reads them.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> DateFields? {
         guard !bytes.isEmpty else { return nil }
-        if let fields = RFC1123Form.scan(bytes) { return fields.date }
+        if let fields = RFC1123Form.scan(bytes) { return fields }
         var iso = ISO8601Scanner(bytes)
-        return (iso.scan() ?? RFC822Scanner(bytes).scan())?.date
+        return iso.scan() ?? RFC822Scanner(Array(bytes)).scan()
     }
 
     /// Trimmed UTF-8 with Arabic-Indic digits turned into ASCII digits, the Arabic comma into a comma,
     /// every kind of space into a plain space and direction marks removed.
     private static func normalizedBytes(_ text: String) -> [UInt8] {
         let trimmed = text.trimmingWhitespace()
-        // Most dates are ASCII: only the spaces need unifying.
-        // (A copy fixed up in place: cheaper than `map` with a closure, and every item has a date or two.)
+        // ASCII text (with tabs or line breaks, as ``parse(_:)`` reads the rest of ASCII in place): only the
+        // spaces need unifying, in a copy fixed up in place.
         var ascii = trimmed.withUTF8Bytes { Array($0) }
         var isASCII = true
         for index in ascii.indices {
@@ -105,10 +117,10 @@ struct DateFields {
 
 /// `YYYY[-MM[-DD]][(T|t| )hh:mm[:ss[(.|,)frac]]][Z|±hh[:mm]]`, plus the basic `YYYYMMDDThhmmss` form.
 private struct ISO8601Scanner {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -219,7 +231,7 @@ private struct ISO8601Scanner {
 /// `Tue, 14 Jan 2025 16:53:00 +0000` (or `GMT`), exactly as RFC 1123 writes it and most RSS feeds do: read at
 /// fixed positions. Anything else goes to the general scanners.
 private enum RFC1123Form {
-    static func scan(_ bytes: [UInt8]) -> DateFields? {
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> DateFields? {
         // "Ddd, DD Mmm YYYY hh:mm:ss " is 26 bytes, then the zone.
         guard bytes.count == 29 || bytes.count == 31, bytes[3] == UInt8(ascii: ","), bytes[4] == 0x20,
             bytes[7] == 0x20, bytes[11] == 0x20, bytes[16] == 0x20, bytes[19] == UInt8(ascii: ":"),
@@ -247,7 +259,7 @@ private enum RFC1123Form {
         return fields
     }
 
-    private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var value = 0
         for index in start..<start + count {
             guard bytes[index].isASCIIDigit else { return nil }

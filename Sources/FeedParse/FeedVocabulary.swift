@@ -86,6 +86,30 @@ enum KnownNamespace: UInt8 {
     var isDublinCore: Bool { self == .dublinCore || self == .dublinCoreTerms }
 }
 
+/// A local name as one of the element names the walker reads, so that it tells them apart with an integer
+/// comparison: the reader classifies each name once per parse (``XMLStreamReader/knownName``), as it does namespaces.
+enum KnownName: UInt8 {
+    /// Any other name.
+    case other
+    case author, category, channel, content, contributor, created, creator, date, description, email, enclosure
+    case encoded, entry, group, guid, id, issued, item, link, modified, name, pubDate, published, subject, summary
+    case thumbnail, title, ttl, updated, uri, url
+
+    init(_ name: String) {
+        self = Self.byName[name] ?? .other
+    }
+
+    private static let byName: [String: KnownName] = [
+        "author": .author, "category": .category, "channel": .channel, "content": .content,
+        "contributor": .contributor, "created": .created, "creator": .creator, "date": .date,
+        "description": .description, "email": .email, "enclosure": .enclosure, "encoded": .encoded, "entry": .entry,
+        "group": .group, "guid": .guid, "id": .id, "issued": .issued, "item": .item, "link": .link,
+        "modified": .modified, "name": .name, "pubDate": .pubDate, "published": .published, "subject": .subject,
+        "summary": .summary, "thumbnail": .thumbnail, "title": .title, "ttl": .ttl, "updated": .updated, "uri": .uri,
+        "url": .url,
+    ]
+}
+
 /// How the text of a captured element is turned into plain text.
 enum TextMode: Equatable {
     /// Plain text already (Atom `type="text"`, links, ids, dates).
@@ -199,59 +223,59 @@ struct FieldSpec: Equatable {
 
 extension FieldSpec {
     /// The field of an RSS 0.9x / 2.0 or RSS 1.0 element, nil when feedwatch does not read it.
-    static func rss(localName: String, namespace: KnownNamespace, owner: FieldOwner, attribute: (String) -> String?)
+    static func rss(name: KnownName, namespace: KnownNamespace, owner: FieldOwner, attribute: (String) -> String?)
         -> FieldSpec?
     {
         if namespace.isRSS {
-            switch (localName, owner) {
-            case ("title", _): return FieldSpec(field: .title, mode: .maybeHTML)
-            case ("link", _): return FieldSpec(field: .link, mode: .plain)
-            case ("description", .item): return FieldSpec(field: .summary, mode: .maybeHTML)
-            case ("guid", .item):
+            switch (name, owner) {
+            case (.title, _): return FieldSpec(field: .title, mode: .maybeHTML)
+            case (.link, _): return FieldSpec(field: .link, mode: .plain)
+            case (.description, .item): return FieldSpec(field: .summary, mode: .maybeHTML)
+            case (.guid, .item):
                 let isPermaLink = attribute("isPermaLink")?.trimmingWhitespace().lowercased() != "false"
                 return FieldSpec(field: .guid(isPermaLink: isPermaLink), mode: .plain)
-            case ("pubDate", .item): return FieldSpec(field: .published(rank: 0), mode: .plain)
-            case ("author", .item): return FieldSpec(field: .author, mode: .maybeHTML)
-            case ("category", .item): return FieldSpec(field: .category, mode: .maybeHTML)
-            case ("ttl", .feed): return FieldSpec(field: .ttl, mode: .plain)
+            case (.pubDate, .item): return FieldSpec(field: .published(rank: 0), mode: .plain)
+            case (.author, .item): return FieldSpec(field: .author, mode: .maybeHTML)
+            case (.category, .item): return FieldSpec(field: .category, mode: .maybeHTML)
+            case (.ttl, .feed): return FieldSpec(field: .ttl, mode: .plain)
             default: return nil
             }
         }
         guard owner == .item else { return nil }
         if namespace.isDublinCore {
-            switch localName {
-            case "date", "issued", "created": return FieldSpec(field: .published(rank: 1), mode: .plain)
-            case "modified": return FieldSpec(field: .updated(rank: 1), mode: .plain)
-            case "creator", "contributor": return FieldSpec(field: .author, mode: .maybeHTML)
-            case "subject": return FieldSpec(field: .category, mode: .maybeHTML)
-            case "title": return FieldSpec(field: .mediaTitle, mode: .maybeHTML)
+            switch name {
+            case .date, .issued, .created: return FieldSpec(field: .published(rank: 1), mode: .plain)
+            case .modified: return FieldSpec(field: .updated(rank: 1), mode: .plain)
+            case .creator, .contributor: return FieldSpec(field: .author, mode: .maybeHTML)
+            case .subject: return FieldSpec(field: .category, mode: .maybeHTML)
+            case .title: return FieldSpec(field: .mediaTitle, mode: .maybeHTML)
             default: return nil
             }
         }
-        switch (localName, namespace) {
-        case ("encoded", .content): return FieldSpec(field: .content, mode: .maybeHTML)
-        case ("updated", .atom10): return FieldSpec(field: .updated(rank: 0), mode: .plain)
-        case ("published", .atom10): return FieldSpec(field: .published(rank: 2), mode: .plain)
-        default: return media(localName: localName, namespace: namespace, attribute: attribute)
+        switch (name, namespace) {
+        case (.encoded, .content): return FieldSpec(field: .content, mode: .maybeHTML)
+        case (.updated, .atom10): return FieldSpec(field: .updated(rank: 0), mode: .plain)
+        case (.published, .atom10): return FieldSpec(field: .published(rank: 2), mode: .plain)
+        default: return media(name: name, namespace: namespace, attribute: attribute)
         }
     }
 
     /// The field of an Atom element (other than `<link>`, `<category>` and `<author>`, which are handled apart).
-    static func atom(localName: String, owner: FieldOwner, isAtom03: Bool, attribute: (String) -> String?)
+    static func atom(name: KnownName, owner: FieldOwner, isAtom03: Bool, attribute: (String) -> String?)
         -> FieldSpec?
     {
-        switch (localName, owner) {
-        case ("title", _):
+        switch (name, owner) {
+        case (.title, _):
             return FieldSpec(field: .title, mode: textConstructMode(isAtom03: isAtom03, isContent: false, attribute))
-        case ("id", .item): return FieldSpec(field: .atomID, mode: .plain)
-        case ("published", .item): return FieldSpec(field: .published(rank: 0), mode: .plain)
-        case ("issued", .item): return FieldSpec(field: .published(rank: 1), mode: .plain)
-        case ("created", .item): return FieldSpec(field: .published(rank: 2), mode: .plain)
-        case ("updated", .item): return FieldSpec(field: .updated(rank: 0), mode: .plain)
-        case ("modified", .item): return FieldSpec(field: .updated(rank: 1), mode: .plain)
-        case ("summary", .item):
+        case (.id, .item): return FieldSpec(field: .atomID, mode: .plain)
+        case (.published, .item): return FieldSpec(field: .published(rank: 0), mode: .plain)
+        case (.issued, .item): return FieldSpec(field: .published(rank: 1), mode: .plain)
+        case (.created, .item): return FieldSpec(field: .published(rank: 2), mode: .plain)
+        case (.updated, .item): return FieldSpec(field: .updated(rank: 0), mode: .plain)
+        case (.modified, .item): return FieldSpec(field: .updated(rank: 1), mode: .plain)
+        case (.summary, .item):
             return FieldSpec(field: .summary, mode: textConstructMode(isAtom03: isAtom03, isContent: false, attribute))
-        case ("content", .item):
+        case (.content, .item):
             let mode =
                 attribute("src") == nil ? textConstructMode(isAtom03: isAtom03, isContent: true, attribute) : .ignored
             return FieldSpec(field: .content, mode: mode)
@@ -260,22 +284,22 @@ extension FieldSpec {
     }
 
     /// The text-bearing Media RSS elements (`media:content` and `media:thumbnail` are read from attributes).
-    static func media(localName: String, namespace: KnownNamespace, attribute: (String) -> String?) -> FieldSpec? {
+    static func media(name: KnownName, namespace: KnownNamespace, attribute: (String) -> String?) -> FieldSpec? {
         guard namespace.isMedia else { return nil }
         let isHTML = attribute("type")?.trimmingWhitespace().lowercased() == "html"
-        switch localName {
-        case "title": return FieldSpec(field: .mediaTitle, mode: isHTML ? .html : .plain)
-        case "description": return FieldSpec(field: .mediaDescription, mode: isHTML ? .html : .plain)
+        switch name {
+        case .title: return FieldSpec(field: .mediaTitle, mode: isHTML ? .html : .plain)
+        case .description: return FieldSpec(field: .mediaDescription, mode: isHTML ? .html : .plain)
         default: return nil
         }
     }
 
     /// The parts of an Atom person construct (Atom 0.3 says `url` where 1.0 says `uri`).
-    static func person(localName: String) -> FieldSpec? {
-        switch localName {
-        case "name": FieldSpec(field: .personName, mode: .plain)
-        case "email": FieldSpec(field: .personEmail, mode: .plain)
-        case "uri", "url": FieldSpec(field: .personURI, mode: .plain)
+    static func person(name: KnownName) -> FieldSpec? {
+        switch name {
+        case .name: FieldSpec(field: .personName, mode: .plain)
+        case .email: FieldSpec(field: .personEmail, mode: .plain)
+        case .uri, .url: FieldSpec(field: .personURI, mode: .plain)
         default: nil
         }
     }

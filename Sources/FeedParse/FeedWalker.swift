@@ -16,7 +16,7 @@ struct MalformedDocument {
 
 /// Turns the nodes an ``XMLStreamReader`` reports into a ``ParsedFeed``, one node at a time as libxml2 reads them.
 ///
-/// Tracks only what the current position needs: the `xml:base` of each open element, the item being built,
+/// Tracks only what the current position needs: the `xml:base` URIs in force, the item being built,
 /// the container (Atom person, `media:group`) being read and the element whose text is being captured.
 struct FeedWalker {
     private let reader: XMLStreamReader
@@ -29,8 +29,10 @@ struct FeedWalker {
     private var version: String?
     /// Namespace of the Atom root (Atom elements must share it); `.none` for a `<feed>` without one.
     private var atomNamespace = KnownNamespace.none
-    /// Effective base URI of each open element, indexed by depth.
-    private var bases: [String?] = []
+    /// The base URIs that `xml:base` attributes of the open elements set, with each element's depth, outermost
+    /// first. An element's base URI is the last one's, or the document's URL when there is none (``currentBase``):
+    /// the elements without `xml:base`, nearly all, cost nothing here.
+    private var baseChanges: [(depth: Int, uri: String)] = []
     /// Depth at which feed-level fields (title, link) sit: children of the open `<channel>` or of the Atom `<feed>`.
     private var feedFieldDepth: Int?
     private var insideChannel = false
@@ -52,6 +54,10 @@ struct FeedWalker {
     private var capture: Capture?
     /// The text of `capture`, kept apart so its storage is reused from one field to the next.
     private var captureText = CappedText(limit: 0)
+    /// The base URI and the name of `capture`'s element, kept apart so that `Capture` holds no reference: copying
+    /// and dropping it (on every text node) then costs nothing.
+    private var captureBase: String?
+    private var captureElementName = ""
     private var problems = ProblemList()
     private var reportedEntities: Set<String> = []
     private var stopped = false
@@ -67,14 +73,12 @@ struct FeedWalker {
         var owner: FieldOwner
     }
 
-    /// The element whose text is being collected.
+    /// The element whose text is being collected (with `captureText`, `captureBase`, `captureElementName`).
     private struct Capture {
         var spec: FieldSpec
         var owner: FieldOwner
         var depth: Int
         var line: Int?
-        var base: String?
-        var elementName: String
     }
 
     private init(reader: XMLStreamReader, documentBase: String?, limits: FeedParseLimits) {
@@ -142,11 +146,8 @@ struct FeedWalker {
         case .startElement:
             let depth = reader.depth
             closeBases(downTo: depth)
-            let parentBase = depth == 0 ? documentBase : bases.last ?? documentBase
             if reader.hasAttributes, let ownBase = reader.attribute("base", namespace: FeedNamespace.xml) {
-                bases.append(URLResolution.resolve(ownBase, against: parentBase))
-            } else {
-                bases.append(parentBase)
+                baseChanges.append((depth, URLResolution.resolve(ownBase, against: currentBase)))
             }
             let isEmpty = reader.isEmptyElement
             if let captureDepth = capture?.depth, depth > captureDepth {
@@ -155,7 +156,7 @@ struct FeedWalker {
                     let name = reader.localName
                     captureText.append(isEmpty ? "<\(name)/>" : "<\(name)>")
                 }
-                if isEmpty { bases.removeLast() }
+                if isEmpty { closeBases(downTo: depth) }
                 return
             }
             try startElement(depth: depth)
@@ -188,25 +189,25 @@ struct FeedWalker {
             return
         }
         guard let format else { return }
-        let localName = reader.localName
+        let name = reader.knownName
         let namespace = reader.namespace
 
         if let container {
             guard depth == container.depth + 1 else { return }
-            startContainerChild(container, localName: localName, namespace: namespace, depth: depth)
+            startContainerChild(container, name: name, namespace: namespace, depth: depth)
             return
         }
 
         switch format {
         case .rss, .rdf:
             if !insideItem, namespace.isRSS {
-                if localName == "channel", depth == 1 {
+                if name == .channel, depth == 1 {
                     if format == .rdf { version = namespace == .rss090 ? "0.90" : "1.0" }
                     insideChannel = true
                     feedFieldDepth = 2
                     return
                 }
-                if localName == "item", depth == 1 || (depth == 2 && insideChannel) {
+                if name == .item, depth == 1 || (depth == 2 && insideChannel) {
                     startItem(depth: depth)
                     if format == .rdf, insideItem {
                         item.about = reader.attribute("about", namespace: FeedNamespace.rdf)?.trimmingWhitespace()
@@ -216,7 +217,7 @@ struct FeedWalker {
                 }
             }
         case .atom:
-            if !insideItem, depth == 1, localName == "entry", namespace == atomNamespace {
+            if !insideItem, depth == 1, name == .entry, namespace == atomNamespace {
                 startItem(depth: depth)
                 return
             }
@@ -235,98 +236,94 @@ struct FeedWalker {
 
         if namespace.isMedia {
             guard owner == .item else { return }
-            startMediaElement(localName: localName, namespace: namespace, depth: depth)
+            startMediaElement(name: name, namespace: namespace, depth: depth)
             return
         }
 
         let spec: FieldSpec?
         switch format {
         case .rss, .rdf, .json:
-            if namespace.isRSS, localName == "enclosure", owner == .item {
+            if namespace.isRSS, name == .enclosure, owner == .item {
                 readEnclosure(urlAttribute: "url", lengthAttribute: "length")
                 return
             }
-            if namespace == .atom10, localName == "link" {
+            if namespace == .atom10, name == .link {
                 readAtomLink(owner: owner, isSecondary: true)
                 return
             }
-            spec = FieldSpec.rss(localName: localName, namespace: namespace, owner: owner) { reader.attribute($0) }
+            spec = FieldSpec.rss(name: name, namespace: namespace, owner: owner) { reader.attribute($0) }
         case .atom:
             guard namespace == atomNamespace else { return }
-            switch localName {
-            case "link":
+            switch name {
+            case .link:
                 readAtomLink(owner: owner, isSecondary: false)
                 return
-            case "category":
+            case .category:
                 if owner == .item, let label = reader.attribute("label") ?? reader.attribute("term") {
                     item.addCategory(label.collapsedToOneLine())
                 }
                 return
-            case "author":
+            case .author:
                 container = Container(kind: .person(PersonBuilder()), depth: depth, owner: owner)
                 return
             default:
                 spec = FieldSpec.atom(
-                    localName: localName,
+                    name: name,
                     owner: owner,
                     isAtom03: atomNamespace == .atom03
                 ) { reader.attribute($0) }
             }
         }
         guard let spec else { return }
-        startCapture(spec, owner: owner, depth: depth, elementName: localName)
+        startCapture(spec, owner: owner, depth: depth)
     }
 
     /// A child of an Atom person or a `media:group`.
     private mutating func startContainerChild(
         _ container: Container,
-        localName: String,
+        name: KnownName,
         namespace: KnownNamespace,
         depth: Int
     ) {
         switch container.kind {
         case .person:
-            guard namespace == atomNamespace, let spec = FieldSpec.person(localName: localName) else { return }
-            startCapture(spec, owner: container.owner, depth: depth, elementName: localName)
+            guard namespace == atomNamespace, let spec = FieldSpec.person(name: name) else { return }
+            startCapture(spec, owner: container.owner, depth: depth)
         case .mediaGroup:
             guard namespace.isMedia else { return }
-            startMediaElement(localName: localName, namespace: namespace, depth: depth)
+            startMediaElement(name: name, namespace: namespace, depth: depth)
         }
     }
 
     /// A Media RSS element of an item, directly or inside a `media:group`.
-    private mutating func startMediaElement(localName: String, namespace: KnownNamespace, depth: Int) {
-        switch localName {
-        case "group":
+    private mutating func startMediaElement(name: KnownName, namespace: KnownNamespace, depth: Int) {
+        switch name {
+        case .group:
             if container == nil { container = Container(kind: .mediaGroup, depth: depth, owner: .item) }
-        case "content":
+        case .content:
             readEnclosure(urlAttribute: "url", lengthAttribute: "fileSize")
-        case "thumbnail":
+        case .thumbnail:
             if item.thumbnail == nil, let url = reader.attribute("url")?.trimmingWhitespace(), !url.isEmpty {
-                item.thumbnail = URLResolution.resolve(url, against: bases.last ?? documentBase)
+                item.thumbnail = URLResolution.resolve(url, against: currentBase)
             }
         default:
             guard
-                let spec = FieldSpec.media(localName: localName, namespace: namespace, attribute: { reader.attribute($0) })
+                let spec = FieldSpec.media(name: name, namespace: namespace, attribute: { reader.attribute($0) })
             else { return }
-            startCapture(spec, owner: .item, depth: depth, elementName: localName)
+            startCapture(spec, owner: .item, depth: depth)
         }
     }
 
-    private mutating func startCapture(_ spec: FieldSpec, owner: FieldOwner, depth: Int, elementName: String) {
+    /// Starts collecting the text of the current element.
+    private mutating func startCapture(_ spec: FieldSpec, owner: FieldOwner, depth: Int) {
         let limit: Int
         switch owner {
         case .item: limit = max(0, limits.maximumItemTextBytes - item.textBytes)
         case .feed: limit = limits.maximumItemTextBytes
         }
-        capture = Capture(
-            spec: spec,
-            owner: owner,
-            depth: depth,
-            line: reader.line,
-            base: bases.last ?? documentBase,
-            elementName: elementName
-        )
+        capture = Capture(spec: spec, owner: owner, depth: depth, line: reader.line)
+        captureBase = currentBase
+        captureElementName = reader.localName
         captureText.reset(limit: limit)
         reader.visitsText = spec.mode != .ignored
     }
@@ -360,9 +357,12 @@ struct FeedWalker {
         }
     }
 
-    /// Drops the bases of the elements at `depth` and deeper (usually just one).
+    /// The base URI of the element last started and still open.
+    private var currentBase: String? { baseChanges.last?.uri ?? documentBase }
+
+    /// Drops the base URIs set by the elements at `depth` and deeper.
     private mutating func closeBases(downTo depth: Int) {
-        while bases.count > depth { bases.removeLast() }
+        while let last = baseChanges.last, last.depth >= depth { baseChanges.removeLast() }
     }
 
     private mutating func recognizeRoot(localName: String, namespace: String?) throws(FeedParseError) {
@@ -423,23 +423,22 @@ struct FeedWalker {
         let captured = CapturedText(text: text.string, mode: capture.spec.mode)
         switch capture.owner {
         case .item:
-            item.textBytes += text.bytes.count
+            item.textBytes += text.count
             if text.isTruncated, !item.textTruncated {
                 item.textTruncated = true
-                report(
-                    "the item's text exceeds \(limits.maximumItemTextBytes) bytes; truncated in <\(capture.elementName)>",
-                    line: capture.line
-                )
+                let limit = limits.maximumItemTextBytes
+                let message = "the item's text exceeds \(limit) bytes; truncated in <\(captureElementName)>"
+                report(message, line: capture.line)
             }
             if case .person = container?.kind {
                 storePersonPart(capture.spec.field, captured.text)
             } else {
-                item.store(capture.spec.field, captured, line: capture.line, base: capture.base, html: html)
+                item.store(capture.spec.field, captured, line: capture.line, base: captureBase, html: html)
             }
         case .feed:
             if text.isTruncated {
                 report(
-                    "<\(capture.elementName)> is longer than \(limits.maximumItemTextBytes) bytes; truncated",
+                    "<\(captureElementName)> is longer than \(limits.maximumItemTextBytes) bytes; truncated",
                     line: capture.line
                 )
             }
@@ -452,7 +451,7 @@ struct FeedWalker {
                 feedTitle = captured
             case .link where feedLink == nil:
                 let href = captured.text.trimmingWhitespace()
-                if !href.isEmpty { feedLink = URLResolution.resolve(href, against: capture.base) }
+                if !href.isEmpty { feedLink = URLResolution.resolve(href, against: captureBase) }
             case .ttl where feedTTL == nil:
                 let value = captured.text.trimmingWhitespace()
                 if let minutes = Int(value), minutes > 0 {
@@ -489,7 +488,7 @@ struct FeedWalker {
         guard relation == "alternate" || relation == FeedNamespace.ianaAlternate,
             let href = reader.attribute("href")?.trimmingWhitespace(), !href.isEmpty
         else { return }
-        let resolved = URLResolution.resolve(href, against: bases.last ?? documentBase)
+        let resolved = URLResolution.resolve(href, against: currentBase)
         switch (owner, isSecondary) {
         case (.item, false):
             if item.link == nil { item.link = resolved }
@@ -509,7 +508,7 @@ struct FeedWalker {
         let length = reader.attribute(lengthAttribute).flatMap { Int($0.trimmingWhitespace()) }.flatMap {
             $0 >= 0 ? $0 : nil
         }
-        let resolved = URLResolution.resolve(url, against: bases.last ?? documentBase)
+        let resolved = URLResolution.resolve(url, against: currentBase)
         item.addEnclosure(FeedEnclosure(url: resolved, type: type, length: length))
     }
 

@@ -22,6 +22,8 @@ final class HTMLTextConverter {
     private var context: htmlParserCtxtPtr?
     private var contextCreated = false
     private var builder = PlainTextBuilder(keepsNewlines: false)
+    /// The ``SimpleHTML`` fast path's storage, reused from one fragment to the next.
+    private var simpleWorkspace = SimpleHTML.Workspace()
     /// Depth inside dropped elements (`<script>`…); text is ignored while positive.
     private var skippedDepth = 0
     /// Roles by element name: the parser interns names in its dictionary, which outlives every reset.
@@ -77,7 +79,7 @@ final class HTMLTextConverter {
 
     /// ``plainText(fromHTML:)`` for text already known to contain a tag or a reference (``String/looksLikeMarkup``).
     func plainText(fromMarkup html: String) -> String {
-        if let simple = html.withUTF8Bytes({ SimpleHTML.plainText($0) }) { return simple }
+        if let simple = SimpleHTML.plainText(html, in: &simpleWorkspace) { return simple }
         return libxml2PlainText(fromHTML: html)
     }
 

@@ -1,8 +1,13 @@
 import Foundation
 
 /// UTF-8 text that stops growing at a byte limit, cutting only between characters.
+///
+/// Reused from one field to the next (``reset(limit:)``): its bytes are the first ``count`` of a buffer that
+/// only grows, so emptying it and appending to it cost no more than copying the new bytes.
 struct CappedText {
-    private(set) var bytes: [UInt8] = []
+    private var buffer: [UInt8] = []
+    /// Bytes of text, at the start of `buffer` (what follows them is left over from earlier text).
+    private(set) var count = 0
     /// True once something was dropped.
     private(set) var isTruncated = false
     private(set) var limit: Int
@@ -13,43 +18,42 @@ struct CappedText {
 
     /// Empties the text for reuse with a new limit, keeping the storage.
     mutating func reset(limit: Int) {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         isTruncated = false
         self.limit = limit
     }
 
     mutating func append(_ text: String) {
-        guard !isTruncated else { return }
-        let utf8 = text.utf8
-        let room = limit - bytes.count
-        if utf8.count <= room {
-            bytes.append(contentsOf: utf8)
-            return
+        text.withUTF8Bytes { bytes in
+            guard let start = bytes.baseAddress else { return }
+            append(utf8: start, count: bytes.count)
         }
-        isTruncated = true
-        var cut = room
-        let slice = Array(utf8.prefix(room + 1))
-        // Back off while the first dropped byte continues a character (0b10xxxxxx).
-        while cut > 0, cut < slice.count, slice[cut] & 0xC0 == 0x80 { cut -= 1 }
-        bytes.append(contentsOf: slice[..<cut])
     }
 
-    /// Appends raw UTF-8 bytes from libxml2 (always whole characters).
-    mutating func append(utf8 pointer: UnsafePointer<UInt8>, count: Int) {
+    /// Appends UTF-8 bytes (whole characters).
+    mutating func append(utf8 pointer: UnsafePointer<UInt8>, count added: Int) {
         guard !isTruncated else { return }
-        let room = limit - bytes.count
-        if count <= room {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
-            return
+        let room = limit - count
+        var kept = added
+        if added > room {
+            isTruncated = true
+            kept = room
+            // Back off while the first dropped byte continues a character (0b10xxxxxx).
+            while kept > 0, pointer[kept] & 0xC0 == 0x80 { kept -= 1 }
         }
-        isTruncated = true
-        var cut = room
-        // Back off while the first dropped byte continues a character (0b10xxxxxx).
-        while cut > 0, pointer[cut] & 0xC0 == 0x80 { cut -= 1 }
-        bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: cut))
+        guard kept > 0 else { return }
+        if buffer.count < count + kept {
+            buffer.append(contentsOf: repeatElement(0, count: max(count + kept, 2 * buffer.count) - buffer.count))
+        }
+        buffer.withUnsafeMutableBufferPointer { storage in
+            (storage.baseAddress! + count).update(from: pointer, count: kept)
+        }
+        count += kept
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    var string: String {
+        buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<count]), as: UTF8.self) }
+    }
 }
 
 /// Text captured from one element, still in its source form.
@@ -115,7 +119,8 @@ struct ItemBuilder {
             let value = captured.text.trimmingWhitespace()
             guard identifier == nil, !value.isEmpty else { return }
             identifier = (value, .guid)
-            if isPermaLink, value.lowercased().hasPrefix("http") {
+            // "http" in any case (ASCII letters: setting bit 5 lower-cases them, and no other byte becomes one).
+            if isPermaLink, value.utf8.starts(with: "http".utf8, by: { $0 | 0x20 == $1 }) {
                 permalink = URLResolution.resolve(value, against: base)
             }
         case .atomID:
@@ -149,7 +154,10 @@ struct ItemBuilder {
 
     mutating func addCategory(_ category: String) {
         let category = category.trimmingWhitespace()
-        if !category.isEmpty, !categories.contains(category) { categories.append(category) }
+        guard !category.isEmpty, !categories.contains(category) else { return }
+        // Items that have categories mostly have several: room for a few at once, not one more at a time.
+        if categories.isEmpty { categories.reserveCapacity(4) }
+        categories.append(category)
     }
 
     mutating func addEnclosure(_ enclosure: FeedEnclosure) {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Builds plain text from runs of text and structural breaks, collapsing whitespace as it goes.
 ///
 /// Runs of whitespace become one space; breaks become at most two newlines (one blank line);
@@ -13,6 +15,13 @@ struct PlainTextBuilder {
     init(keepsNewlines: Bool, capacity: Int = 0) {
         self.keepsNewlines = keepsNewlines
         if capacity > 0 { output.reserveCapacity(capacity) }
+    }
+
+    /// Empties the text for reuse, keeping the storage.
+    mutating func removeAll() {
+        output.removeAll(keepingCapacity: true)
+        pendingSpace = false
+        pendingBreaks = 0
     }
 
     /// Appends text, collapsing its whitespace.
@@ -114,6 +123,18 @@ struct PlainTextBuilder {
 
     /// The text built so far.
     var text: String { String(decoding: output, as: UTF8.self) }
+
+    /// ``text`` when everything appended was valid UTF-8 (a `String`, a string's bytes cut between characters,
+    /// scalars), made without checking the bytes again: the output is valid UTF-8 too, as whitespace is left
+    /// out whole characters at a time and everything else is copied as it came. (Checking is most of the cost of
+    /// making a long text a `String`.)
+    var textOfValidUTF8: String {
+        // Apple platforms have UTF8Span from macOS 26 on; Linux always.
+        if #available(macOS 26, iOS 26, *) {
+            return String(copying: UTF8Span(unchecked: output.span))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
 
     private mutating func flushPending() {
         defer {
@@ -283,7 +304,7 @@ extension String {
         if hasOnlySingleSpaces { return self }
         var builder = PlainTextBuilder(keepsNewlines: true, capacity: utf8.count)
         builder.append(self)
-        return builder.text
+        return builder.textOfValidUTF8
     }
 
     /// All whitespace, newlines included, collapsed to single spaces; trimmed.
@@ -291,7 +312,7 @@ extension String {
         if hasOnlySingleSpaces { return self }
         var builder = PlainTextBuilder(keepsNewlines: false, capacity: utf8.count)
         builder.append(self)
-        return builder.text
+        return builder.textOfValidUTF8
     }
 
     /// True when collapsing whitespace would change nothing: no whitespace but single ASCII spaces between
@@ -325,23 +346,33 @@ extension String {
     /// (`&amp;`, `&#39;`).
     var looksLikeMarkup: Bool {
         withUTF8Bytes { bytes in
+            guard let start = bytes.baseAddress else { return false }
             let count = bytes.count
-            var index = 0
+            // Each "<" and each "&" found with `memchr`: most text has few or none, and is skipped at once.
+            func position(of byte: UInt8, from offset: Int) -> Int {
+                guard offset < count, let found = memchr(start + offset, Int32(byte), count - offset) else {
+                    return count
+                }
+                return UnsafeRawPointer(found) - UnsafeRawPointer(start)
+            }
+            var index = position(of: UInt8(ascii: "<"), from: 0)
             while index < count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "<"), index + 1 < count {
+                if index + 1 < count {
                     let next = bytes[index + 1]
                     if next.isASCIILetter || next == UInt8(ascii: "/") || next == UInt8(ascii: "!") { return true }
-                } else if byte == UInt8(ascii: "&") {
-                    var end = index + 1
-                    if end < count, bytes[end] == UInt8(ascii: "#") { end += 1 }
-                    let nameStart = end
-                    while end < count, end - nameStart < 32, bytes[end].isASCIILetter || bytes[end].isASCIIDigit {
-                        end += 1
-                    }
-                    if end > nameStart, end < count, bytes[end] == UInt8(ascii: ";") { return true }
                 }
-                index += 1
+                index = position(of: UInt8(ascii: "<"), from: index + 1)
+            }
+            index = position(of: UInt8(ascii: "&"), from: 0)
+            while index < count {
+                var end = index + 1
+                if end < count, bytes[end] == UInt8(ascii: "#") { end += 1 }
+                let nameStart = end
+                while end < count, end - nameStart < 32, bytes[end].isASCIILetter || bytes[end].isASCIIDigit {
+                    end += 1
+                }
+                if end > nameStart, end < count, bytes[end] == UInt8(ascii: ";") { return true }
+                index = position(of: UInt8(ascii: "&"), from: index + 1)
             }
             return false
         }

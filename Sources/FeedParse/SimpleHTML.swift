@@ -11,13 +11,34 @@ import Glibc
 /// `<textarea>`…), a `<` that does not open a tag, an entity it does not know, a character reference to a
 /// control character. The caller then uses libxml2. A differential test holds both paths to the same output.
 enum SimpleHTML {
-    /// The plain text of `bytes`, or nil when the fragment needs the full HTML parser.
-    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    /// The storage a conversion works in, kept from one fragment to the next by whoever converts many
+    /// (``HTMLTextConverter``), so that a fragment costs no allocation but its result.
+    struct Workspace {
+        fileprivate var builder = PlainTextBuilder(keepsNewlines: false)
+        /// Open elements: an end tag that closes none of them is ignored by the HTML parser, not rendered.
+        fileprivate var open: [TagName] = []
+    }
+
+    /// The plain text of `html`, or nil when the fragment needs the full HTML parser.
+    static func plainText(_ html: String) -> String? {
+        var workspace = Workspace()
+        return plainText(html, in: &workspace)
+    }
+
+    /// ``plainText(_:)``, working in `workspace`.
+    static func plainText(_ html: String, in workspace: inout Workspace) -> String? {
+        html.withUTF8Bytes { plainText(utf8: $0, in: &workspace) }
+    }
+
+    /// ``plainText(_:)`` of a string's bytes: valid UTF-8, which the output is made of (text cut at ASCII
+    /// bytes, decoded references), so it is not checked again.
+    private static func plainText(utf8 bytes: UnsafeBufferPointer<UInt8>, in workspace: inout Workspace) -> String? {
         let count = bytes.count
         guard let start = bytes.baseAddress, count > 0 else { return "" }
         // A NUL anywhere sends the fragment to the full parser.
         guard memchr(start, 0, count) == nil else { return nil }
-        var builder = PlainTextBuilder(keepsNewlines: false, capacity: count)
+        workspace.builder.removeAll()
+        workspace.open.removeAll(keepingCapacity: true)
         var index = 0
         var textStart = 0
         // Where the next "<" and the next "&" are (`count` when there is none), found with `memchr`: most of a
@@ -28,12 +49,11 @@ enum SimpleHTML {
             guard let found = memchr(start + offset, Int32(byte), count - offset) else { return count }
             return UnsafeRawPointer(found) - UnsafeRawPointer(start)
         }
-        // Open elements: an end tag that closes none of them is ignored by the HTML parser, not rendered.
-        var open: [TagName] = []
-        open.reserveCapacity(16)
 
         func flushText(upTo end: Int) {
-            if end > textStart { builder.append(utf8: UnsafeBufferPointer(rebasing: bytes[textStart..<end])) }
+            if end > textStart {
+                workspace.builder.append(utf8: UnsafeBufferPointer(rebasing: bytes[textStart..<end]))
+            }
         }
 
         while index < count {
@@ -42,16 +62,16 @@ enum SimpleHTML {
                 flushText(upTo: index)
                 guard let tag = Tag(bytes, at: index) else { return nil }
                 if tag.isClosing {
-                    guard let position = open.lastIndex(of: tag.name) else { return nil }
-                    open.removeSubrange(position...)
+                    guard let position = workspace.open.lastIndex(of: tag.name) else { return nil }
+                    workspace.open.removeSubrange(position...)
                 } else if !tag.isVoid {
-                    guard open.count < 256 else { return nil }
-                    open.append(tag.name)
+                    guard workspace.open.count < 256 else { return nil }
+                    workspace.open.append(tag.name)
                 }
                 switch tag.role {
-                case .lineBreak: if !tag.isClosing { builder.breakLine() }
-                case .block: builder.breakBlock()
-                case .cell: builder.separate()
+                case .lineBreak: if !tag.isClosing { workspace.builder.breakLine() }
+                case .block: workspace.builder.breakBlock()
+                case .cell: workspace.builder.separate()
                 case .inline: break
                 }
                 index = tag.end
@@ -59,7 +79,7 @@ enum SimpleHTML {
             } else if byte == UInt8(ascii: "&") {
                 flushText(upTo: index)
                 guard let (scalar, end) = reference(in: bytes, at: index) else { return nil }
-                builder.append(scalar: scalar)
+                workspace.builder.append(scalar: scalar)
                 index = end
                 textStart = index
             } else {
@@ -69,7 +89,7 @@ enum SimpleHTML {
             }
         }
         flushText(upTo: count)
-        return builder.text
+        return workspace.builder.textOfValidUTF8
     }
 
     /// What an element does to the text, for the elements this scanner accepts.
@@ -131,13 +151,15 @@ enum SimpleHTML {
                 guard index < count else { return nil }
                 let quote = bytes[index]
                 if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                    index += 1
-                    while index < count, bytes[index] != quote {
-                        if bytes[index] == UInt8(ascii: "<") || bytes[index] == 0 { return nil }
-                        index += 1
-                    }
-                    guard index < count else { return nil }
-                    index += 1
+                    // The closing quote and any "<" before it, found with `memchr` (values are often long URLs).
+                    // A NUL cannot be there: ``plainText(utf8:)`` sends a fragment with one to the full parser.
+                    let valueStart = index + 1
+                    guard let base = bytes.baseAddress,
+                        let close = memchr(base + valueStart, Int32(quote), count - valueStart)
+                    else { return nil }
+                    let valueEnd = UnsafeRawPointer(close) - UnsafeRawPointer(base)
+                    if memchr(base + valueStart, Int32(UInt8(ascii: "<")), valueEnd - valueStart) != nil { return nil }
+                    index = valueEnd + 1
                 } else {
                     let valueStart = index
                     while index < count, !bytes[index].isHTMLSpace, bytes[index] != UInt8(ascii: ">") {

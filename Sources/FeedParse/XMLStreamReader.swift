@@ -185,6 +185,13 @@ final class XMLStreamReader {
         return state.pointee.names[Int(node.namespace)]
     }
 
+    /// The local name of the current element as one the walker reads (`.other` for any other).
+    var knownName: KnownName {
+        let node = current
+        guard node.kind == .startElement || node.kind == .endElement, node.name >= 0 else { return .other }
+        return state.pointee.knownNames[Int(node.name)]
+    }
+
     /// The namespace of the current element as a known vocabulary (`.none` when it has no namespace).
     var namespace: KnownNamespace {
         let node = current
@@ -315,8 +322,9 @@ private struct SAXState {
     /// Local names and namespace URIs met so far, and their index by address in libxml2's dictionary
     /// (the addresses stay valid while the parser context lives).
     private(set) var names: [String] = []
-    /// Each name of `names` classified as a namespace URI.
+    /// Each name of `names` classified as a namespace URI, and as a local name.
     private(set) var namespaces: [KnownNamespace] = []
+    private(set) var knownNames: [KnownName] = []
     private var nameIndex: [UnsafeRawPointer: Int32] = [:]
     /// The slots of the cache: the top 8 bits of the hash.
     private static let recentNameSlots = 256
@@ -324,6 +332,11 @@ private struct SAXState {
 
     init(context: xmlParserCtxtPtr) {
         self.context = context
+        // Room for the few dozen names of a feed at once, rather than growing (and rehashing) step by step.
+        names.reserveCapacity(64)
+        namespaces.reserveCapacity(64)
+        knownNames.reserveCapacity(64)
+        nameIndex.reserveCapacity(64)
     }
 
     /// The index of an interned libxml2 string in `names`, converting it the first time it is met.
@@ -343,6 +356,7 @@ private struct SAXState {
             let name = String(cString: string)
             names.append(name)
             namespaces.append(KnownNamespace(name))
+            knownNames.append(KnownName(name))
             nameIndex[address] = index
         }
         recentNames[slot] = (address, index)

@@ -37,7 +37,10 @@ extension Feedwatch {
         var compact = false
 
         @Option(help: "With --summary, how many files to parse at once (default: the number of CPUs).")
-        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        var jobs: Int = Self.defaultJobs
+
+        /// The default of `--jobs`: one per CPU.
+        static var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
 
         @Flag(help: "Allow a URL on a loopback or private address.")
         var allowPrivateAddresses = false
@@ -283,54 +286,79 @@ extension Feedwatch {
 }
 
 extension Feedwatch.Parse {
-    /// A `feedwatch parse` command line with its SOURCE operands after the first left out, and all its operands,
-    /// in order (see `Feedwatch.main()`). An operand is what swift-argument-parser takes for one: an argument
-    /// that does not start with "-" (or is just "-"), and every argument after "--", except the value after an
-    /// option of `optionsTakingAValue`.
-    struct ShortenedArguments: Sendable {
-        /// Options of `parse` that take the next argument as their value. An option missing here only makes
-        /// `Feedwatch.main()` parse the whole command line the slow way: its value is taken for the first operand
-        /// (and the parse then finds no operand) or left out (and the parse finds the option without its value).
-        static let optionsTakingAValue: Set<String> = ["--jobs"]
-
-        /// "parse", the options and their values, any "--", and the first operand, in their order.
-        var arguments: [String]
-        /// Every operand, in order.
-        var operands: [String]
-
-        /// The shortened command line; nil when `arguments` (without the program name) is not a `parse` command
-        /// with at least two operands.
-        init?(_ arguments: [String]) {
-            guard arguments.first == "parse" else { return nil }
-            self.arguments = ["parse"]
-            operands = []
-            var afterTerminator = false
-            var index = 1
-            while index < arguments.count {
-                let argument = arguments[index]
-                index += 1
-                if afterTerminator || Self.isValue(argument) {
-                    if operands.isEmpty { self.arguments.append(argument) }
-                    operands.append(argument)
-                    continue
-                }
-                self.arguments.append(argument)
-                if argument == "--" {
-                    afterTerminator = true
-                } else if Self.optionsTakingAValue.contains(argument), index < arguments.count,
-                    Self.isValue(arguments[index])
-                {
-                    self.arguments.append(arguments[index])
-                    index += 1
-                }
+    /// The command of a `feedwatch parse` command line in its plain spelling, read without swift-argument-parser
+    /// (see `Feedwatch.main()`): `arguments` (without the program name) are `parse` followed, in any order, by
+    /// at least one SOURCE operand and by these options, each at most once: `--summary`, `--compact`,
+    /// `--allow-private-addresses`, `--jobs N` or `--jobs=N` (N in decimal digits), and `--`, after which every
+    /// argument is an operand. An operand is what the library takes for a value: an argument that does not start
+    /// with "-", or is just "-" (compared by `Character`, as the library does). Nil for anything else (help, an
+    /// unknown or repeated option, a value spelt otherwise, no operand): the library then parses the command line.
+    static func reading(plainArguments arguments: [String]) -> Self? {
+        guard arguments.first == "parse" else { return nil }
+        var sources: [String] = []
+        var summary = false
+        var compact = false
+        var allowPrivateAddresses = false
+        var jobs: Int?
+        var afterTerminator = false
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if afterTerminator || Self.isValue(argument) {
+                sources.append(argument)
+                continue
             }
-            guard operands.count > 1 else { return nil }
+            switch argument {
+            case "--":
+                afterTerminator = true
+            case "--summary":
+                guard !summary else { return nil }
+                summary = true
+            case "--compact":
+                guard !compact else { return nil }
+                compact = true
+            case "--allow-private-addresses":
+                guard !allowPrivateAddresses else { return nil }
+                allowPrivateAddresses = true
+            case "--jobs":
+                guard jobs == nil, index < arguments.count, let value = Self.decimal(arguments[index]) else {
+                    return nil
+                }
+                jobs = value
+                index += 1
+            default:
+                guard jobs == nil, argument.hasPrefix("--jobs="), let value = Self.decimal(argument.dropFirst(7)) else {
+                    return nil
+                }
+                jobs = value
+            }
         }
+        guard !sources.isEmpty else { return nil }
+        // Every property is set: one left to its wrapper's definition would stop the program when read.
+        var command = Self()
+        command.sources = sources
+        command.summary = summary
+        command.compact = compact
+        command.allowPrivateAddresses = allowPrivateAddresses
+        command.jobs = jobs ?? defaultJobs
+        return command
+    }
 
-        /// Whether swift-argument-parser reads `argument` as a value rather than an option or "--": it does not
-        /// start with "-", or it is just "-". (Compared by `Character`, as the library does.)
-        private static func isValue(_ argument: String) -> Bool {
-            argument.first != "-" || argument == "-"
-        }
+    /// Whether swift-argument-parser reads `argument` as a value rather than an option or "--": it does not start
+    /// with "-", or it is just "-".
+    private static func isValue(_ argument: String) -> Bool {
+        argument.first != "-" || argument == "-"
+    }
+
+    /// The number written in `text` with decimal digits only; nil for anything else (a sign, a space, nothing)
+    /// or a number too big for `Int`.
+    private static func decimal(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int(text)
+    }
+
+    private static func decimal(_ text: String) -> Int? {
+        decimal(Substring(text))
     }
 }

@@ -301,4 +301,34 @@ enum SystemEncoder {
         #expect(verdict.isConfident)
         #expect(EncodingDetector.detect(Array("plain ASCII".utf8)) == nil)
     }
+
+    /// ``EncodingDetector/detect(_:)`` reads only the stretches that can score: the same figures as reading every
+    /// byte, on text and on byte soup (letters, high bytes and markup, at the edges and across 8-byte blocks).
+    @Test func detectorReadsOnlyTheStretchesThatScore() throws {
+        var documents = [
+            try SystemEncoder.encode("<p>Le café d'été</p> وقال abcرئيس البلدية 12ستفتح x", as: "WINDOWS-1256"),
+            try SystemEncoder.encode("<a>Déjà vu, ÉTÉ, naïve</a> crème brûlée", as: "WINDOWS-1252"),
+            try SystemEncoder.encode(Self.master, as: "ISO-8859-6"),
+        ]
+        let alphabet: [UInt8] = Array("ab Z<9>".utf8) + [0x80, 0x81, 0x9F, 0xC7, 0xE1, 0xF3, 0xFF, 0xA0]
+        var state: UInt64 = 0x1234_5678
+        for length in [1, 7, 8, 9, 16, 64, 500] {
+            for _ in 0..<20 {
+                documents.append(
+                    (0..<length).map { _ in
+                        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                        return alphabet[Int(state >> 33) % alphabet.count]
+                    })
+            }
+        }
+        for document in documents {
+            let whole = EncodingDetector.scoresOfWholeText(document)
+            if let verdict = EncodingDetector.detect(document) {
+                #expect(verdict.scores == whole.scores, "\(document)")
+                #expect(verdict.evidence == whole.evidence, "\(document)")
+            } else {
+                #expect(whole.evidence == 0, "\(document)")
+            }
+        }
+    }
 }

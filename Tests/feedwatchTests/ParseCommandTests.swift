@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `feedwatch parse` with many SOURCE operands, run as the real executable: `Feedwatch.main()` parses such a command
-/// line with only its first operand and puts the others back, which must change nothing that the command accepts,
-/// prints or rejects.
+/// `feedwatch parse` with many SOURCE operands, run as the real executable: `Feedwatch.main()` reads a command line
+/// in the plain spelling (long flags, `--jobs N`, sources, `--`) without swift-argument-parser and leaves any other
+/// to it, which must change nothing that the command accepts, prints or rejects.
 ///
 /// Serialized: each test runs the executable several times from a synchronous test, which holds a thread of
 /// the shared pool while it waits; several at once starved the other suites' async tests on a 2-core machine.
@@ -146,15 +146,40 @@ import Testing
         #expect(among.standardOutput == help.standardOutput)
     }
 
-    /// `Parse.ShortenedArguments.optionsTakingAValue` must name every option of `parse` that takes a value (one
-    /// missing there costs only speed, as such command lines are then parsed the slow way): this lists them.
-    @Test func theOptionsTakingAValueAreTheOnesTheShortcutKnows() throws {
+    /// `--jobs +2` is a value the library reads (2) but the plain reader leaves to it: the two ways of reading a
+    /// command line print the same, for one source and for many.
+    @Test func theLibraryReadsTheSameCommandLineAlike() throws {
+        for sources in [[files[0]], Array(files[..<50])] {
+            for options in [["--summary"], ["--compact"], []] {
+                let plain = try Feedwatch.run(["parse"] + options + ["--jobs", "2"] + sources)
+                let library = try Feedwatch.run(["parse"] + options + ["--jobs", "+2"] + sources)
+                #expect(plain.status == 0, "\(plain.standardError)")
+                #expect(plain.standardOutput == library.standardOutput)
+                #expect(plain.standardError == library.standardError)
+                #expect(plain.status == library.status)
+            }
+        }
+    }
+
+    @Test func aRepeatedOptionIsLeftToTheLibrary() throws {
+        // The library accepts a repeated flag, and the last value of a repeated option.
+        let once = try Feedwatch.run(["parse", "--summary", "--jobs", "1"] + files[..<5])
+        let twice = try Feedwatch.run(["parse", "--summary", "--jobs", "0", "--jobs", "1", "--summary"] + files[..<5])
+        #expect(once.status == 0, "\(once.standardError)")
+        #expect(twice.status == 0, "\(twice.standardError)")
+        #expect(twice.standardOutput == once.standardOutput)
+    }
+
+    /// `Parse.reading(plainArguments:)` must know every option of `parse` (one it does not know costs only speed,
+    /// as such command lines are then parsed by the library): this lists them.
+    @Test func theOptionsAreTheOnesThePlainReaderKnows() throws {
         let help = try Feedwatch.run(["parse", "--help"])
         let options = help.standardOutput.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(separator: " ")
-            guard words.count >= 2, words[0].hasPrefix("--"), words[1].hasPrefix("<") else { return nil }
-            return String(words[0])
+            guard let word = line.split(separator: " ").first, word.hasPrefix("--") else { return nil }
+            return String(word)
         }
-        #expect(options == ["--jobs"], "add any new one to Parse.ShortenedArguments.optionsTakingAValue")
+        #expect(
+            options == ["--summary", "--compact", "--jobs", "--allow-private-addresses", "--version"],
+            "teach any new one to Parse.reading(plainArguments:)")
     }
 }
