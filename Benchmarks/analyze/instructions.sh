@@ -7,8 +7,10 @@
 #
 # What it measures: valgrind's callgrind counts the instructions executed by `Analyzer.analyze` (inclusive:
 # normalization, tokens and keys, entities, rules, modality, quantities, fingerprint, evidence) over the
-# first ARTICLES articles, with the shipped Config/topics.yaml and Config/entities.yaml. It also prints the
-# total of the process. `feedwatch analyze` cannot run under valgrind 3.19 (its async main parks the main
+# first ARTICLES articles, with the shipped Config/topics.yaml and Config/entities.yaml, and by
+# `AnalysisJSON.encode` of the results (what the Store and `analyze --jsonl` write). It also prints the
+# total of the process. To compare two versions, run it in each tree (e.g. one from `git archive`); to
+# check that an optimization changed no output, compare.sh beside this script. `feedwatch analyze` cannot run under valgrind 3.19 (its async main parks the main
 # thread in libdispatch, which valgrind does not survive), so the script builds a small synchronous driver:
 # a throwaway package in a temporary folder whose Analysis target is a symlink to Sources/Analysis and whose
 # main reads the same JSON lines, analyzes them and writes AnalysisJSON lines to /dev/null.
@@ -91,8 +93,11 @@ valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$work/driv
 total=$(grep -E 'Collected' "$work/valgrind.log" | grep -oE '[0-9]+$' || true)
 analyze=$(callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null \
     | grep -E 'Analysis8AnalyzerC7analyzeyA2AVAA7ArticleVF' | head -1 | awk '{gsub(",", "", $1); print $1}')
+encode=$(callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null \
+    | grep -E 'Analysis0A4JSONO6encode_2id' | head -1 | awk '{gsub(",", "", $1); print $1}')
 echo "articles: $count"
-echo "instructions, Analyzer.analyze (inclusive): $analyze"
+echo "instructions, Analyzer.analyze (inclusive): $analyze ($((analyze / count)) per article)"
+echo "instructions, AnalysisJSON.encode (inclusive): ${encode:-?} ($((${encode:-0} / count)) per article)"
 echo "instructions, whole driver process (rule files, JSON in and out included): $total"
 echo "== heaviest functions under Analyzer.analyze (inclusive)"
 callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null | grep -E 's8Analysis' \

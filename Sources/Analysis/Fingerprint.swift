@@ -154,7 +154,7 @@ enum SimHasher {
         guard !tokenHashes.isEmpty else { return 0 }
         // Count the set bits of every shingle hash per position. Eight 64-bit lanes hold eight 8-bit
         // counters each (lane j counts bits j, j+8, j+16 ...), flushed before a counter can overflow.
-        var counts = [Int](repeating: 0, count: 64)
+        var counts = Array(repeatElement(0, count: 64))  // (see `PreparedField.init` on `repeatElement`)
         var lanes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var pending = 0
         func flush() {

@@ -168,6 +168,8 @@ struct Gazetteer: Sendable {
     func mentions(in field: PreparedField, vocabulary: Vocabulary) -> [EntityMentionSpan] {
         var found: [EntityMentionSpan] = []
         var scratch: [UInt32] = []
+        // The fuzzy match of each distinct word (by its first token), once tried.
+        var fuzzyResults = Array(repeatElement(Self.notTried, count: field.tokens.count))
         for sentence in field.sentences {
             var position = sentence.tokenStart
             while position < sentence.tokenEnd {
@@ -190,15 +192,23 @@ struct Gazetteer: Sendable {
                     position = match.end
                     continue
                 }
-                if let entity = fuzzyMatch(field, position, vocabulary, &scratch) {
-                    found.append(
-                        EntityMentionSpan(
-                            entity: entity,
-                            tokenStart: Int32(position),
-                            tokenEnd: Int32(position + 1),
-                            exact: false
+                if fuzzyCandidate(field, position) {
+                    // The rest depends only on the word's letters: worked out once per distinct word.
+                    let first = Int(field.keys[position].first)
+                    if fuzzyResults[first] == Self.notTried {
+                        fuzzyResults[first] = fuzzyMatch(field, position, vocabulary, &scratch) ?? Self.noEntity
+                    }
+                    let entity = fuzzyResults[first]
+                    if entity >= 0 {
+                        found.append(
+                            EntityMentionSpan(
+                                entity: entity,
+                                tokenStart: Int32(position),
+                                tokenEnd: Int32(position + 1),
+                                exact: false
+                            )
                         )
-                    )
+                    }
                 }
                 position += 1
             }
@@ -208,11 +218,24 @@ struct Gazetteer: Sendable {
 
     private func capitalizedIfLatin(_ field: PreparedField, _ token: Int) -> Bool {
         guard field.tokens[token].kind == .latin else { return true }
-        let first = field.text.original[field.originalStart(ofToken: token)]
+        let first = field.text.originalScalar(field.originalStart(ofToken: token))
         if first.value < 0x80 { return (0x41...0x5A).contains(first.value) }
         return first.properties.isUppercase
     }
 
+    private static let notTried: Int32 = -2
+    private static let noEntity: Int32 = -1
+
+    /// Whether token `position` may be a fuzzy mention at all: a long enough word that is no rule term,
+    /// capitalized if Latin (the one test that depends on the occurrence, not only on the letters).
+    private func fuzzyCandidate(_ field: PreparedField, _ position: Int) -> Bool {
+        let token = field.tokens[position]
+        return (token.kind == .arabic || token.kind == .latin) && token.length >= Self.skeletonMinimum
+            && field.keys[position].stem == Vocabulary.absent && capitalizedIfLatin(field, position)
+    }
+
+    /// The entity a `fuzzyCandidate` token names within a skeleton or one edit, or nil; depends only on
+    /// the token's letters.
     private func fuzzyMatch(
         _ field: PreparedField,
         _ position: Int,
@@ -221,9 +244,6 @@ struct Gazetteer: Sendable {
     ) -> Int32? {
         let token = field.tokens[position]
         let keys = field.keys[position]
-        guard token.kind == .arabic || token.kind == .latin, token.length >= Self.skeletonMinimum,
-            keys.stem == Vocabulary.absent, capitalizedIfLatin(field, position)
-        else { return nil }
         func allowed(_ entity: Int32) -> Bool {
             !entries[Int(entity)].exceptions.contains(keys.surface)
         }

@@ -24,28 +24,25 @@ public enum AnalysisJSON {
     ) {
         var writer = Writer()
         writer.bytes.reserveCapacity(4096)
-        var entities = 0..<0
-        var quantities = 0..<0
-        writer.object {
-            $0.key("entities")
-            let entitiesStart = $0.bytes.count
-            $0.array(analysis.entities) { writer, entity in writer.entity(entity) }
-            entities = entitiesStart..<$0.bytes.count
-            $0.key("fingerprint")
-            $0.fingerprint(analysis.fingerprint)
-            if let id {
-                $0.key("id")
-                $0.string(id)
-            }
-            $0.key("language")
-            $0.string(analysis.language)
-            $0.key("quantities")
-            let quantitiesStart = $0.bytes.count
-            $0.array(analysis.quantities) { writer, quantity in writer.quantity(quantity) }
-            quantities = quantitiesStart..<$0.bytes.count
-            $0.key("topics")
-            $0.array(analysis.topics) { writer, topic in writer.topic(topic) }
+        writer.raw("{\"entities\":")
+        let entitiesStart = writer.bytes.count
+        writer.array(analysis.entities) { writer, entity in writer.entity(entity) }
+        let entities = entitiesStart..<writer.bytes.count
+        writer.raw(",\"fingerprint\":")
+        writer.fingerprint(analysis.fingerprint)
+        if let id {
+            writer.raw(",\"id\":")
+            writer.string(id)
         }
+        writer.raw(",\"language\":")
+        writer.string(analysis.language)
+        writer.raw(",\"quantities\":")
+        let quantitiesStart = writer.bytes.count
+        writer.array(analysis.quantities) { writer, quantity in writer.quantity(quantity) }
+        let quantities = quantitiesStart..<writer.bytes.count
+        writer.raw(",\"topics\":")
+        writer.array(analysis.topics) { writer, topic in writer.topic(topic) }
+        writer.raw("}")
         return (writer.bytes, entities, quantities)
     }
 
@@ -85,62 +82,69 @@ public enum AnalysisJSON {
         return writer.bytes
     }
 
+    /// Objects are written member by member with their keys (sorted) as literal pieces: `,"end":` costs
+    /// one copy, not a key lookup and a comma flag.
     private struct Writer {
         var bytes: [UInt8] = []
-        private var needsComma = false
 
-        mutating func object(_ body: (inout Writer) -> Void) {
-            bytes.append(UInt8(ascii: "{"))
-            needsComma = false
-            body(&self)
-            bytes.append(UInt8(ascii: "}"))
-            needsComma = true
+        /// Appends literal JSON (punctuation and keys) as is.
+        @inline(__always)
+        mutating func raw(_ text: StaticString) {
+            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
         }
 
         mutating func array<T>(_ items: [T], _ body: (inout Writer, T) -> Void) {
             bytes.append(UInt8(ascii: "["))
-            needsComma = false
+            var first = true
             for item in items {
-                separate()
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
                 body(&self, item)
-                needsComma = true
             }
             bytes.append(UInt8(ascii: "]"))
-            needsComma = true
-        }
-
-        mutating func key(_ name: StaticString) {
-            separate()
-            bytes.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(UInt8(ascii: ":"))
-            needsComma = false
-        }
-
-        private mutating func separate() {
-            if needsComma { bytes.append(UInt8(ascii: ",")) }
-            needsComma = false
         }
 
         mutating func string(_ value: String) {
-            separate()
             bytes.append(UInt8(ascii: "\""))
             var text = value
             text.withUTF8 { utf8 in
                 // Copy runs that need no escaping in one go; escape the rest byte by byte.
                 var runStart = 0
-                for index in 0..<utf8.count {
-                    let byte = utf8[index]
-                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                var index = Self.firstEscape(in: utf8, from: 0)
+                while index < utf8.count {
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                    escape(utf8[index])
                     runStart = index + 1
-                    escape(byte)
+                    index = Self.firstEscape(in: utf8, from: runStart)
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
             }
             bytes.append(UInt8(ascii: "\""))
-            needsComma = true
+        }
+
+        /// The index of the first byte from `start` on that JSON escapes (below 0x20, `"` or `\`), or the count.
+        private static func firstEscape(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            var index = start
+            // Eight bytes at a time while none of them can need escaping (the usual text), then byte by byte.
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func hasByteBelow(_ word: UInt64, _ limit: UInt64) -> Bool { (word &- ones &* limit) & ~word & highs != 0 }
+            let raw = UnsafeRawBufferPointer(utf8)
+            while index + 8 <= utf8.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1)
+                    || hasByteBelow(word ^ (ones &* 0x5C), 1)
+                {
+                    break
+                }
+                index += 8
+            }
+            while index < utf8.count {
+                let byte = utf8[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+                index += 1
+            }
+            return index
         }
 
         private mutating func escape(_ byte: UInt8) {
@@ -158,131 +162,130 @@ public enum AnalysisJSON {
             }
         }
 
+        /// Decimal digits, written in place (no `String` per number).
         mutating func number(_ value: Int) {
-            separate()
-            bytes.append(contentsOf: String(value).utf8)
-            needsComma = true
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            let magnitude = value.magnitude
+            var divisor: UInt = 1
+            while divisor <= magnitude / 10 { divisor *= 10 }
+            repeat {
+                bytes.append(UInt8(truncatingIfNeeded: magnitude / divisor % 10) + UInt8(ascii: "0"))
+                divisor /= 10
+            } while divisor > 0
         }
 
         /// Integral values print without a fraction ("5000"), others in Swift's shortest form ("0.5").
         mutating func number(_ value: Double) {
-            separate()
             if !value.isFinite {
                 // JSON has no infinity or NaN (JSONEncoder refuses them); a line must stay valid JSON.
-                bytes.append(contentsOf: "null".utf8)
+                raw("null")
             } else if value == 0, value.sign == .minus {
-                bytes.append(contentsOf: "-0".utf8)
+                raw("-0")
             } else if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-                bytes.append(contentsOf: String(Int64(value)).utf8)
+                number(Int(value))
             } else {
                 var text = value.description
                 if text.hasSuffix(".0") { text.removeLast(2) }
                 bytes.append(contentsOf: text.utf8)
             }
-            needsComma = true
         }
 
         mutating func bool(_ value: Bool) {
-            separate()
-            bytes.append(contentsOf: (value ? "true" : "false").utf8)
-            needsComma = true
+            if value { raw("true") } else { raw("false") }
         }
 
         mutating func entity(_ entity: EntityMatch) {
-            object {
-                $0.key("id")
-                $0.string(entity.id)
-                $0.key("mentions")
-                $0.array(entity.mentions) { writer, mention in
-                    writer.object {
-                        $0.key("confidence")
-                        $0.string(mention.confidence)
-                        $0.key("end")
-                        $0.number(mention.end)
-                        $0.key("field")
-                        $0.string(mention.field)
-                        $0.key("start")
-                        $0.number(mention.start)
-                        $0.key("text")
-                        $0.string(mention.text)
-                    }
-                }
-                $0.key("name")
-                $0.string(entity.name)
-                $0.key("type")
-                $0.string(entity.type)
+            raw("{\"id\":")
+            string(entity.id)
+            raw(",\"mentions\":")
+            array(entity.mentions) { writer, mention in
+                writer.raw("{\"confidence\":")
+                writer.string(mention.confidence)
+                writer.raw(",\"end\":")
+                writer.number(mention.end)
+                writer.raw(",\"field\":")
+                writer.string(mention.field)
+                writer.raw(",\"start\":")
+                writer.number(mention.start)
+                writer.raw(",\"text\":")
+                writer.string(mention.text)
+                writer.raw("}")
             }
+            raw(",\"name\":")
+            string(entity.name)
+            raw(",\"type\":")
+            string(entity.type)
+            raw("}")
         }
 
         mutating func quantity(_ quantity: Quantity) {
-            object {
-                $0.key("approximate")
-                $0.bool(quantity.approximate)
-                $0.key("end")
-                $0.number(quantity.end)
-                $0.key("field")
-                $0.string(quantity.field)
-                $0.key("start")
-                $0.number(quantity.start)
-                $0.key("text")
-                $0.string(quantity.text)
-                $0.key("unit")
-                $0.string(quantity.unit)
-                $0.key("value")
-                $0.number(quantity.value)
-            }
+            raw("{\"approximate\":")
+            bool(quantity.approximate)
+            raw(",\"end\":")
+            number(quantity.end)
+            raw(",\"field\":")
+            string(quantity.field)
+            raw(",\"start\":")
+            number(quantity.start)
+            raw(",\"text\":")
+            string(quantity.text)
+            raw(",\"unit\":")
+            string(quantity.unit)
+            raw(",\"value\":")
+            number(quantity.value)
+            raw("}")
         }
 
         mutating func topic(_ topic: TopicMatch) {
-            object {
-                $0.key("evidence")
-                $0.array(topic.evidence) { writer, evidence in writer.evidence(evidence) }
-                $0.key("id")
-                $0.string(topic.id)
-                $0.key("modality")
-                $0.string(topic.modality.rawValue)
-                $0.key("score")
-                $0.number(topic.score)
-                $0.key("severity")
-                $0.string(topic.severity)
-            }
+            raw("{\"evidence\":")
+            array(topic.evidence) { writer, evidence in writer.evidence(evidence) }
+            raw(",\"id\":")
+            string(topic.id)
+            raw(",\"modality\":")
+            string(topic.modality.rawValue)
+            raw(",\"score\":")
+            number(topic.score)
+            raw(",\"severity\":")
+            string(topic.severity)
+            raw("}")
         }
 
         mutating func evidence(_ evidence: Evidence) {
-            object {
-                $0.key("end")
-                $0.number(evidence.end)
-                $0.key("field")
-                $0.string(evidence.field)
-                $0.key("modality")
-                $0.string(evidence.modality.rawValue)
-                $0.key("rule")
-                $0.string(evidence.rule)
-                $0.key("start")
-                $0.number(evidence.start)
-                $0.key("terms")
-                $0.array(evidence.terms) { writer, term in writer.string(term) }
-                $0.key("text")
-                $0.string(evidence.text)
-            }
+            raw("{\"end\":")
+            number(evidence.end)
+            raw(",\"field\":")
+            string(evidence.field)
+            raw(",\"modality\":")
+            string(evidence.modality.rawValue)
+            raw(",\"rule\":")
+            string(evidence.rule)
+            raw(",\"start\":")
+            number(evidence.start)
+            raw(",\"terms\":")
+            array(evidence.terms) { writer, term in writer.string(term) }
+            raw(",\"text\":")
+            string(evidence.text)
+            raw("}")
         }
 
         mutating func fingerprint(_ fingerprint: Fingerprint) {
-            object {
-                $0.key("entities")
-                $0.array(fingerprint.entities) { writer, id in writer.string(id) }
-                $0.key("quantities")
-                $0.array(fingerprint.quantities) { writer, key in
-                    writer.object {
-                        $0.key("unit")
-                        $0.string(key.unit)
-                        $0.key("value")
-                        $0.number(key.value)
-                    }
-                }
-                $0.key("simhash")
-                $0.string(fingerprint.simhashHex)
+            raw("{\"entities\":")
+            array(fingerprint.entities) { writer, id in writer.string(id) }
+            raw(",\"quantities\":")
+            array(fingerprint.quantities) { writer, key in
+                writer.raw("{\"unit\":")
+                writer.string(key.unit)
+                writer.raw(",\"value\":")
+                writer.number(key.value)
+                writer.raw("}")
             }
+            // `simhashHex` without its two strings: 16 lowercase digits, zero-padded.
+            raw(",\"simhash\":\"")
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let digit = UInt8(truncatingIfNeeded: (fingerprint.simhash >> UInt64(shift)) & 0xF)
+                bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+            }
+            raw("\"}")
         }
     }
 }

@@ -2,29 +2,42 @@ import Foundation
 
 /// A field's text folded to the matching key, with a map from every folded scalar back to the original.
 struct NormalizedText: Sendable {
-    /// The original field as Unicode scalars (offsets in results index into this).
-    var original: [Unicode.Scalar]
+    /// The original field (contiguous UTF-8). Offsets in results count its Unicode scalars.
+    var source: String
+    /// Where each original scalar starts in `source.utf8`, then where the last one ends: original scalar `i`
+    /// is bytes `utf8Offsets[i]..<utf8Offsets[i + 1]`, so a stretch of the original is copied, not re-encoded.
+    var utf8Offsets: [Int32]
     /// The folded scalar values.
     var scalars: [UInt32]
     /// For each folded scalar, the first original scalar it came from.
     var originStart: [Int32]
 
+    /// Number of Unicode scalars in the original field.
+    var originalCount: Int { utf8Offsets.count - 1 }
+
     /// One past the last original scalar that folded scalar `index` covers: everything up to the next
     /// folded scalar's origin, so dropped marks and tatweel after a letter belong to it.
     @inline(__always)
     func originEnd(_ index: Int) -> Int {
-        let next = index + 1 < originStart.count ? Int(originStart[index + 1]) : original.count
+        let next = index + 1 < originStart.count ? Int(originStart[index + 1]) : originalCount
         return max(next, Int(originStart[index]) + 1)
+    }
+
+    /// Original scalar `index`.
+    func originalScalar(_ index: Int) -> Unicode.Scalar {
+        let position = sourceIndex(index)
+        let lead = source.utf8[position]
+        return lead < 0x80 ? Unicode.Scalar(lead) : source.unicodeScalars[position]
     }
 
     /// The original text of the scalar range `start..<end` (original offsets).
     func originalText(_ start: Int, _ end: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity((end - start) * 2)
-        for scalar in original[start..<end] {
-            UTF8.encode(scalar) { bytes.append($0) }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(source[sourceIndex(start)..<sourceIndex(end)])
+    }
+
+    /// The index in `source` where original scalar `index` starts (O(1) in contiguous UTF-8).
+    private func sourceIndex(_ index: Int) -> String.Index {
+        source.utf8.index(source.utf8.startIndex, offsetBy: Int(utf8Offsets[index]))
     }
 }
 
@@ -51,7 +64,7 @@ enum Normalizer {
     private static func foldTable(_ range: Range<UInt32>) -> [UInt32] {
         range.map { value in
             guard let scalar = Unicode.Scalar(value) else { return general }
-            var result = NormalizedText(original: [], scalars: [], originStart: [])
+            var result = NormalizedText(source: "", utf8Offsets: [0], scalars: [], originStart: [])
             fold(scalar, at: 0, into: &result, decompose: true)
             switch result.scalars.count {
             case 0: return dropped
@@ -65,80 +78,107 @@ enum Normalizer {
     /// text holds a scalar the tables do not cover (then `generalNormalize` folds it).
     private static func fastNormalize(_ input: String) -> NormalizedText? {
         var text = input
-        return text.withUTF8 { bytes -> NormalizedText? in
-            let capacity = bytes.count
-            let original = UnsafeMutableBufferPointer<Unicode.Scalar>.allocate(capacity: capacity)
-            let folded = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: capacity)
-            let origins = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
-            defer {
-                original.deallocate()
-                folded.deallocate()
-                origins.deallocate()
-            }
-            var scalarCount = 0
-            var foldedCount = 0
-            let complete = lowTable.withUnsafeBufferPointer { low in
-                punctuationTable.withUnsafeBufferPointer { punctuation in
-                    var index = 0
-                    while index < capacity {
-                        // Decode one scalar (Swift strings hold valid UTF-8).
-                        let lead = UInt32(bytes[index])
-                        var value: UInt32
-                        if lead < 0x80 {
-                            value = lead
-                            index += 1
-                        } else if lead < 0xE0 {
-                            value = (lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
-                            index += 2
-                        } else if lead < 0xF0 {
-                            value = (lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
-                                | UInt32(bytes[index + 2] & 0x3F)
-                            index += 3
-                        } else {
-                            value = (lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
-                                | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
-                            index += 4
-                        }
-                        let result: UInt32
-                        if value < 0x80 {
-                            result = value &- 0x41 < 26 ? value + 0x20 : value
-                        } else if value < 0x700 {
-                            result = low[Int(value) - 0x80]
-                        } else if value >= 0x2000, value < 0x2070 {
-                            result = punctuation[Int(value) - 0x2000]
-                        } else {
-                            return false
-                        }
-                        if result == general { return false }
-                        original[scalarCount] = Unicode.Scalar(value) ?? "\u{FFFD}"
-                        if result != dropped {
-                            folded[foldedCount] = result
-                            origins[foldedCount] = Int32(scalarCount)
-                            foldedCount += 1
-                        }
-                        scalarCount += 1
+        text.makeContiguousUTF8()
+        let source = text
+        // The three arrays are filled in place, then trimmed (a scalar takes at least one byte, so the byte count
+        // bounds them); `repeatElement`, as in `PreparedField.init`, for the cheaper allocation.
+        let capacity = text.utf8.count
+        var offsets = Array(repeatElement(Int32(0), count: capacity + 1))
+        var folded = Array(repeatElement(UInt32(0), count: capacity))
+        var origins = Array(repeatElement(Int32(0), count: capacity))
+        let counts = text.withUTF8 { bytes in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                folded.withUnsafeMutableBufferPointer { folded in
+                    origins.withUnsafeMutableBufferPointer { origins in
+                        fold(bytes, offsets: offsets, folded: folded, origins: origins)
                     }
-                    return true
                 }
             }
-            guard complete else { return nil }
-            return NormalizedText(
-                original: Array(UnsafeBufferPointer(rebasing: original[..<scalarCount])),
-                scalars: Array(UnsafeBufferPointer(rebasing: folded[..<foldedCount])),
-                originStart: Array(UnsafeBufferPointer(rebasing: origins[..<foldedCount]))
-            )
+        }
+        guard let counts else { return nil }
+        offsets.removeLast(capacity - counts.scalars)
+        folded.removeLast(capacity - counts.folded)
+        origins.removeLast(capacity - counts.folded)
+        return NormalizedText(source: source, utf8Offsets: offsets, scalars: folded, originStart: origins)
+    }
+
+    /// The table-driven fold of UTF-8 `bytes`: writes each scalar's byte offset (and the end) to `offsets`,
+    /// the folded scalars to `folded` and their origins to `origins`; returns how many scalars were read and
+    /// how many folded, or nil at the first scalar the tables do not cover.
+    private static func fold(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        offsets: UnsafeMutableBufferPointer<Int32>,
+        folded: UnsafeMutableBufferPointer<UInt32>,
+        origins: UnsafeMutableBufferPointer<Int32>
+    ) -> (scalars: Int, folded: Int)? {
+        // Offsets are stored as Int32: checked once here, so the loop can truncate without a check per scalar.
+        precondition(bytes.count < Int(Int32.max), "a field of 2 GB or more")
+        return lowTable.withUnsafeBufferPointer { low in
+            punctuationTable.withUnsafeBufferPointer { punctuation in
+                let capacity = bytes.count
+                var scalarCount = 0
+                var foldedCount = 0
+                var index = 0
+                while index < capacity {
+                    offsets[scalarCount] = Int32(truncatingIfNeeded: index)
+                    // Decode one scalar (Swift strings hold valid UTF-8).
+                    let lead = UInt32(bytes[index])
+                    var value: UInt32
+                    if lead < 0x80 {
+                        value = lead
+                        index += 1
+                    } else if lead < 0xE0 {
+                        value = (lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                        index += 2
+                    } else if lead < 0xF0 {
+                        value = (lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
+                            | UInt32(bytes[index + 2] & 0x3F)
+                        index += 3
+                    } else {
+                        value = (lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+                            | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
+                        index += 4
+                    }
+                    let result: UInt32
+                    if value < 0x80 {
+                        result = value &- 0x41 < 26 ? value + 0x20 : value
+                    } else if value < 0x700 {
+                        result = low[Int(value) - 0x80]
+                    } else if value >= 0x2000, value < 0x2070 {
+                        result = punctuation[Int(value) - 0x2000]
+                    } else {
+                        return nil
+                    }
+                    if result == general { return nil }
+                    if result != dropped {
+                        folded[foldedCount] = result
+                        origins[foldedCount] = Int32(truncatingIfNeeded: scalarCount)
+                        foldedCount += 1
+                    }
+                    scalarCount += 1
+                }
+                offsets[scalarCount] = Int32(truncatingIfNeeded: capacity)
+                return (scalarCount, foldedCount)
+            }
         }
     }
 
     /// Any text: folds scalar by scalar through Unicode properties and compatibility decomposition.
-    private static func generalNormalize(_ text: String) -> NormalizedText {
+    private static func generalNormalize(_ input: String) -> NormalizedText {
+        var text = input
+        text.makeContiguousUTF8()
         let capacity = text.utf8.count
-        var result = NormalizedText(original: Array(text.unicodeScalars), scalars: [], originStart: [])
+        var offsets: [Int32] = [0]
+        var result = NormalizedText(source: text, utf8Offsets: [], scalars: [], originStart: [])
         result.scalars.reserveCapacity(capacity)
         result.originStart.reserveCapacity(capacity)
-        for (offset, scalar) in result.original.enumerated() {
-            fold(scalar, at: Int32(offset), into: &result, decompose: true)
+        var offset = 0
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            offset += UTF8.width(scalar)
+            offsets.append(Int32(offset))
+            fold(scalar, at: Int32(index), into: &result, decompose: true)
         }
+        result.utf8Offsets = offsets
         return result
     }
 

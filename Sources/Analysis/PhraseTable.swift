@@ -54,6 +54,8 @@ struct PhraseTable: Sendable {
 
     /// Calls `body(phrase, end, future)` for every phrase starting at token `start` and ending by `limit`.
     /// `future` is true when the first token matched through a reading without the future prefix س.
+    /// (Inlined: it runs for every token, and most tokens start no phrase.)
+    @inline(__always)
     func forEachMatch(
         in field: PreparedField,
         at start: Int,

@@ -15,6 +15,9 @@ struct TokenKeys: Sendable {
     var variants: Range<Int32>
     /// FNV-1a of the light stem's scalars (`Vocabulary.sequenceHash`), for fingerprints.
     var stemHash: UInt64
+    /// The first token of the field with the same folded letters (this token itself when none came before):
+    /// whatever depends only on the letters can be worked out once per distinct word.
+    var first: Int32
 }
 
 /// An alternative reading of a token with leading clitics removed.
@@ -24,13 +27,14 @@ struct TokenVariant: Sendable {
     var surface: Int32
     var bare: Int32
     var stem: Int32
-    /// Folded index where the remainder starts.
-    var start: Int32
 }
 
 /// One field of an article, normalized, tokenized, split into sentences and keyed: the single pass over
 /// the text that every matcher then reads.
-struct PreparedField: Sendable {
+///
+/// A class (immutable, so `Sendable`): the matchers pass it around a lot, and a struct of eight arrays and
+/// a string costs as many retains and releases per copy.
+final class PreparedField: Sendable {
     let name: FieldName
     let text: NormalizedText
     let tokens: [Token]
@@ -48,10 +52,39 @@ struct PreparedField: Sendable {
         var keys: [TokenKeys] = []
         var variants: [TokenVariant] = []
         keys.reserveCapacity(tokens.count)
+        // Words repeat within a field (particles, names, the story's own words): a repeat takes the keys of
+        // the first token with its letters (sharing its readings in `variants`) instead of stemming and
+        // looking up again. Open addressing on the folded form's hash, at most half full.
+        var tableSize = 16
+        while tableSize < tokens.count * 2 { tableSize *= 2 }
+        // `Array(repeatElement(_:count:))` rather than `Array(repeating:count:)`: the latter allocates through
+        // an unspecialized runtime path that looks up the array type's metadata on every call (hundreds of
+        // instructions, per article).
+        var firstWithText = Array(repeatElement(Int32(-1), count: tableSize))
         let scalars = text.scalars
         vocabulary.withLookup { vocabulary in scalars.withUnsafeBufferPointer { buffer in
-            for token in tokens {
-                let first = Int32(variants.count)
+            for (index, token) in tokens.enumerated() {
+                let surfaceHash = Vocabulary.sequenceHash(buffer, token.range)
+                var slot = Int(truncatingIfNeeded: surfaceHash ^ (surfaceHash >> 32)) & (tableSize - 1)
+                var earlier = -1
+                while firstWithText[slot] >= 0 {
+                    let candidate = Int(firstWithText[slot])
+                    if tokens[candidate].length == token.length,
+                        UnsafeBufferPointer(rebasing: buffer[tokens[candidate].range])
+                            .elementsEqual(UnsafeBufferPointer(rebasing: buffer[token.range]))
+                    {
+                        earlier = candidate
+                        break
+                    }
+                    slot = (slot + 1) & (tableSize - 1)
+                }
+                if earlier >= 0 {
+                    keys.append(keys[earlier])
+                    continue
+                }
+                firstWithText[slot] = Int32(index)
+
+                let firstVariant = Int32(variants.count)
                 let bare: Range<Int>
                 let stem: Range<Int>
                 switch token.kind {
@@ -65,19 +98,11 @@ struct PreparedField: Sendable {
                     bare = token.range
                     stem = token.range
                 }
-                // One pass over the bare form hashes the stem (its prefix) too; without a prefix, the
-                // surface form is the bare form.
-                var stemHash: UInt64 = 0
-                var bareHash: UInt64 = 0xcbf2_9ce4_8422_2325
-                for position in bare {
-                    if position == stem.upperBound { stemHash = bareHash }
-                    bareHash = (bareHash ^ UInt64(buffer[position])) &* 0x0000_0100_0000_01B3
-                }
-                if stem.upperBound == bare.upperBound { stemHash = bareHash }
-                if stem.lowerBound != bare.lowerBound { stemHash = Vocabulary.sequenceHash(buffer, stem) }
-                let surfaceHash =
-                    bare.lowerBound == token.range.lowerBound
-                    ? bareHash : Vocabulary.sequenceHash(buffer, token.range)
+                // The stem is a prefix of the bare form, which is a suffix of the token: without a prefix the
+                // bare hash is the surface hash, and a stem as long as the bare form shares its hash.
+                let bareHash =
+                    bare.lowerBound == token.range.lowerBound ? surfaceHash : Vocabulary.sequenceHash(buffer, bare)
+                let stemHash = stem == bare ? bareHash : Vocabulary.sequenceHash(buffer, stem)
                 let bareID = vocabulary.id(in: buffer, bare, .bare, sequenceHash: bareHash)
                 let stemID = vocabulary.id(in: buffer, stem, .stem, sequenceHash: stemHash)
                 if token.kind == .arabic {
@@ -94,8 +119,7 @@ struct PreparedField: Sendable {
                                     ? Vocabulary.absent
                                     : vocabulary.id(in: buffer, range, kind == .afterArticle ? .articleless : .surface),
                                 bare: same ? bareID : vocabulary.id(in: buffer, variantBare, .bare),
-                                stem: same ? stemID : vocabulary.id(in: buffer, variantStem, .stem),
-                                start: Int32(range.lowerBound)
+                                stem: same ? stemID : vocabulary.id(in: buffer, variantStem, .stem)
                             )
                         )
                     }
@@ -105,8 +129,9 @@ struct PreparedField: Sendable {
                         surface: vocabulary.id(in: buffer, token.range, .surface, sequenceHash: surfaceHash),
                         bare: bareID,
                         stem: stemID,
-                        variants: first..<Int32(variants.count),
-                        stemHash: stemHash
+                        variants: firstVariant..<Int32(variants.count),
+                        stemHash: stemHash,
+                        first: Int32(index)
                     )
                 )
             }

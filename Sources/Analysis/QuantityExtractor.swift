@@ -58,6 +58,13 @@ struct QuantityExtractor: Sendable {
         for sentence in field.sentences {
             var position = sentence.tokenStart
             while position < sentence.tokenEnd {
+                // A quantity starts at digits, a number word or a dual, and the last two are found by their bare
+                // forms: a word with no bare id (nor readings) starts none, as most words do.
+                let keys = field.keys[position]
+                if keys.bare == Vocabulary.absent, keys.variants.isEmpty, field.tokens[position].kind != .number {
+                    position += 1
+                    continue
+                }
                 if let reading = readNumber(field, at: position, limit: sentence.tokenEnd) {
                     if let quantity = attachUnit(reading, start: position, field: field, sentence: sentence) {
                         found.append(quantity)

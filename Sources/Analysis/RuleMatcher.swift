@@ -34,7 +34,16 @@ struct RuleMatcher: Sendable {
         var weight: Double
         var groupCount: Int
         var near: Int?
-        var locations: Set<RuleLocation>
+        /// The places the rule applies to, one `bit(_:)` each.
+        var locationBits: UInt8
+
+        static func bit(_ location: RuleLocation) -> UInt8 {
+            switch location {
+            case .title: 1
+            case .lead: 2
+            case .body: 4
+            }
+        }
     }
 
     /// What a matched phrase or entity mention contributes to.
@@ -154,7 +163,7 @@ struct RuleMatcher: Sendable {
                     weight: ruleDefinition.weight,
                     groupCount: ruleDefinition.groups.count,
                     near: ruleDefinition.near,
-                    locations: Set(ruleDefinition.locations)
+                    locationBits: ruleDefinition.locations.reduce(0) { $0 | Rule.bit($1) }
                 )
             )
             topics[topic].rules.append(Int(rule))
@@ -245,6 +254,50 @@ struct RuleMatcher: Sendable {
         var end: Int32
     }
 
+    /// What the terms and mentions of one sentence contribute, collected before the rules are checked.
+    /// (A value passed `inout`, not locals captured by a nested function: those would be boxed.)
+    private struct SentenceHits {
+        var pending: [PendingHit] = []
+        var clauseExclusions: [ExclusionHit] = []
+        var vetoedRules: [Int32: ExclusionHit] = [:]
+        var vetoedTopics: [Int32: ExclusionHit] = [:]
+
+        mutating func reset() {
+            pending.removeAll(keepingCapacity: true)
+            clauseExclusions.removeAll(keepingCapacity: true)
+            if !vetoedRules.isEmpty { vetoedRules.removeAll(keepingCapacity: true) }
+            if !vetoedTopics.isEmpty { vetoedTopics.removeAll(keepingCapacity: true) }
+        }
+
+        mutating func record(_ targets: [Target], start: Int, end: Int, future: Bool) {
+            for target in targets {
+                switch target {
+                case .group(let rule, let group):
+                    pending.append(
+                        PendingHit(
+                            rule: rule,
+                            hit: GroupHit(group: group, start: Int32(start), end: Int32(end), future: future)
+                        )
+                    )
+                case .ruleExclusion(let rule, let wholeSentence):
+                    let hit = ExclusionHit(scope: rule, start: Int32(start), end: Int32(end))
+                    if wholeSentence {
+                        vetoedRules[rule] = vetoedRules[rule] ?? hit
+                    } else {
+                        clauseExclusions.append(hit)
+                    }
+                case .topicExclusion(let topic, let wholeSentence):
+                    let hit = ExclusionHit(scope: -1 - topic, start: Int32(start), end: Int32(end))
+                    if wholeSentence {
+                        vetoedTopics[topic] = vetoedTopics[topic] ?? hit
+                    } else {
+                        clauseExclusions.append(hit)
+                    }
+                }
+            }
+        }
+    }
+
     /// Finds every rule satisfied in each sentence of `field`. `mentions` are the field's entity mentions.
     /// When `vetoes` is not nil, each rule that would have matched but for an exclusion is appended to it.
     func match(
@@ -254,50 +307,17 @@ struct RuleMatcher: Sendable {
         vetoes: inout [RuleVeto]?
     ) -> [SentenceMatch] {
         var results: [SentenceMatch] = []
-        var pending: [PendingHit] = []
-        var clauseExclusions: [ExclusionHit] = []
-        var sentenceVetoedRules: [Int32: ExclusionHit] = [:]
-        var sentenceVetoedTopics: [Int32: ExclusionHit] = [:]
+        var found = SentenceHits()
         var clauseOfToken: [Int32] = []
         var mentionCursor = 0
         // Locals, so the closures below capture arrays rather than a copy of the whole matcher.
         let phrases = phrases
         let targetsByPhrase = targetsByPhrase
         for (sentenceIndex, sentence) in field.sentences.enumerated() {
-            pending.removeAll(keepingCapacity: true)
-            clauseExclusions.removeAll(keepingCapacity: true)
-            sentenceVetoedRules.removeAll(keepingCapacity: true)
-            sentenceVetoedTopics.removeAll(keepingCapacity: true)
-            func record(_ targets: [Target], start: Int, end: Int, future: Bool) {
-                for target in targets {
-                    switch target {
-                    case .group(let rule, let group):
-                        pending.append(
-                            PendingHit(
-                                rule: rule,
-                                hit: GroupHit(group: group, start: Int32(start), end: Int32(end), future: future)
-                            )
-                        )
-                    case .ruleExclusion(let rule, let wholeSentence):
-                        let hit = ExclusionHit(scope: rule, start: Int32(start), end: Int32(end))
-                        if wholeSentence {
-                            sentenceVetoedRules[rule] = sentenceVetoedRules[rule] ?? hit
-                        } else {
-                            clauseExclusions.append(hit)
-                        }
-                    case .topicExclusion(let topic, let wholeSentence):
-                        let hit = ExclusionHit(scope: -1 - topic, start: Int32(start), end: Int32(end))
-                        if wholeSentence {
-                            sentenceVetoedTopics[topic] = sentenceVetoedTopics[topic] ?? hit
-                        } else {
-                            clauseExclusions.append(hit)
-                        }
-                    }
-                }
-            }
+            found.reset()
             for start in sentence.tokens {
                 phrases.forEachMatch(in: field, at: start, limit: sentence.tokenEnd) { phrase, end, future in
-                    record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
+                    found.record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
                 }
             }
             while mentionCursor < mentions.count, mentions[mentionCursor].tokenStart < sentence.tokenEnd {
@@ -307,18 +327,20 @@ struct RuleMatcher: Sendable {
                 let start = Int(mention.tokenStart)
                 let end = Int(mention.tokenEnd)
                 if let targets = targetsByEntity[Int(mention.entity)] {
-                    record(targets, start: start, end: end, future: false)
+                    found.record(targets, start: start, end: end, future: false)
                 }
                 if let targets = targetsByEntityType[entityTypes[Int(mention.entity)]] {
-                    record(targets, start: start, end: end, future: false)
+                    found.record(targets, start: start, end: end, future: false)
                 }
             }
-            guard !pending.isEmpty else { continue }
-            pending.sort { ($0.rule, $0.hit.group, $0.hit.start) < ($1.rule, $1.hit.group, $1.hit.start) }
+            guard !found.pending.isEmpty else { continue }
+            found.pending.sort { ($0.rule, $0.hit.group, $0.hit.start) < ($1.rule, $1.hit.group, $1.hit.start) }
+            let pending = found.pending
+            let clauseExclusions = found.clauseExclusions
             if !clauseExclusions.isEmpty {
                 clauses.assign(field, sentence, into: &clauseOfToken)
             }
-            let location = field.location(ofSentence: sentenceIndex)
+            let location = Rule.bit(field.location(ofSentence: sentenceIndex))
             var index = 0
             while index < pending.count {
                 let rule = pending[index].rule
@@ -331,9 +353,9 @@ struct RuleMatcher: Sendable {
                 guard groupsSeen.nonzeroBitCount >= min(rules[Int(rule)].groupCount, 64) else { continue }
                 let definition = rules[Int(rule)]
                 let topicScope = -1 - Int32(definition.topic)
-                guard definition.locations.contains(location) else { continue }
+                guard definition.locationBits & location != 0 else { continue }
                 let allHits = pending[index..<end].map(\.hit)
-                var veto = sentenceVetoedRules[rule] ?? sentenceVetoedTopics[Int32(definition.topic)]
+                var veto = found.vetoedRules[rule] ?? found.vetoedTopics[Int32(definition.topic)]
                 var hits = allHits
                 if veto == nil, !clauseExclusions.isEmpty {
                     // An exclusion takes out every hit that shares its clause; the rule may still match elsewhere.
@@ -361,8 +383,8 @@ struct RuleMatcher: Sendable {
                         RuleVeto(
                             match: SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window),
                             exclusion: Int(blocker.start)..<Int(blocker.end),
-                            wholeSentence: sentenceVetoedRules[rule] != nil
-                                || sentenceVetoedTopics[Int32(definition.topic)] != nil
+                            wholeSentence: found.vetoedRules[rule] != nil
+                                || found.vetoedTopics[Int32(definition.topic)] != nil
                         )
                     )
                 }
@@ -371,19 +393,22 @@ struct RuleMatcher: Sendable {
         return results
     }
 
-    /// The tightest choice of one non-overlapping hit per group within `near`, or nil.
+    /// The tightest choice of one non-overlapping hit per group within `near`, or nil. `hits` are sorted
+    /// by group, then start (as `match` sorts them).
     private func bestWindow(_ hits: [GroupHit], _ rule: Rule) -> [GroupHit]? {
-        var byGroup = Array(repeating: [GroupHit](), count: rule.groupCount)
-        for hit in hits where byGroup[Int(hit.group)].count < Self.maximumHitsPerGroup {
-            if let last = byGroup[Int(hit.group)].last, last.start == hit.start, last.end == hit.end { continue }
-            byGroup[Int(hit.group)].append(hit)
+        // Every group needs a hit: sorted by group, the hits hold each group 0..<groupCount in turn.
+        var groups = 0
+        for position in hits.indices where position == 0 || hits[position].group != hits[position - 1].group {
+            guard Int(hits[position].group) == groups else { return nil }
+            groups += 1
         }
-        guard byGroup.allSatisfy({ !$0.isEmpty }) else { return nil }
+        guard groups == rule.groupCount else { return nil }
         var best: [GroupHit]?
         var bestSpan = Int.max
         var chosen: [GroupHit] = []
         chosen.reserveCapacity(rule.groupCount)
-        func search(_ group: Int, _ low: Int32, _ high: Int32) {
+        /// Tries each hit of `group`, whose hits start at `first`.
+        func search(_ group: Int, _ first: Int, _ low: Int32, _ high: Int32) {
             let span = group == 0 ? 0 : Int(high - low)
             if span >= bestSpan { return }
             if let near = rule.near, span > near { return }
@@ -392,18 +417,27 @@ struct RuleMatcher: Sendable {
                 bestSpan = span
                 return
             }
-            for hit in byGroup[group] {
+            var next = first
+            while next < hits.count, Int(hits[next].group) == group { next += 1 }
+            // At most `maximumHitsPerGroup` candidates per group, a repeat of the same span once.
+            var tried = 0
+            for position in first..<next where tried < Self.maximumHitsPerGroup {
+                let hit = hits[position]
+                let previous = position > first ? hits[position - 1] : nil
+                if let previous, previous.start == hit.start, previous.end == hit.end { continue }
+                tried += 1
                 if chosen.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
                 chosen.append(hit)
                 search(
                     group + 1,
+                    next,
                     group == 0 ? hit.start : min(low, hit.start),
                     group == 0 ? hit.start : max(high, hit.start)
                 )
                 chosen.removeLast()
             }
         }
-        search(0, 0, 0)
+        search(0, 0, 0, 0)
         return best
     }
 }

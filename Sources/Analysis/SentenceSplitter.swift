@@ -34,6 +34,9 @@ enum SentenceSplitter {
         }
     }
 
+    /// The scalars below U+0040 that may end a sentence: ! . ? and the line breaks U+000A and U+000D.
+    private static let asciiStops: UInt64 = 1 << 0x21 | 1 << 0x2E | 1 << 0x3F | 1 << 0x0A | 1 << 0x0D
+
     private static func isHardBreak(_ value: UInt32) -> Bool {
         value == 0x0A || value == 0x0D || value == 0x2028 || value == 0x2029 || value == 0x85
     }
@@ -65,11 +68,25 @@ enum SentenceSplitter {
                 }
 
                 var index = 0
+                var token = 0
                 while index < count {
+                    // Only the scalars between tokens can end a sentence (a period inside a number never does):
+                    // jump over words and numbers.
+                    while token < tokens.count, Int(tokens[token].end) <= index { token += 1 }
+                    if token < tokens.count, Int(tokens[token].start) <= index {
+                        index = Int(tokens[token].end)
+                        continue
+                    }
                     let value = scalars[index]
-                    // Most scalars are letters or spaces: one range test rejects them. It must let through every
-                    // scalar the switch below and `isHardBreak` end a sentence on (TokenizerTests.everySentenceEndSplits).
-                    if value > 0x3F, value != 0x85, value < 0x0A0 || (value >= 0x0620 && value < 0x2028) {
+                    // Most other scalars are spaces: a bit or a range test rejects them. It must let through
+                    // every scalar the switch below and `isHardBreak` end a sentence on
+                    // (TokenizerTests.everySentenceEndSplits).
+                    if value < 0x40 {
+                        if Self.asciiStops & (1 << UInt64(value)) == 0 {
+                            index += 1
+                            continue
+                        }
+                    } else if value != 0x85, value < 0x0A0 || (value >= 0x0620 && value < 0x2028) {
                         index += 1
                         continue
                     }
@@ -113,7 +130,7 @@ enum SentenceSplitter {
         var next = index + 1
         while next < count, ScalarClass.isSpace(scalars[next]), !isHardBreak(scalars[next]) { next += 1 }
         if next < count {
-            let original = text.original[Int(text.originStart[next])].value
+            let original = text.originalScalar(Int(text.originStart[next])).value
             if (0x61...0x7A).contains(original) { return false }
         }
         return true

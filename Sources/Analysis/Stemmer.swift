@@ -69,6 +69,13 @@ enum Stemmer {
         @inline(__always) func ends(_ last: UInt32) -> Bool {
             upper - lower - 1 >= minimumArabicStem && text[upper - 1] == last
         }
+        // Every ending below finishes with ا م ت ن ه or ي and leaves at least three letters: most words
+        // are done after one look at their last letter.
+        guard upper - lower > minimumArabicStem else { return stripped }
+        switch text[upper - 1] {
+        case alef, meem, teh, noon, heh, yeh: break
+        default: return stripped
+        }
         // Enclitics, first match only: هما, هم, ها, كم, نا.
         if upper - lower - 3 >= minimumArabicStem, text[upper - 3] == heh, text[upper - 2] == meem,
             text[upper - 1] == alef

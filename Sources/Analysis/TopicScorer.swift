@@ -10,10 +10,32 @@ struct TopicScorer {
 
     let matcher: RuleMatcher
     let modality: ModalityDetector
+    /// Each topic's child topics, in index order (the order `matcher.childrenFirst` visits siblings in).
+    private let children: [[Int]]
+
+    init(matcher: RuleMatcher, modality: ModalityDetector) {
+        self.matcher = matcher
+        self.modality = modality
+        var children = Array(repeating: [Int](), count: matcher.topics.count)
+        for (index, topic) in matcher.topics.enumerated() {
+            if let parent = topic.parent { children[parent].append(index) }
+        }
+        self.children = children
+    }
+
+    /// Whether a topic fired, on its own score or through a child, and its score.
+    private struct TopicState {
+        var ownFired = false
+        var fired = false
+        var score = 0.0
+    }
 
     /// A sentence match that may become evidence; its texts and modality are read only if it is chosen.
     private struct Candidate {
-        var match: SentenceMatch
+        /// Index of the match in `matches` (an index, so candidates copy without retaining its hits).
+        var match: Int
+        /// The topic of the match's rule.
+        var topic: Int
         /// Index of the match's field in `fields`.
         var field: Int
         var sortKey: (Int, Int)
@@ -22,29 +44,40 @@ struct TopicScorer {
     }
 
     func topics(from matches: [SentenceMatch], fields: [PreparedField]) -> [TopicMatch] {
+        // Most articles match no rule; then nothing fires (a parent fires only through a child's matches).
+        guard !matches.isEmpty else { return [] }
         let topics = matcher.topics
-        // Indexed by rule, so rules are visited in rule-file order: evidence ties (same sentence, same
-        // weight) and score sums come out the same on every run (a dictionary's order changes per process).
-        var sentencesByRule = Array(repeating: [SentenceMatch](), count: matcher.rules.count)
-        for match in matches {
-            let already = sentencesByRule[match.rule].contains {
-                $0.field == match.field && $0.sentence == match.sentence
-            }
-            if !already { sentencesByRule[match.rule].append(match) }
-        }
+        // Grouped by rule (in match order within a rule), so rules are visited in rule-file order: evidence
+        // ties (same sentence, same weight) and score sums come out the same on every run.
+        let byRule = matches.indices.sorted { (matches[$0].rule, $0) < (matches[$1].rule, $1) }
 
-        var ownScore = Array(repeating: 0.0, count: topics.count)
-        var ownEvidence = Array(repeating: [Candidate](), count: topics.count)
-        for (rule, ruleMatches) in sentencesByRule.enumerated() where !ruleMatches.isEmpty {
+        var ownScore = Array(repeatElement(0.0, count: topics.count))  // (see `PreparedField.init`)
+        var candidates: [Candidate] = []
+        var ruleMatches: [Int] = []
+        var position = 0
+        while position < byRule.count {
+            let rule = matches[byRule[position]].rule
+            // The rule's matches, one per sentence.
+            ruleMatches.removeAll(keepingCapacity: true)
+            while position < byRule.count, matches[byRule[position]].rule == rule {
+                let match = byRule[position]
+                position += 1
+                let already = ruleMatches.contains {
+                    matches[$0].field == matches[match].field && matches[$0].sentence == matches[match].sentence
+                }
+                if !already { ruleMatches.append(match) }
+            }
             let definition = matcher.rules[rule]
             let repeats = min(ruleMatches.count - 1, Self.maximumRepeats)
             ownScore[definition.topic] += definition.weight * (1 + Self.repeatBonus * Double(repeats))
-            for match in ruleMatches {
+            for index in ruleMatches {
+                let match = matches[index]
                 guard let field = fields.firstIndex(where: { $0.name == match.field }) else { continue }
                 let sentence = fields[field].sentences[match.sentence]
-                ownEvidence[definition.topic].append(
+                candidates.append(
                     Candidate(
-                        match: match,
+                        match: index,
+                        topic: definition.topic,
                         field: field,
                         sortKey: (match.field == .title ? 0 : 1, sentence.originalStart),
                         weight: definition.weight
@@ -55,30 +88,40 @@ struct TopicScorer {
 
         // Children come before parents, so a parent has collected every fired child when it is visited.
         // A topic's own matches below its threshold are not evidence, even when a child fires.
-        var fired = Array(repeating: false, count: topics.count)
-        var score = Array(repeating: 0.0, count: topics.count)
-        var evidence = Array(repeating: [Candidate](), count: topics.count)
+        var state = Array(repeatElement(TopicState(), count: topics.count))
         for topic in matcher.childrenFirst {
             if ownScore[topic] >= topics[topic].threshold - 1e-9 {
-                fired[topic] = true
-                score[topic] = max(score[topic], ownScore[topic])
-                evidence[topic].append(contentsOf: ownEvidence[topic])
+                state[topic].ownFired = true
+                state[topic].fired = true
+                state[topic].score = max(state[topic].score, ownScore[topic])
             }
-            guard fired[topic], let parent = topics[topic].parent else { continue }
-            fired[parent] = true
-            score[parent] = max(score[parent], score[topic])
-            evidence[parent].append(contentsOf: evidence[topic])
+            guard state[topic].fired, let parent = topics[topic].parent else { continue }
+            state[parent].fired = true
+            state[parent].score = max(state[parent].score, state[topic].score)
+        }
+        // A topic's evidence: its fired children's (in index order, recursively), then its own if it fired on
+        // its own score. (The order decides ties in `selectEvidence`.)
+        func collect(_ topic: Int, into evidence: inout [Candidate]) {
+            for child in children[topic] where state[child].fired { collect(child, into: &evidence) }
+            if state[topic].ownFired {
+                for candidate in candidates where candidate.topic == topic { evidence.append(candidate) }
+            }
         }
         var results: [(order: Int, match: TopicMatch)] = []
-        for (index, topic) in topics.enumerated() where fired[index] {
-            let chosen = selectEvidence(evidence[index], fields: fields)
+        var evidence: [Candidate] = []
+        // A parent's evidence repeats its children's: each match's evidence is built once.
+        var made = Array(repeatElement(Evidence?.none, count: matches.count))  // (see `PreparedField.init`)
+        for (index, topic) in topics.enumerated() where state[index].fired {
+            evidence.removeAll(keepingCapacity: true)
+            collect(index, into: &evidence)
+            let chosen = selectEvidence(evidence, matches: matches, fields: fields, made: &made)
             guard let first = chosen.first else { continue }
             results.append(
                 (
                     index,
                     TopicMatch(
                         id: topic.id,
-                        score: (score[index] * 1000).rounded() / 1000,
+                        score: (state[index].score * 1000).rounded() / 1000,
                         severity: topic.severity,
                         modality: first.modality,
                         evidence: chosen
@@ -108,22 +151,30 @@ struct TopicScorer {
     }
 
     /// One evidence per sentence (terms merged), title first then text order, at most `maximumEvidence`.
-    /// Texts and modality are built only for the candidates that end up in the chosen sentences.
-    private func selectEvidence(_ candidates: [Candidate], fields: [PreparedField]) -> [Evidence] {
+    /// Texts and modality are built only for the candidates that end up in the chosen sentences (once per
+    /// match: `made` keeps them for the other topics of the article).
+    private func selectEvidence(
+        _ candidates: [Candidate],
+        matches: [SentenceMatch],
+        fields: [PreparedField],
+        made: inout [Evidence?]
+    ) -> [Evidence] {
         let ordered = candidates.sorted { $0.sortKey != $1.sortKey ? $0.sortKey < $1.sortKey : $0.weight > $1.weight }
         var chosen: [Evidence] = []
         var chosenKeys: [(Int, Int)] = []
         for candidate in ordered {
             if let index = chosenKeys.firstIndex(where: { $0 == candidate.sortKey }) {
                 let field = fields[candidate.field]
-                for hit in candidate.match.hits.sorted(by: { $0.start < $1.start }) {
+                for hit in matches[candidate.match].hits.sorted(by: { $0.start < $1.start }) {
                     let term = field.originalText(ofTokens: Int(hit.start)..<Int(hit.end))
                     if !chosen[index].terms.contains(term) { chosen[index].terms.append(term) }
                 }
                 continue
             }
             guard chosen.count < Self.maximumEvidence else { continue }
-            chosen.append(makeEvidence(candidate.match, in: fields[candidate.field]))
+            let built = made[candidate.match] ?? makeEvidence(matches[candidate.match], in: fields[candidate.field])
+            made[candidate.match] = built
+            chosen.append(built)
             chosenKeys.append(candidate.sortKey)
         }
         return chosen

@@ -104,6 +104,45 @@ import Testing
     }
 }
 
+/// Strings are escaped wherever the escaped byte falls: the writer scans eight bytes at a time, so every
+/// escape is tried at every offset around those words, in ASCII and in Arabic text.
+@Suite(.timeLimit(.minutes(1))) struct JSONStringEscapeTests {
+    /// Escapes byte by byte as JSONEncoder does (slashes unescaped): the reference for the fast scan.
+    private static func reference(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): bytes += Array("\\\\".utf8)
+            case 0x0A: bytes += Array("\\n".utf8)
+            case 0x0D: bytes += Array("\\r".utf8)
+            case 0x09: bytes += Array("\\t".utf8)
+            case 0x08: bytes += Array("\\b".utf8)
+            case 0x0C: bytes += Array("\\f".utf8)
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return bytes
+    }
+
+    @Test(arguments: ["abcdefghijklmnopqrstuvwxyz", "قالت الوزارة إن القوات ستغادر"])
+    func everyEscapeAtEveryOffset(_ base: String) throws {
+        for special in ["\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1F}", "/", "\u{7F}"] {
+            for offset in 0...base.count {
+                var text = base
+                text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+                let written = AnalysisJSON.encode(string: text)
+                #expect(written == Self.reference(text), "\(special.debugDescription) at \(offset)")
+                #expect(try JSONDecoder().decode(String.self, from: Data(written)) == text)
+            }
+        }
+    }
+}
+
 /// The analyzer's JSON numbers: what JSONEncoder would write for finite values, and never a token JSON lacks.
 @Suite struct JSONNumberTests {
     @Test(arguments: [

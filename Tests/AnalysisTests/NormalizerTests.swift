@@ -54,7 +54,7 @@ import Testing
         let general = Normalizer.normalize(sample + " \u{1F600}")
         #expect(Array(general.scalars.prefix(fast.scalars.count)) == fast.scalars)
         #expect(Array(general.originStart.prefix(fast.originStart.count)) == fast.originStart)
-        #expect(fast.original.count == sample.unicodeScalars.count)
+        #expect(fast.originalCount == sample.unicodeScalars.count)
     }
 
     @Test func splitsSpellingVariants() {
