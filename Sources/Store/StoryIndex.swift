@@ -110,39 +110,70 @@ struct StoryIndex: Sendable {
     }
 
     /// A set of entities as bits of their interned numbers: intersections are a few AND and popcounts.
+    ///
+    /// The first 256 numbers live inline (the default gazetteer has about 200 entities), so comparing two
+    /// sets reads no memory beyond the two values: the candidate loops compare thousands of reports per
+    /// placement, and following a pointer per report was most of their time.
     struct EntityBits: Sendable {
-        private(set) var words: [UInt64] = []
+        private var word0: UInt64 = 0
+        private var word1: UInt64 = 0
+        private var word2: UInt64 = 0
+        private var word3: UInt64 = 0
+        /// Words for the numbers from 256 on (empty for the default gazetteer).
+        private var overflow: [UInt64] = []
         private(set) var count = 0
-        /// The words OR-ed together, kept inline: sets whose signatures share no bit share no entity, which the
-        /// candidate loops learn without following the pointer to `words` (a cache miss per report compared).
-        private(set) var signature: UInt64 = 0
+
+        private static let inlineWords = 4
 
         mutating func insert(_ number: Int) {
             let (word, bit) = number.quotientAndRemainder(dividingBy: 64)
-            if word >= words.count { words += Array(repeating: 0, count: word - words.count + 1) }
-            if words[word] & (1 << UInt64(bit)) == 0 {
-                words[word] |= 1 << UInt64(bit)
-                signature |= 1 << UInt64(bit)
+            let mask: UInt64 = 1 << UInt64(bit)
+            if self[word] & mask == 0 {
+                self[word] |= mask
                 count += 1
             }
         }
 
         mutating func formUnion(_ other: EntityBits) {
-            for (index, word) in other.words.enumerated() where word != 0 {
-                if index >= words.count { words += Array(repeating: 0, count: index - words.count + 1) }
-                count += (word & ~words[index]).nonzeroBitCount
-                words[index] |= word
+            for word in 0..<(Self.inlineWords + other.overflow.count) where other[word] != 0 {
+                count += (other[word] & ~self[word]).nonzeroBitCount
+                self[word] |= other[word]
             }
-            signature |= other.signature
         }
 
         func sharedCount(with other: EntityBits) -> Int {
-            guard signature & other.signature != 0 else { return 0 }
-            var shared = 0
-            for index in 0..<min(words.count, other.words.count) {
-                shared += (words[index] & other.words[index]).nonzeroBitCount
+            var shared =
+                (word0 & other.word0).nonzeroBitCount + (word1 & other.word1).nonzeroBitCount
+                + (word2 & other.word2).nonzeroBitCount + (word3 & other.word3).nonzeroBitCount
+            for index in 0..<min(overflow.count, other.overflow.count) {
+                shared += (overflow[index] & other.overflow[index]).nonzeroBitCount
             }
             return shared
+        }
+
+        /// Word `index` of the set (0 past its end); setting one past the end grows `overflow`.
+        private subscript(index: Int) -> UInt64 {
+            get {
+                switch index {
+                case 0: word0
+                case 1: word1
+                case 2: word2
+                case 3: word3
+                default: index - Self.inlineWords < overflow.count ? overflow[index - Self.inlineWords] : 0
+                }
+            }
+            set {
+                switch index {
+                case 0: word0 = newValue
+                case 1: word1 = newValue
+                case 2: word2 = newValue
+                case 3: word3 = newValue
+                default:
+                    let slot = index - Self.inlineWords
+                    if slot >= overflow.count { overflow += Array(repeating: 0, count: slot - overflow.count + 1) }
+                    overflow[slot] = newValue
+                }
+            }
         }
     }
 
@@ -404,23 +435,34 @@ struct StoryIndex: Sendable {
         return dice
     }
 
-    /// The stories listed under `keys` in `lists`, in id order, each with the number of those lists that
-    /// hold it (counted by sorting: cheaper than a dictionary for a few hundred ids).
-    private static func listings<Key: Hashable>(
+    /// The stories listed under `keys` in `lists`, each once, with the number of times those lists hold it, in
+    /// the order first met. Counted in a small open-addressing table: a few hundred ids per placement, where
+    /// sorting them cost more than the matching that follows.
+    static func listings<Key: Hashable>(
         of keys: some Sequence<Key>, in lists: [Key: [Int64]]
     ) -> [(id: Int64, count: Int)] {
-        var listed: [Int64] = []
-        for key in keys {
-            if let ids = lists[key] { listed += ids }
-        }
-        listed.sort()
+        var total = 0
+        for key in keys { total += lists[key]?.count ?? 0 }
+        guard total > 0 else { return [] }
+        // At most half full; story ids are row ids, never 0, so 0 marks a free slot.
+        let bits = max(4, (2 * total - 1).bitWidth - (2 * total - 1).leadingZeroBitCount)
+        let mask = (1 << bits) - 1
+        var slots = [Int64](repeating: 0, count: 1 << bits)
         var counted: [(id: Int64, count: Int)] = []
-        var start = 0
-        while start < listed.count {
-            var end = start + 1
-            while end < listed.count, listed[end] == listed[start] { end += 1 }
-            counted.append((listed[start], end - start))
-            start = end
+        var position = [Int](repeating: 0, count: 1 << bits)
+        for key in keys {
+            guard let ids = lists[key] else { continue }
+            for id in ids {
+                var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: id) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+                while slots[slot] != 0, slots[slot] != id { slot = (slot + 1) & mask }
+                if slots[slot] == id {
+                    counted[position[slot]].count += 1
+                } else {
+                    slots[slot] = id
+                    position[slot] = counted.count
+                    counted.append((id, 1))
+                }
+            }
         }
         return counted
     }
