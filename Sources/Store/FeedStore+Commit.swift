@@ -65,8 +65,52 @@ extension FeedStore {
                 state.index = nil
                 return (state.policy, index)
             }
-            var writer = CommitWriter(db: db, policy: policy, index: try lent ?? StoryIndex.load(from: db, policy: policy, now: now))
-            var results = try batches.map { try writer.apply($0) }
+            let index = try lent ?? StoryIndex.load(from: db, policy: policy, now: now)
+            let encoded = batches.map { batch in batch.items.map { $0.encoded ?? EncodedItem($0) } }
+            // The alerting items' reports are filed on another thread while this one inserts the items.
+            let reports = zip(batches, encoded).flatMap { batch, encoded in
+                zip(batch.items, encoded).compactMap { item, encoded in
+                    encoded.storyDraft?.placed(
+                        itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published)
+                }
+            }
+            let firstStoryID = try CommitWriter.nextStoryID(db)
+            let placing = StoryPlacing(index: consume index, reports: reports, firstStoryID: firstStoryID)
+            var writer = CommitWriter(db: db, policy: policy, index: nil)
+            let inserted = try zip(batches, encoded).map { try writer.insertRows($0, encoded: $1) }
+            let filed = placing.wait()
+            // The filing assumed every alerting item was new; when one was not (listed twice, pruned, or
+            // committed meanwhile), file again from the tables, which hold no story row of this transaction yet.
+            let newReports = inserted.reduce(0) { $0 + $1.alerting }
+            var placed: [PlacedReport]? = nil
+            if newReports == reports.count {
+                writer.index = filed.index
+                placed = filed.placed
+            } else {
+                writer.index = try StoryIndex.load(from: db, policy: policy, now: now)
+            }
+            var results: [[Alert]] = []
+            var nextPlaced = 0
+            var nextStoryID = firstStoryID
+            for ((batch, encoded), rows) in zip(zip(batches, encoded), inserted) {
+                var alerts: [Alert] = []
+                for row in rows.items {
+                    let item = batch.items[row.index]
+                    guard let draft = encoded[row.index].storyDraft else { continue }
+                    let report = draft.placed(
+                        itemID: row.id, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published)
+                    let filed: PlacedReport
+                    if let placed {
+                        filed = placed[nextPlaced]
+                        nextPlaced += 1
+                    } else {
+                        filed = writer.index!.file(report, nextStoryID: &nextStoryID)
+                    }
+                    alerts += try writer.writeStoryRows(
+                        item, encoded: encoded[row.index], report: report, filed: filed, feed: rows.feed)
+                }
+                results.append(alerts)
+            }
             try writer.writeStories()
             results[results.count - 1] += try writer.bursts(now: now)
             // Back to the store only once the transaction is committed.
@@ -106,8 +150,23 @@ struct CommitWriter {
         self.index = index
     }
 
-    /// Writes one batch: the feed's new state, its new items, their analyses, stories and alerts.
+    /// Writes one batch without alerting items: the feed's new state, its new items and their analyses.
     mutating func apply(_ batch: FeedBatch) throws -> [Alert] {
+        _ = try insertRows(batch, encoded: batch.items.map { $0.encoded ?? EncodedItem($0) })
+        return []
+    }
+
+    /// What ``insertRows(_:encoded:)`` wrote of a batch.
+    struct InsertedRows {
+        var feed: Alert.Feed
+        /// The batch's new items: their index in the batch and their row id, in batch order.
+        var items: [(index: Int, id: Int64)] = []
+        /// How many of them alert.
+        var alerting = 0
+    }
+
+    /// Writes the feed's new state, its new items and their analyses; `encoded` holds each item's columns.
+    mutating func insertRows(_ batch: FeedBatch, encoded: [EncodedItem]) throws -> InsertedRows {
         let fetch = batch.fetch
         // The fetch time as SQLite stores it, formatted once for the feed row and every row of the batch.
         let stamp = StoredDate.value(fetch.fetchedAt)
@@ -131,9 +190,8 @@ struct CommitWriter {
         else {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
         }
-        let feed = Alert.Feed(name: feedRow["name"], url: feedRow["url"])
-        var alerts: [Alert] = []
-        for item in batch.items {
+        var rows = InsertedRows(feed: Alert.Feed(name: feedRow["name"], url: feedRow["url"]))
+        for (index, item) in batch.items.enumerated() {
             // An item pruned by retention stays seen: the feed may still list it.
             if try hasRemovedItems() {
                 let removed = try Bool.fetchOne(
@@ -142,7 +200,7 @@ struct CommitWriter {
                     arguments: [batch.feedID, item.key]) ?? false
                 guard !removed else { continue }
             }
-            let encoded = item.encoded ?? EncodedItem(item)
+            let encoded = encoded[index]
             try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
@@ -158,12 +216,10 @@ struct CommitWriter {
             try db.cachedStatement(
                 sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [itemID, item.analysis.language, encoded.topics, encoded.analysis, stamp])
-            // Only an alerting item has a story draft.
-            guard let draft = encoded.storyDraft else { continue }
-            let report = draft.placed(itemID: itemID, feedID: batch.feedID, time: fetch.fetchedAt, published: item.published)
-            alerts += try alert(item, encoded: encoded, report: report, feed: feed, stamp: stamp)
+            rows.items.append((index, itemID))
+            if encoded.storyDraft != nil { rows.alerting += 1 }
         }
-        return alerts
+        return rows
     }
 
     private mutating func hasRemovedItems() throws -> Bool {
@@ -173,29 +229,34 @@ struct CommitWriter {
         return holds
     }
 
-    /// Places an alerting item in a story and writes the alerts that placement calls for.
-    private mutating func alert(
-        _ item: ProcessedItem, encoded: EncodedItem, report: StoryReport, feed: Alert.Feed, stamp: DatabaseValue
+    /// The id the next new story takes: what AUTOINCREMENT would give it, so that the story index can number
+    /// stories before their rows are written.
+    static func nextStoryID(_ db: Database) throws -> Int64 {
+        let last = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(COALESCE((SELECT MAX(id) FROM stories), 0),
+                    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0))
+                """) ?? 0
+        return last + 1
+    }
+
+    /// Writes an alerting item's story rows (the story itself when the item starts it, its membership and the
+    /// topic states it changed) and the alerts its placement calls for.
+    mutating func writeStoryRows(
+        _ item: ProcessedItem, encoded: EncodedItem, report: StoryReport, filed: PlacedReport, feed: Alert.Feed
     ) throws -> [Alert] {
         let (itemID, feedID, time) = (report.itemID, report.feedID, report.time)
-        // Used in place (`index!`): a local copy would copy every open story on the first change.
-        let placement = index!.place(report)
-        let storyID: Int64
-        if let existing = placement.storyID {
-            storyID = existing
-        } else {
+        let (placement, storyID) = (filed.placement, filed.storyID)
+        let stamp = StoredDate.value(time)
+        if filed.startsStory {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO stories (first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
-                    VALUES (?, ?, ?, '', '', 0, 0)
+                    INSERT INTO stories (id, first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
+                    VALUES (?, ?, ?, ?, '', '', 0, 0)
                     """
-            ).execute(
-                arguments: [stamp, stamp, item.title])
-            storyID = db.lastInsertedRowID
+            ).execute(arguments: [storyID, stamp, stamp, item.title])
         }
-        let topicsBefore = index!.stories[storyID]?.topics ?? [:]
-        index!.record(report, in: storyID)
-        guard let story = index!.stories[storyID] else { return [] }
         touchedStories.insert(storyID)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
         try db.cachedStatement(
@@ -210,9 +271,7 @@ struct CommitWriter {
                 encoded.storySource.simhash, encoded.storySource.entities, encoded.storySource.keyEntities,
                 encoded.storySource.quantities, encoded.storySource.topics,
             ])
-        for topic in report.topics {
-            // Only what changed: most copies add nothing to what the story's alerts have said.
-            guard let state = story.topics[topic.id], state != topicsBefore[topic.id] else { continue }
+        for (topic, state) in filed.changedTopics {
             try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
@@ -221,7 +280,7 @@ struct CommitWriter {
                     """
             ).execute(
                 arguments: [
-                    storyID, topic.id, state.modalities.sorted().joined(separator: ","), state.lastModality,
+                    storyID, topic, state.modalities.sorted().joined(separator: ","), state.lastModality,
                     state.maxKilled, state.maxWounded, state.places.sorted().joined(separator: ","),
                 ])
         }
@@ -246,7 +305,7 @@ struct CommitWriter {
             ).execute(
                 arguments: [
                     stamp, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
-                    storyID, story.sources, analysis.language, change, encoded.evidence[index], encoded.entities,
+                    storyID, filed.sources, analysis.language, change, encoded.evidence[index], encoded.entities,
                     encoded.quantities,
                 ]
             )
@@ -255,7 +314,7 @@ struct CommitWriter {
                 modality: topic.modality.rawValue, feed: feed,
                 item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
                 language: analysis.language, evidence: topic.evidence, entities: analysis.entities,
-                quantities: analysis.quantities, story: storyID, sources: story.sources, kind: kind, change: change)
+                quantities: analysis.quantities, story: storyID, sources: filed.sources, kind: kind, change: change)
             if kind == .new { newestNewAlert[topic.id] = alert }
             alerts.append(alert)
         }

@@ -171,6 +171,24 @@ import Testing
         #expect(later.map(\.kind) == [.new], "72 hours later the same text is a new story")
     }
 
+    /// Stories are filed while the items are written, as if every item were new; a feed that lists an item
+    /// twice breaks that, and the commit must file from the tables instead, once per item.
+    @Test func anItemListedTwiceJoinsItsStoryOnce() async throws {
+        let hash: UInt64 = 0x5A5A_1234_0F0F_9999
+        let twice = Self.report("a", simhash: hash)
+        let alerts = try await commit([twice, twice, Self.report("b", simhash: ~hash, place: "kirkuk", rockets: 7)])
+        #expect(alerts.map(\.kind) == [.new, .new])
+        var stories = try await store.stories()
+        #expect(stories.map { $0.sources.count } == [1, 1])
+        // The index kept after that commit holds each item once: a copy now is the story's second source.
+        let copy = try await commit([Self.report("c", simhash: hash ^ 3)], feed: 1, at: 60)
+        #expect(copy.isEmpty)
+        stories = try await store.stories()
+        #expect(stories.count == 2)
+        #expect(stories.map { $0.sources.count }.sorted() == [1, 2])
+        #expect(Set(alerts.map(\.story)) == Set(stories.map(\.id)))
+    }
+
     @Test func theStoryIndexSurvivesReopeningTheStore() async throws {
         let hash: UInt64 = 0x0F1E_2D3C_4B5A_6978
         _ = try await commit([Self.report("a", simhash: hash)])
