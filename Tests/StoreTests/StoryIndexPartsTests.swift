@@ -43,6 +43,10 @@ import Testing
             #expect(union.count == setA.union(setB).count)
             #expect(union.sharedCount(with: a) == setA.count)
             #expect(union.sharedCount(with: b) == setB.count)
+            // The placement loops skip a report whose signature shares no bit: that must never skip a set
+            // sharing a number, nor a non-empty set have an empty signature.
+            if !setA.isDisjoint(with: setB) { #expect(a.signature & b.signature != 0) }
+            #expect((a.signature == 0) == setA.isEmpty)
         }
     }
 
