@@ -78,14 +78,14 @@ extension FeedStore {
             let placing = StoryPlacing(index: consume index, reports: reports, firstStoryID: firstStoryID)
             var writer = CommitWriter(db: db, policy: policy, index: nil)
             let inserted = try zip(batches, encoded).map { try writer.insertRows($0, encoded: $1) }
-            let filed = placing.wait()
+            let filing = placing.wait()
             // The filing assumed every alerting item was new; when one was not (listed twice, pruned, or
             // committed meanwhile), file again from the tables, which hold no story row of this transaction yet.
             let newReports = inserted.reduce(0) { $0 + $1.alerting }
             var placed: [PlacedReport]? = nil
             if newReports == reports.count {
-                writer.index = filed.index
-                placed = filed.placed
+                writer.index = filing.index
+                placed = filing.placed
             } else {
                 writer.index = try StoryIndex.load(from: db, policy: policy, now: now)
             }
