@@ -65,22 +65,33 @@ extension FeedStore {
                 state.index = nil
                 return (state.policy, index)
             }
-            let index = try lent ?? StoryIndex.load(from: db, policy: policy, now: now)
+            // Consumed: the filing thread must hold the only reference, or its first change copies the index.
+            let index = try (consume lent) ?? StoryIndex.load(from: db, policy: policy, now: now)
             let encoded = batches.map { batch in batch.items.map { $0.encoded ?? EncodedItem($0) } }
-            // The alerting items' reports are filed on another thread while this one inserts the items.
-            let reports = zip(batches, encoded).flatMap { batch, encoded in
-                zip(batch.items, encoded).compactMap { item, encoded in
-                    encoded.storyDraft?.placed(
-                        itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published)
+            var writer = CommitWriter(db: db, policy: policy, index: nil)
+            // The alerting items that will be new, each filed on another thread while this one inserts the
+            // items: a feed's key counts once (the first time it is listed), and keys that retention removed
+            // not at all, as the inserts below will find.
+            var keys: [Int64: Set<String>] = [:]
+            var reports: [StoryReport] = []
+            for (batch, encoded) in zip(batches, encoded) {
+                for (item, encoded) in zip(batch.items, encoded) {
+                    guard keys[batch.feedID, default: []].insert(item.key).inserted,
+                        let draft = encoded.storyDraft, try !writer.isRemoved(item.key, of: batch.feedID)
+                    else { continue }
+                    reports.append(
+                        draft.placed(itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published))
                 }
             }
             let firstStoryID = try CommitWriter.nextStoryID(db)
             let placing = StoryPlacing(index: consume index, reports: reports, firstStoryID: firstStoryID)
-            var writer = CommitWriter(db: db, policy: policy, index: nil)
+            // Stops the filing when an insert throws before it is used.
+            defer { placing.cancel() }
             let inserted = try zip(batches, encoded).map { try writer.insertRows($0, encoded: $1) }
             let filing = placing.wait()
-            // The filing assumed every alerting item was new; when one was not (listed twice, pruned, or
-            // committed meanwhile), file again from the tables, which hold no story row of this transaction yet.
+            // New alerting items are a subset of those filed, in the same order: the filing holds when the
+            // counts agree. Otherwise an item was committed meanwhile (the same batch twice, another process):
+            // file again from the tables, which hold no story row of this transaction yet.
             let newReports = inserted.reduce(0) { $0 + $1.alerting }
             var placed: [PlacedReport]? = nil
             if newReports == reports.count {
@@ -193,13 +204,7 @@ struct CommitWriter {
         var rows = InsertedRows(feed: Alert.Feed(name: feedRow["name"], url: feedRow["url"]))
         for (index, item) in batch.items.enumerated() {
             // An item pruned by retention stays seen: the feed may still list it.
-            if try hasRemovedItems() {
-                let removed = try Bool.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
-                    arguments: [batch.feedID, item.key]) ?? false
-                guard !removed else { continue }
-            }
+            guard try !isRemoved(item.key, of: batch.feedID) else { continue }
             let encoded = encoded[index]
             try db.cachedStatement(
                 sql: """
@@ -222,11 +227,15 @@ struct CommitWriter {
         return rows
     }
 
-    private mutating func hasRemovedItems() throws -> Bool {
-        if let known = holdsRemovedItems { return known }
-        let holds = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items)") ?? false
-        holdsRemovedItems = holds
-        return holds
+    /// Whether retention removed item `key` of feed `feedID` (asking the table only once it holds any key).
+    mutating func isRemoved(_ key: String, of feedID: Int64) throws -> Bool {
+        if holdsRemovedItems == nil {
+            holdsRemovedItems = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items)") ?? false
+        }
+        guard holdsRemovedItems == true else { return false }
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
+            arguments: [feedID, key]) ?? false
     }
 
     /// The id the next new story takes: what AUTOINCREMENT would give it, so that the story index can number

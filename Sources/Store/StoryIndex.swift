@@ -231,6 +231,7 @@ struct StoryIndex: Sendable {
                 }
             }
             set {
+                precondition(index < Self.capacity, "member \(index) past the inline signatures")
                 switch index {
                 case 0: s0 = newValue
                 case 1: s1 = newValue
@@ -488,7 +489,7 @@ struct StoryIndex: Sendable {
     /// the order first met. Counted in a small open-addressing table: a few hundred ids per placement, where
     /// sorting them cost more than the matching that follows.
     static func listings<Key: Hashable>(
-        of keys: some Sequence<Key>, in lists: [Key: [Int64]]
+        of keys: some Collection<Key>, in lists: [Key: [Int64]]
     ) -> [(id: Int64, count: Int)] {
         var total = 0
         for key in keys { total += lists[key]?.count ?? 0 }
@@ -584,7 +585,8 @@ struct StoryIndex: Sendable {
             guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
                 3 * open.keyEntities.sharedCount(with: keyEntities) >= report.keyEntities.count + 1
             else { continue }
-            // Only members sharing a key name can pass; the signatures rule out most others unread.
+            // Only members sharing a key name can pass; the signatures rule out most others unread (the slots
+            // past the last member are 0, so the loop needs no member count).
             for index in 0..<Self.memberLimit where open.memberKeys[index] & keySignature != 0 {
                 let member = open.members[index]
                 let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)

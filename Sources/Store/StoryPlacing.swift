@@ -56,20 +56,27 @@ final class StoryPlacing: Sendable {
 
     private let work: Mutex<Work>
     private let finished = DispatchSemaphore(value: 0)
+    private let cancelled = Atomic(false)
 
     /// Starts filing `reports`, in order, into `index`; new stories are numbered from `firstStoryID`.
     init(index: consuming StoryIndex, reports: [StoryReport], firstStoryID: Int64) {
-        work = Mutex(Work(index: index))
+        work = Mutex(Work(index: consume index))
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             work.withLock { work in
                 var nextStoryID = firstStoryID
                 work.placed.reserveCapacity(reports.count)
                 for report in reports {
+                    if cancelled.load(ordering: .relaxed) { break }
                     work.placed.append(work.index.file(report, nextStoryID: &nextStoryID))
                 }
             }
             finished.signal()
         }
+    }
+
+    /// Stops the filing after the report in hand (when the transaction failed and nobody will wait).
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
     }
 
     /// Waits for the filing to end, and returns the index with every report in it and what each report needs.

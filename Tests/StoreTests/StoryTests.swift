@@ -171,22 +171,58 @@ import Testing
         #expect(later.map(\.kind) == [.new], "72 hours later the same text is a new story")
     }
 
-    /// Stories are filed while the items are written, as if every item were new; a feed that lists an item
-    /// twice breaks that, and the commit must file from the tables instead, once per item.
+    /// Stories are filed while the items are written; a feed that lists an item twice (here in a group commit's
+    /// second batch) must still join its story once.
     @Test func anItemListedTwiceJoinsItsStoryOnce() async throws {
+        let feeds = try await store.registerFeeds((0..<3).map { ("https://f\($0).example/rss", "f\($0)") })
         let hash: UInt64 = 0x5A5A_1234_0F0F_9999
         let twice = Self.report("a", simhash: hash)
-        let alerts = try await commit([twice, twice, Self.report("b", simhash: ~hash, place: "kirkuk", rockets: 7)])
-        #expect(alerts.map(\.kind) == [.new, .new])
+        let other = Self.report("b", simhash: ~hash, place: "kirkuk", rockets: 7)
+        let results = try await store.commit([
+            FeedBatch(feedID: feeds[0].feedID, fetch: Batches.fetch(at: start), items: [other]),
+            FeedBatch(feedID: feeds[1].feedID, fetch: Batches.fetch(at: start), items: [twice, twice]),
+        ])
+        #expect(results.map { $0.map(\.kind) } == [[.new], [.new]])
         var stories = try await store.stories()
         #expect(stories.map { $0.sources.count } == [1, 1])
         // The index kept after that commit holds each item once: a copy now is the story's second source.
-        let copy = try await commit([Self.report("c", simhash: hash ^ 3)], feed: 1, at: 60)
+        let copy = try await commit([Self.report("c", simhash: hash ^ 3)], feed: 2, at: 60)
         #expect(copy.isEmpty)
         stories = try await store.stories()
-        #expect(stories.count == 2)
         #expect(stories.map { $0.sources.count }.sorted() == [1, 2])
-        #expect(Set(alerts.map(\.story)) == Set(stories.map(\.id)))
+        #expect(Set(results.joined().map(\.story)) == Set(stories.map(\.id)))
+    }
+
+    /// An alerting item already stored (a batch committed again with one new item) makes the commit file its
+    /// reports again from the tables: the new item starts its own story, the old one is not filed twice.
+    @Test func aBatchWithAnItemAlreadyStoredFilesOnlyTheNewOne() async throws {
+        let hash: UInt64 = 0x0F0F_5A5A_9999_1234
+        let first = Self.report("a", simhash: hash)
+        _ = try await commit([first])
+        let again = try await commit([first, Self.report("b", simhash: ~hash, place: "kirkuk", rockets: 7)], at: 60)
+        #expect(again.map(\.kind) == [.new])
+        var stories = try await store.stories()
+        #expect(stories.map { $0.sources.count } == [1, 1])
+        let copy = try await commit([Self.report("c", simhash: hash ^ 3)], feed: 1, at: 120)
+        #expect(copy.isEmpty)
+        stories = try await store.stories()
+        #expect(stories.map { $0.sources.count }.sorted() == [1, 2])
+    }
+
+    /// New stories are numbered before their rows are written, as AUTOINCREMENT would: never reusing the id of
+    /// a story deleted since (by `feedwatch prune`, another process).
+    @Test func aNewStoryNeverTakesTheIdOfADeletedOne() async throws {
+        _ = try await commit([Self.report("a", simhash: 0x1111_2222_3333_4444)])
+        let second = try await commit([Self.report("b", simhash: 0xEEEE_DDDD_CCCC_BBBB, place: "kirkuk", rockets: 7)], at: 60)
+        #expect(second.map(\.story) == [2])
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { db in
+            try db.execute(sql: "DELETE FROM alerts WHERE story = 2")
+            try db.execute(sql: "DELETE FROM stories WHERE id = 2")
+        }
+        let third = try await commit([Self.report("c", simhash: 0x7777_0000_7777_0000, place: "mosul", rockets: 9)], at: 120)
+        #expect(third.map(\.story) == [3])
+        #expect(try await store.stories().map(\.id).sorted() == [1, 3])
     }
 
     @Test func theStoryIndexSurvivesReopeningTheStore() async throws {
