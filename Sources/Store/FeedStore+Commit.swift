@@ -88,20 +88,16 @@ extension FeedStore {
             // Stops the filing when an insert throws before it is used.
             defer { placing.cancel() }
             let inserted = try zip(batches, encoded).map { try writer.insertRows($0, encoded: $1) }
-            let filing = placing.wait()
             // New alerting items are a subset of those filed, in the same order: the filing holds when the
             // counts agree. Otherwise an item was committed meanwhile (the same batch twice, another process):
             // file again from the tables, which hold no story row of this transaction yet.
-            let newReports = inserted.reduce(0) { $0 + $1.alerting }
-            var placed: [PlacedReport]? = nil
-            if newReports == reports.count {
-                writer.index = filing.index
-                placed = filing.placed
-            } else {
+            let filingHolds = inserted.reduce(0) { $0 + $1.alerting } == reports.count
+            if !filingHolds {
+                placing.cancel()
                 writer.index = try StoryIndex.load(from: db, policy: policy, now: now)
             }
             var results: [[Alert]] = []
-            var nextPlaced = 0
+            var position = 0
             var nextStoryID = firstStoryID
             for ((batch, encoded), rows) in zip(zip(batches, encoded), inserted) {
                 var alerts: [Alert] = []
@@ -111,9 +107,9 @@ extension FeedStore {
                     let report = draft.placed(
                         itemID: row.id, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published)
                     let filed: PlacedReport
-                    if let placed {
-                        filed = placed[nextPlaced]
-                        nextPlaced += 1
+                    if filingHolds {
+                        filed = placing.filing(at: position)
+                        position += 1
                     } else {
                         filed = writer.index!.file(report, nextStoryID: &nextStoryID)
                     }
@@ -122,6 +118,7 @@ extension FeedStore {
                 }
                 results.append(alerts)
             }
+            if filingHolds { writer.index = placing.filedIndex() }
             try writer.writeStories()
             results[results.count - 1] += try writer.bursts(now: now)
             // Back to the store only once the transaction is committed.

@@ -44,33 +44,43 @@ extension StoryIndex {
 
 /// Files a transaction's alerting reports in the story index on another thread, while the writer inserts
 /// their items and analyses: placement is most of the writer's own CPU, and the two need nothing from
-/// each other until the story rows are written.
+/// each other until the story rows are written. Each report's filing is handed over as soon as it is done,
+/// so the writer writes a report's story rows while the next ones are filed.
 ///
 /// The reports are filed as if every one of their items were new. The writer uses the result only when
 /// that held; otherwise it drops this index and files the reports again, in the transaction, from the tables.
 final class StoryPlacing: Sendable {
-    private struct Work: Sendable {
-        var index: StoryIndex
+    private struct State: Sendable {
+        /// The index while nobody files in it: before the filing starts, and once it has ended.
+        var index: StoryIndex?
         var placed: [PlacedReport] = []
+        var ended = false
     }
 
-    private let work: Mutex<Work>
-    private let finished = DispatchSemaphore(value: 0)
+    private let state: Mutex<State>
+    /// Signalled after each filing and at the end.
+    private let progress = DispatchSemaphore(value: 0)
     private let cancelled = Atomic(false)
 
     /// Starts filing `reports`, in order, into `index`; new stories are numbered from `firstStoryID`.
     init(index: consuming StoryIndex, reports: [StoryReport], firstStoryID: Int64) {
-        work = Mutex(Work(index: consume index))
+        state = Mutex(State(index: consume index))
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            work.withLock { work in
-                var nextStoryID = firstStoryID
-                work.placed.reserveCapacity(reports.count)
-                for report in reports {
-                    if cancelled.load(ordering: .relaxed) { break }
-                    work.placed.append(work.index.file(report, nextStoryID: &nextStoryID))
-                }
+            // Taken out for the filing, so it is the only reference and changes in place.
+            guard var index = state.withLock({ $0.index.take() }) else { return }
+            var nextStoryID = firstStoryID
+            for report in reports {
+                if cancelled.load(ordering: .relaxed) { break }
+                let filed = index.file(report, nextStoryID: &nextStoryID)
+                state.withLock { $0.placed.append(filed) }
+                progress.signal()
             }
-            finished.signal()
+            let filedAll = consume index
+            state.withLock { state in
+                state.index = filedAll
+                state.ended = true
+            }
+            progress.signal()
         }
     }
 
@@ -79,14 +89,19 @@ final class StoryPlacing: Sendable {
         cancelled.store(true, ordering: .relaxed)
     }
 
-    /// Waits for the filing to end, and returns the index with every report in it and what each report needs.
-    func wait() -> (index: StoryIndex, placed: [PlacedReport]) {
-        finished.wait()
-        return work.withLock { work in
-            // Taken out, so the caller's copy is the only one and changes in place.
-            let taken = (work.index, work.placed)
-            work = Work(index: StoryIndex(policy: work.index.policy))
-            return taken
+    /// What filing the report at `position` decided, once it is done (reports are filed in order).
+    func filing(at position: Int) -> PlacedReport {
+        while true {
+            if let filed = state.withLock({ position < $0.placed.count ? $0.placed[position] : nil }) { return filed }
+            progress.wait()
+        }
+    }
+
+    /// The index with every report filed in it, once the filing has ended.
+    func filedIndex() -> StoryIndex {
+        while true {
+            if let index = state.withLock({ $0.ended ? $0.index.take() : nil }) { return index }
+            progress.wait()
         }
     }
 }
