@@ -48,7 +48,10 @@ let package = Package(
         .target(name: "Analysis", swiftSettings: strictSettings),
         .target(
             name: "Store",
-            dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Analysis", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(name: "AlertLog", dependencies: ["Analysis", "Store"], swiftSettings: strictSettings),

@@ -203,21 +203,30 @@ struct CommitWriter {
             // An item pruned by retention stays seen: the feed may still list it.
             guard try !isRemoved(item.key, of: batch.feedID) else { continue }
             let encoded = encoded[index]
-            try db.cachedStatement(
+            var itemRow = try RowInsert(
+                db,
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    batch.feedID, item.key, item.keySource, item.title, item.link, encoded.published, stamp,
-                ]
-            )
+                    """)
+            itemRow.bind(batch.feedID)
+            itemRow.bind(item.key)
+            itemRow.bind(item.keySource)
+            itemRow.bind(item.title)
+            itemRow.bind(item.link)
+            itemRow.bind(encoded.published)
+            itemRow.bind(stamp)
+            try itemRow.run()
             guard db.changesCount == 1 else { continue }
             let itemID = db.lastInsertedRowID
-            try db.cachedStatement(
-                sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [itemID, item.analysis.language, encoded.topics, encoded.analysis, stamp])
+            var analysisRow = try RowInsert(
+                db, sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)")
+            analysisRow.bind(itemID)
+            analysisRow.bind(item.analysis.language)
+            analysisRow.bind(encoded.topics)
+            analysisRow.bind(encoded.analysis)
+            analysisRow.bind(stamp)
+            try analysisRow.run()
             rows.items.append((index, itemID))
             if encoded.storyDraft != nil { rows.alerting += 1 }
         }
@@ -256,39 +265,56 @@ struct CommitWriter {
         let (placement, storyID) = (filed.placement, filed.storyID)
         let stamp = StoredDate.value(time)
         if filed.startsStory {
-            try db.cachedStatement(
+            var storyRow = try RowInsert(
+                db,
                 sql: """
                     INSERT INTO stories (id, first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
                     VALUES (?, ?, ?, ?, '', '', 0, 0)
-                    """
-            ).execute(arguments: [storyID, stamp, stamp, item.title])
+                    """)
+            storyRow.bind(storyID)
+            storyRow.bind(stamp)
+            storyRow.bind(stamp)
+            storyRow.bind(item.title)
+            try storyRow.run()
         }
         touchedStories.insert(storyID)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
-        try db.cachedStatement(
+        var sourceRow = try RowInsert(
+            db,
             sql: """
                 INSERT INTO story_sources (item_id, story_id, feed_id, language, joined_at, matched_by, distance,
                     simhash, entities, key_entities, quantities, topics)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                itemID, storyID, feedID, report.language, stamp, placement.match.label, distance,
-                encoded.storySource.simhash, encoded.storySource.entities, encoded.storySource.keyEntities,
-                encoded.storySource.quantities, encoded.storySource.topics,
-            ])
+                """)
+        sourceRow.bind(itemID)
+        sourceRow.bind(storyID)
+        sourceRow.bind(feedID)
+        sourceRow.bind(report.language)
+        sourceRow.bind(stamp)
+        sourceRow.bind(placement.match.label)
+        sourceRow.bind(distance)
+        sourceRow.bind(encoded.storySource.simhash)
+        sourceRow.bind(encoded.storySource.entities)
+        sourceRow.bind(encoded.storySource.keyEntities)
+        sourceRow.bind(encoded.storySource.quantities)
+        sourceRow.bind(encoded.storySource.topics)
+        try sourceRow.run()
         for (topic, state) in filed.changedTopics {
-            try db.cachedStatement(
+            var topicRow = try RowInsert(
+                db,
                 sql: """
                     INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
                         max_wounded, places)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    storyID, topic, state.modalities.sorted().joined(separator: ","), state.lastModality,
-                    state.maxKilled, state.maxWounded, state.places.sorted().joined(separator: ","),
-                ])
+                    """)
+            topicRow.bind(storyID)
+            topicRow.bind(topic)
+            topicRow.bind(state.modalities.sorted().joined(separator: ","))
+            topicRow.bind(state.lastModality)
+            topicRow.bind(state.maxKilled)
+            topicRow.bind(state.maxWounded)
+            topicRow.bind(state.places.sorted().joined(separator: ","))
+            try topicRow.run()
         }
         let analysis = item.analysis
         var alerts: [Alert] = []
@@ -302,19 +328,29 @@ struct CommitWriter {
             case .first: (kind, change) = (.new, nil)
             case .changed(let what): (kind, change) = (.update, what)
             }
-            try db.cachedStatement(
+            var alertRow = try RowInsert(
+                db,
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
                         sources, language, change, evidence, entities, quantities)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    stamp, topic.id, kind.rawValue, topic.severity, topic.score, topic.modality.rawValue, feedID, itemID,
-                    storyID, filed.sources, analysis.language, change, encoded.evidence[index], encoded.entities,
-                    encoded.quantities,
-                ]
-            )
+                    """)
+            alertRow.bind(stamp)
+            alertRow.bind(topic.id)
+            alertRow.bind(kind.rawValue)
+            alertRow.bind(topic.severity)
+            alertRow.bind(topic.score)
+            alertRow.bind(topic.modality.rawValue)
+            alertRow.bind(feedID)
+            alertRow.bind(itemID)
+            alertRow.bind(storyID)
+            alertRow.bind(filed.sources)
+            alertRow.bind(analysis.language)
+            alertRow.bind(change)
+            alertRow.bind(encoded.evidence[index])
+            alertRow.bind(encoded.entities)
+            alertRow.bind(encoded.quantities)
+            try alertRow.run()
             let alert = Alert(
                 id: db.lastInsertedRowID, time: time, topic: topic.id, severity: topic.severity, score: topic.score,
                 modality: topic.modality.rawValue, feed: feed,
