@@ -178,14 +178,15 @@ struct CommitWriter {
         let fetch = batch.fetch
         // The fetch time as SQLite stores it, formatted once for the feed row and every row of the batch.
         let stamp = StoredDate.value(fetch.fetchedAt)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_status = ?, last_error = ?,
                     consecutive_failures = ?, next_due_at = ?, last_bytes = ?, last_duration = ?,
                     fetch_url = ?, pending_redirect_url = ?, pending_redirect_seen = ?, ttl_minutes = ?,
                     last_success_at = CASE WHEN ? IS NULL THEN ? ELSE last_success_at END
                 WHERE id = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 fetch.etag, fetch.lastModified, stamp, fetch.status, fetch.error,
                 fetch.consecutiveFailures, StoredDate.value(fetch.nextDueAt), fetch.bytes, fetch.duration,
@@ -194,7 +195,8 @@ struct CommitWriter {
             ]
         )
         guard
-            let feedRow = try Row.fetchOne(db, sql: "SELECT name, url FROM feeds WHERE id = ?", arguments: [batch.feedID])
+            let feedRow = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT name, url FROM feeds WHERE id = ?"), arguments: [batch.feedID])
         else {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
         }
@@ -203,7 +205,7 @@ struct CommitWriter {
             // An item pruned by retention stays seen: the feed may still list it.
             guard try !isRemoved(item.key, of: batch.feedID) else { continue }
             let encoded = encoded[index]
-            var itemRow = try RowInsert(
+            var itemRow = try RowWrite(
                 db,
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
@@ -219,7 +221,7 @@ struct CommitWriter {
             try itemRow.run()
             guard db.changesCount == 1 else { continue }
             let itemID = db.lastInsertedRowID
-            var analysisRow = try RowInsert(
+            var analysisRow = try RowWrite(
                 db, sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)")
             analysisRow.bind(itemID)
             analysisRow.bind(item.analysis.language)
@@ -265,7 +267,7 @@ struct CommitWriter {
         let (placement, storyID) = (filed.placement, filed.storyID)
         let stamp = StoredDate.value(time)
         if filed.startsStory {
-            var storyRow = try RowInsert(
+            var storyRow = try RowWrite(
                 db,
                 sql: """
                     INSERT INTO stories (id, first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
@@ -279,7 +281,7 @@ struct CommitWriter {
         }
         touchedStories.insert(storyID)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
-        var sourceRow = try RowInsert(
+        var sourceRow = try RowWrite(
             db,
             sql: """
                 INSERT INTO story_sources (item_id, story_id, feed_id, language, joined_at, matched_by, distance,
@@ -300,7 +302,7 @@ struct CommitWriter {
         sourceRow.bind(encoded.storySource.topics)
         try sourceRow.run()
         for (topic, state) in filed.changedTopics {
-            var topicRow = try RowInsert(
+            var topicRow = try RowWrite(
                 db,
                 sql: """
                     INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
@@ -328,7 +330,7 @@ struct CommitWriter {
             case .first: (kind, change) = (.new, nil)
             case .changed(let what): (kind, change) = (.update, what)
             }
-            var alertRow = try RowInsert(
+            var alertRow = try RowWrite(
                 db,
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,

@@ -2,12 +2,12 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// One row written through a cached statement with SQLite's own bind calls.
+/// One row inserted or updated through a cached statement with SQLite's own bind calls.
 ///
 /// GRDB's argument lists (an array of enum values built per row, converted and bound value by value) were a
 /// seventh of the writer's time in a cold cycle; the commit's hot inserts bind their values directly. The
 /// statement stays GRDB's: it owns the `sqlite3_stmt`, and GRDB resets and rebinds it on its next use.
-struct RowInsert: ~Copyable {
+struct RowWrite: ~Copyable {
     private let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
