@@ -21,6 +21,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/driver.sh"
 root="$(cd "$here/../.." && pwd)"
 revision="${1:-HEAD}"
 corpus="${2:-$root/../shared/corpus/ant}"
@@ -76,41 +77,8 @@ git -C "$root" archive "$revision" Sources/Analysis | tar -x -C "$work/old"
 build() {
     local side="$1" analysis="$2"
     local package="$work/$side-driver"
-    mkdir -p "$package/Sources/driver"
-    ln -s "$analysis" "$package/Sources/Analysis"
-    cat > "$package/Package.swift" <<'SWIFT'
-// swift-tools-version:6.2
-import PackageDescription
-
-let package = Package(
-    name: "driver",
-    dependencies: [.package(path: "../Yams")],
-    targets: [
-        .target(name: "Analysis"),
-        .executableTarget(name: "driver", dependencies: ["Analysis", .product(name: "Yams", package: "Yams")]),
-    ],
-    swiftLanguageModes: [.v6]
-)
-SWIFT
-    cat > "$package/Sources/driver/main.swift" <<'SWIFT'
-import Analysis
-import Foundation
-import Yams
-
-struct Input: Decodable {
-    var id: String
-    var title: String?
-    var text: String
-    var language: String?
-}
-
-let arguments = CommandLine.arguments
-let topics = try YAMLDecoder().decode(
-    TopicsFile.self, from: String(contentsOfFile: arguments[1], encoding: .utf8)).topics
-let entities = try YAMLDecoder().decode(
-    EntitiesFile.self, from: String(contentsOfFile: arguments[2], encoding: .utf8)).entities
-let analyzer = try Analyzer(topics: topics, entities: entities)
-let decoder = JSONDecoder()
+    write_driver "$package" "$analysis"
+    cat >> "$package/Sources/driver/main.swift" <<'SWIFT'
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
 let data = try Data(contentsOf: URL(fileURLWithPath: arguments[3]))
