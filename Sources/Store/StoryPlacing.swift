@@ -57,6 +57,10 @@ final class StoryPlacing: Sendable {
         var ended = false
     }
 
+    /// A serial queue of its own: it always gets a thread, while the writer's thread waits for the filing
+    /// (a worker of the shared global queues might not, with every one of them busy).
+    private static let queue = DispatchQueue(label: "feedwatch.story-filing", qos: .userInitiated)
+
     private let state: Mutex<State>
     /// Signalled after each filing and at the end.
     private let progress = DispatchSemaphore(value: 0)
@@ -65,7 +69,7 @@ final class StoryPlacing: Sendable {
     /// Starts filing `reports`, in order, into `index`; new stories are numbered from `firstStoryID`.
     init(index: consuming StoryIndex, reports: [StoryReport], firstStoryID: Int64) {
         state = Mutex(State(index: consume index))
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+        Self.queue.async { [self] in
             // Taken out for the filing, so it is the only reference and changes in place.
             guard var index = state.withLock({ $0.index.take() }) else { return }
             var nextStoryID = firstStoryID
