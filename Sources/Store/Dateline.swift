@@ -26,9 +26,9 @@ public enum Dateline {
             default:
                 break
             }
-            let (isWhitespace, isLetter) = Self.classes(of: scalar)
-            let isSpace = isWhitespace || scalar == "(" || scalar == ")" || scalar == ","
-            if !isSpace, !inWord, depth == 0, isLetter {
+            let traits = ScalarTraits(of: scalar)
+            let isSpace = traits.contains(.whitespace) || scalar == "(" || scalar == ")" || scalar == ","
+            if !isSpace, !inWord, depth == 0, traits.contains(.alphabetic) {
                 words += 1
                 // Latin words of a dateline are capitalized: a lowercase one means a sentence has begun.
                 if (0x61...0x7A).contains(scalar.value) { return 0 }
@@ -38,20 +38,5 @@ public enum Dateline {
             previous = scalar
         }
         return 0
-    }
-
-    /// White space and letters below U+0800 (Latin and Arabic), by the same Unicode properties: bit 0 white
-    /// space, bit 1 alphabetic.
-    private static let classTable: [UInt8] = (0..<0x800).map { value in
-        guard let scalar = Unicode.Scalar(value) else { return 0 }
-        return (scalar.properties.isWhitespace ? 1 : 0) | (scalar.properties.isAlphabetic ? 2 : 0)
-    }
-
-    /// Whether `scalar` is white space and whether it is a letter: a table lookup for most text (the property
-    /// lookups were most of what finding a dateline cost).
-    private static func classes(of scalar: Unicode.Scalar) -> (isWhitespace: Bool, isLetter: Bool) {
-        guard scalar.value < 0x800 else { return (scalar.properties.isWhitespace, scalar.properties.isAlphabetic) }
-        let bits = classTable[Int(scalar.value)]
-        return (bits & 1 != 0, bits & 2 != 0)
     }
 }

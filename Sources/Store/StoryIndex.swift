@@ -719,7 +719,7 @@ struct StoryIndex: Sendable {
             inWord = false
         }
         for scalar in matchingForm(of: title).unicodeScalars {
-            if isLetterOrDigit(scalar) {
+            if !ScalarTraits(of: scalar).isDisjoint(with: [.alphabetic, .numeric]) {
                 hash = (hash ^ UInt64(scalar.value)) &* 0x0000_0100_0000_01B3
                 inWord = true
             } else {
@@ -735,19 +735,6 @@ struct StoryIndex: Sendable {
         var unique: [UInt64] = []
         for pair in pairs where unique.last != pair { unique.append(pair) }
         return unique
-    }
-
-    /// Letters and digits below U+0800 (Latin and Arabic headlines), by the same Unicode properties.
-    private static let lettersAndDigits: [Bool] = (0..<0x800).map { value in
-        Unicode.Scalar(value).map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
-    }
-
-    /// Whether `scalar` is a letter or a digit: a table lookup for most headline text (the property lookups
-    /// were half of what reading a title cost).
-    private static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x800
-            ? lettersAndDigits[Int(scalar.value)]
-            : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     private static func bandKeys(_ hash: UInt64) -> [Int] {
