@@ -287,17 +287,19 @@ struct StoryIndex: Sendable {
     /// Decides which open story `report` belongs to and what each of its topics should alert.
     mutating func place(_ report: StoryReport) -> StoryPlacement {
         sweep(now: report.time)
-        let cutoff = report.time.addingTimeInterval(-policy.storyWindow)
+        let keyEntities = lookup(report.keyEntities)
+        let probe = Probe(
+            cutoff: report.time.addingTimeInterval(-policy.storyWindow), topicMask: topicMask(report),
+            keyEntities: keyEntities, keySignature: keyEntities.signature)
         var match = StoryPlacement.Match.none
         var chosen: Story?
-        let figures = report.figures
-        if let (story, distance) = closestByText(report, openSince: cutoff) {
+        if let (story, distance) = closestByText(report, probe) {
             chosen = story
             match = .text(distance: distance)
-        } else if let story = sameTitle(report, figures: figures, openSince: cutoff) {
+        } else if let story = sameTitle(report, probe) {
             chosen = story
             match = .title
-        } else if let (story, shared) = bestByEntities(report, figures: figures, openSince: cutoff) {
+        } else if let (story, shared) = bestByEntities(report, probe) {
             chosen = story
             match = .entities(shared: shared)
         }
@@ -397,9 +399,20 @@ struct StoryIndex: Sendable {
 
     // MARK: Matching
 
-    private func closestByText(_ report: StoryReport, openSince cutoff: Date) -> (Story, Int)? {
+    /// What every matcher compares a report by, worked out once per placement.
+    private struct Probe {
+        /// Stories last seen before this are closed.
+        var cutoff: Date
+        /// The report's topics as ``Matchable/topicMask`` bits.
+        var topicMask: UInt64
+        /// The report's key entities that some story named (others cannot be shared), and their signature.
+        var keyEntities: EntityBits
+        var keySignature: UInt64
+    }
+
+    private func closestByText(_ report: StoryReport, _ probe: Probe) -> (Story, Int)? {
         guard report.simhash != 0 else { return nil }
-        let mask = topicMask(report)
+        let (cutoff, mask) = (probe.cutoff, probe.topicMask)
         var best: (id: Int64, distance: Int)?
         for key in Self.bandKeys(report.simhash) {
             for entry in bands[key] ?? [] {
@@ -418,11 +431,10 @@ struct StoryIndex: Sendable {
     /// (Dice ≥ 0.6), that shares a topic, at least half of the key names the two use (or neither names
     /// any) and, when both carry figures, a figure: a copy under the same headline whose text was cut or
     /// padded.
-    private func sameTitle(_ report: StoryReport, figures: [UInt64], openSince cutoff: Date) -> Story? {
+    private func sameTitle(_ report: StoryReport, _ probe: Probe) -> Story? {
         guard report.titlePairs.count >= 2 else { return nil }
-        let mask = topicMask(report)
-        let keyEntities = lookup(report.keyEntities)
-        let keySignature = keyEntities.signature
+        let (cutoff, mask) = (probe.cutoff, probe.topicMask)
+        let (keyEntities, keySignature) = (probe.keyEntities, probe.keySignature)
         // An identical headline (the same pairs: Dice 1, the best there is) is found by its hash; as in the
         // scan below, the lowest story id wins a tie.
         if let ids = storiesByTitle[Self.titleSignature(report.titlePairs)] {
@@ -431,7 +443,7 @@ struct StoryIndex: Sendable {
                 guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0 else { continue }
                 if open.members.contains(where: { member in
                     member.titlePairs == report.titlePairs
-                        && titleDice(member, report, keyEntities: keyEntities, figures: figures) != nil
+                        && titleDice(member, report, keyEntities: keyEntities) != nil
                 }) {
                     lowest = id
                 }
@@ -458,7 +470,7 @@ struct StoryIndex: Sendable {
             for index in open.members.indices
             where report.keyEntities.isEmpty ? open.memberKeys[index] == 0 : open.memberKeys[index] & keySignature != 0 {
                 let member = open.members[index]
-                guard let dice = titleDice(member, report, keyEntities: keyEntities, figures: figures) else { continue }
+                guard let dice = titleDice(member, report, keyEntities: keyEntities) else { continue }
                 if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
             }
         }
@@ -469,7 +481,7 @@ struct StoryIndex: Sendable {
     /// same language, close in event time, the key names mostly the same, and a shared figure when both
     /// carry figures; nil otherwise.
     private func titleDice(
-        _ member: Member, _ report: StoryReport, keyEntities: EntityBits, figures: [UInt64]
+        _ member: Member, _ report: StoryReport, keyEntities: EntityBits
     ) -> Double? {
         guard member.language == report.language, member.titlePairs.count >= 2,
             abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
@@ -481,7 +493,9 @@ struct StoryIndex: Sendable {
         let shared = Self.sharedCount(member.titlePairs, report.titlePairs)
         let dice = Double(2 * shared) / Double(member.titlePairs.count + report.titlePairs.count)
         guard dice >= Self.titleDice else { return nil }
-        if !member.figures.isEmpty, !figures.isEmpty, Self.sharedCount(member.figures, figures) == 0 { return nil }
+        if !member.figures.isEmpty, !report.figures.isEmpty, Self.sharedCount(member.figures, report.figures) == 0 {
+            return nil
+        }
         return dice
     }
 
@@ -572,12 +586,12 @@ struct StoryIndex: Sendable {
     /// figures, a figure. Without a shared figure it also needs two shared key entities (or, across
     /// languages, the same single one) and to be within a day of that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
     /// its wire copy.
-    private func bestByEntities(_ report: StoryReport, figures: [UInt64], openSince cutoff: Date) -> (Story, Int)? {
+    private func bestByEntities(_ report: StoryReport, _ probe: Probe) -> (Story, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
-        let mask = topicMask(report)
+        let (cutoff, mask) = (probe.cutoff, probe.topicMask)
+        let (keyEntities, keySignature) = (probe.keyEntities, probe.keySignature)
+        let figures = report.figures
         let entities = lookup(report.entities)
-        let keyEntities = lookup(report.keyEntities)
-        let keySignature = keyEntities.signature
         var best: (id: Int64, score: Int, shared: Int)?
         for (id, _) in Self.listings(of: report.keyEntities, in: storiesByEntity) {
             // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's, and no
