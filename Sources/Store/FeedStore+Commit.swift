@@ -69,25 +69,25 @@ extension FeedStore {
             let index = try (consume lent) ?? StoryIndex.load(from: db, policy: policy, now: now)
             let encoded = batches.map { batch in batch.items.map { $0.encoded ?? EncodedItem($0) } }
             var writer = CommitWriter(db: db, policy: policy, index: nil)
-            // The alerting items that will be new, each filed on another thread while this one inserts the
-            // items: a feed's key counts once (the first time it is listed), and keys that retention removed
-            // not at all, as the inserts below will find.
-            var keys: [Int64: Set<String>] = [:]
+            let fresh = try writer.freshItems(of: batches)
+            // Their alerting ones are filed on another thread while this one inserts the items.
             var reports: [StoryReport] = []
-            for (batch, encoded) in zip(batches, encoded) {
-                for (item, encoded) in zip(batch.items, encoded) {
-                    guard keys[batch.feedID, default: []].insert(item.key).inserted,
-                        let draft = encoded.storyDraft, try !writer.isRemoved(item.key, of: batch.feedID)
-                    else { continue }
+            for (batch, (encoded, fresh)) in zip(batches, zip(encoded, fresh)) {
+                for index in fresh {
+                    guard let draft = encoded[index].storyDraft else { continue }
                     reports.append(
-                        draft.placed(itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published))
+                        draft.placed(
+                            itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt,
+                            published: batch.items[index].published))
                 }
             }
             let firstStoryID = try CommitWriter.nextStoryID(db)
             let placing = StoryPlacing(index: consume index, reports: reports, firstStoryID: firstStoryID)
             // Stops the filing when an insert throws before it is used.
             defer { placing.cancel() }
-            let inserted = try zip(batches, encoded).map { try writer.insertRows($0, encoded: $1) }
+            let inserted = try batches.indices.map { batch in
+                try writer.insertRows(batches[batch], encoded: encoded[batch], fresh: fresh[batch])
+            }
             // New alerting items are a subset of those filed, in the same order: the filing holds when the
             // counts agree. Otherwise an item was committed meanwhile (the same batch twice, another process):
             // file again from the tables, which hold no story row of this transaction yet.
@@ -102,19 +102,19 @@ extension FeedStore {
             for ((batch, encoded), rows) in zip(zip(batches, encoded), inserted) {
                 var alerts: [Alert] = []
                 for row in rows.items {
-                    let item = batch.items[row.index]
                     guard let draft = encoded[row.index].storyDraft else { continue }
-                    let report = draft.placed(
-                        itemID: row.id, feedID: batch.feedID, time: batch.fetch.fetchedAt, published: item.published)
+                    let item = batch.items[row.index]
                     let filed: PlacedReport
                     if filingHolds {
                         filed = placing.filing(at: position)
                         position += 1
                     } else {
+                        let report = draft.placed(
+                            itemID: row.id, feedID: batch.feedID, time: rows.time, published: item.published)
                         filed = writer.index!.file(report, nextStoryID: &nextStoryID)
                     }
                     alerts += try writer.writeStoryRows(
-                        item, encoded: encoded[row.index], report: report, filed: filed, feed: rows.feed)
+                        item, encoded: encoded[row.index], id: row.id, filed: filed, in: rows)
                 }
                 results.append(alerts)
             }
@@ -160,23 +160,45 @@ struct CommitWriter {
 
     /// Writes one batch without alerting items: the feed's new state, its new items and their analyses.
     mutating func apply(_ batch: FeedBatch) throws -> [Alert] {
-        _ = try insertRows(batch, encoded: batch.items.map { $0.encoded ?? EncodedItem($0) })
+        let fresh = try freshItems(of: [batch])[0]
+        _ = try insertRows(batch, encoded: batch.items.map { $0.encoded ?? EncodedItem($0) }, fresh: fresh)
         return []
     }
 
-    /// What ``insertRows(_:encoded:)`` wrote of a batch.
+    /// The items of `batches` to insert, as indices per batch: a feed's key once (where it is first listed),
+    /// and none that retention removed (an item pruned by retention stays seen: the feed may still list it).
+    /// The inserts still skip an item stored meanwhile.
+    mutating func freshItems(of batches: [FeedBatch]) throws -> [[Int]] {
+        var keys: [Int64: Set<String>] = [:]
+        var fresh: [[Int]] = []
+        for batch in batches {
+            var indices: [Int] = []
+            for (index, item) in batch.items.enumerated()
+            where keys[batch.feedID, default: []].insert(item.key).inserted {
+                if try !isRemoved(item.key, of: batch.feedID) { indices.append(index) }
+            }
+            fresh.append(indices)
+        }
+        return fresh
+    }
+
+    /// What ``insertRows(_:encoded:fresh:)`` wrote of a batch.
     struct InsertedRows {
         var feed: Alert.Feed
+        var feedID: Int64
+        /// The fetch time, and as SQLite stores it (formatted once for every row of the batch).
+        var time: Date
+        var stamp: DatabaseValue
         /// The batch's new items: their index in the batch and their row id, in batch order.
         var items: [(index: Int, id: Int64)] = []
         /// How many of them alert.
         var alerting = 0
     }
 
-    /// Writes the feed's new state, its new items and their analyses; `encoded` holds each item's columns.
-    mutating func insertRows(_ batch: FeedBatch, encoded: [EncodedItem]) throws -> InsertedRows {
+    /// Writes the feed's new state, and the items at `fresh` with their analyses; `encoded` holds each item's
+    /// columns.
+    mutating func insertRows(_ batch: FeedBatch, encoded: [EncodedItem], fresh: [Int]) throws -> InsertedRows {
         let fetch = batch.fetch
-        // The fetch time as SQLite stores it, formatted once for the feed row and every row of the batch.
         let stamp = StoredDate.value(fetch.fetchedAt)
         try db.cachedStatement(
             sql: """
@@ -200,10 +222,11 @@ struct CommitWriter {
         else {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
         }
-        var rows = InsertedRows(feed: Alert.Feed(name: feedRow["name"], url: feedRow["url"]))
-        for (index, item) in batch.items.enumerated() {
-            // An item pruned by retention stays seen: the feed may still list it.
-            guard try !isRemoved(item.key, of: batch.feedID) else { continue }
+        var rows = InsertedRows(
+            feed: Alert.Feed(name: feedRow["name"], url: feedRow["url"]), feedID: batch.feedID, time: fetch.fetchedAt,
+            stamp: stamp)
+        for index in fresh {
+            let item = batch.items[index]
             let encoded = encoded[index]
             var itemRow = try RowWrite(
                 db,
@@ -261,11 +284,10 @@ struct CommitWriter {
     /// Writes an alerting item's story rows (the story itself when the item starts it, its membership and the
     /// topic states it changed) and the alerts its placement calls for.
     mutating func writeStoryRows(
-        _ item: ProcessedItem, encoded: EncodedItem, report: StoryReport, filed: PlacedReport, feed: Alert.Feed
+        _ item: ProcessedItem, encoded: EncodedItem, id itemID: Int64, filed: PlacedReport, in rows: InsertedRows
     ) throws -> [Alert] {
-        let (itemID, feedID, time) = (report.itemID, report.feedID, report.time)
+        let (feedID, time, stamp, feed) = (rows.feedID, rows.time, rows.stamp, rows.feed)
         let (placement, storyID) = (filed.placement, filed.storyID)
-        let stamp = StoredDate.value(time)
         if filed.startsStory {
             var storyRow = try RowWrite(
                 db,
@@ -291,7 +313,7 @@ struct CommitWriter {
         sourceRow.bind(itemID)
         sourceRow.bind(storyID)
         sourceRow.bind(feedID)
-        sourceRow.bind(report.language)
+        sourceRow.bind(item.analysis.language)
         sourceRow.bind(stamp)
         sourceRow.bind(placement.match.label)
         sourceRow.bind(distance)
