@@ -129,11 +129,9 @@ struct PlainTextBuilder {
     /// out whole characters at a time and everything else is copied as it came. (Checking is most of the cost of
     /// making a long text a `String`.)
     var textOfValidUTF8: String {
-        // Apple platforms have UTF8Span from macOS 26 on; Linux always.
-        if #available(macOS 26, iOS 26, *) {
-            return String(copying: UTF8Span(unchecked: output.span))
-        }
-        return String(decoding: output, as: UTF8.self)
+        // Unchecked in release builds: a caller appending unchecked bytes (`append(cString:)`) must use `text`.
+        assert(String(validating: output, as: UTF8.self) != nil, "textOfValidUTF8 of bytes that are not UTF-8")
+        return String(copying: UTF8Span(unchecked: output.span))
     }
 
     private mutating func flushPending() {
@@ -346,15 +344,10 @@ extension String {
     /// (`&amp;`, `&#39;`).
     var looksLikeMarkup: Bool {
         withUTF8Bytes { bytes in
-            guard let start = bytes.baseAddress else { return false }
+            guard bytes.baseAddress != nil else { return false }
             let count = bytes.count
             // Each "<" and each "&" found with `memchr`: most text has few or none, and is skipped at once.
-            func position(of byte: UInt8, from offset: Int) -> Int {
-                guard offset < count, let found = memchr(start + offset, Int32(byte), count - offset) else {
-                    return count
-                }
-                return UnsafeRawPointer(found) - UnsafeRawPointer(start)
-            }
+            func position(of byte: UInt8, from offset: Int) -> Int { bytes.offset(of: byte, from: offset) }
             var index = position(of: UInt8(ascii: "<"), from: 0)
             while index < count {
                 if index + 1 < count {
@@ -382,4 +375,13 @@ extension String {
 extension UInt8 {
     var isASCIILetter: Bool { (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
     var isASCIIDigit: Bool { (0x30...0x39).contains(self) }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The offset of the first `byte` at or after `offset`, found with `memchr`; `count` when there is none.
+    func offset(of byte: UInt8, from offset: Int) -> Int {
+        guard let start = baseAddress, offset < count, let found = memchr(start + offset, Int32(byte), count - offset)
+        else { return count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(start)
+    }
 }

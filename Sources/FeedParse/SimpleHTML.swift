@@ -45,10 +45,7 @@ enum SimpleHTML {
         // fragment is text, which is skipped at once rather than byte by byte.
         var nextTag = -1
         var nextReference = -1
-        func position(of byte: UInt8, from offset: Int) -> Int {
-            guard let found = memchr(start + offset, Int32(byte), count - offset) else { return count }
-            return UnsafeRawPointer(found) - UnsafeRawPointer(start)
-        }
+        func position(of byte: UInt8, from offset: Int) -> Int { bytes.offset(of: byte, from: offset) }
 
         func flushText(upTo end: Int) {
             if end > textStart {
