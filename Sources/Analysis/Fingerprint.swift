@@ -101,8 +101,18 @@ public struct Fingerprint: Sendable, Codable, Equatable {
 
     /// `simhash` as 16 lowercase hexadecimal digits.
     public var simhashHex: String {
-        let hex = String(simhash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
+        Self.appendHex(simhash, to: &digits)
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    /// `simhash` as 16 lowercase hexadecimal digits, zero-padded, appended to `bytes` (the JSON writer's form too).
+    static func appendHex(_ simhash: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: (simhash >> UInt64(shift)) & 0xF)
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 
     /// Encodes `simhash` as 16 hexadecimal digits (a JSON number would lose bits in many readers).

@@ -279,12 +279,8 @@ public enum AnalysisJSON {
                 writer.number(key.value)
                 writer.raw("}")
             }
-            // `simhashHex` without its two strings: 16 lowercase digits, zero-padded.
             raw(",\"simhash\":\"")
-            for shift in stride(from: 60, through: 0, by: -4) {
-                let digit = UInt8(truncatingIfNeeded: (fingerprint.simhash >> UInt64(shift)) & 0xF)
-                bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
-            }
+            Fingerprint.appendHex(fingerprint.simhash, to: &bytes)
             raw("\"}")
         }
     }
