@@ -106,26 +106,24 @@ public final class FeedStore: Sendable {
     public func unseenKeys(feedID: Int64, among keys: [String]) async throws(StoreError) -> Set<String> {
         guard !keys.isEmpty else { return [] }
         return try await read("look up seen items") { db in
-            var unseen = Set(keys)
-            // Chunk to stay far below SQLite's host-parameter limit.
-            for start in stride(from: 0, to: keys.count, by: 500) {
-                let chunk = Array(keys[start..<min(start + 500, keys.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                var arguments = StatementArguments([feedID])
-                arguments += StatementArguments(chunk)
-                let seen = try String.fetchAll(
-                    db,
-                    sql: "SELECT item_key FROM items WHERE feed_id = ? AND item_key IN (\(marks))",
-                    arguments: arguments
-                )
-                unseen.subtract(seen)
-                // Items pruned by retention stay seen.
-                let removed = try String.fetchAll(
-                    db,
-                    sql: "SELECT item_key FROM removed_items WHERE feed_id = ? AND item_key IN (\(marks))",
-                    arguments: arguments
-                )
-                unseen.subtract(removed)
+            // One cached statement per key: compiling an IN list of a feed's keys cost more than the lookups.
+            let stored = try db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ? AND item_key = ?)")
+            var unseen = Set<String>()
+            for key in keys where try !(Bool.fetchOne(stored, arguments: [feedID, key]) ?? false) {
+                unseen.insert(key)
+            }
+            // Items pruned by retention stay seen (the table is empty until a prune).
+            let removedAny =
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ?)"),
+                    arguments: [feedID]) ?? false
+            if removedAny, !unseen.isEmpty {
+                let removed = try db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)")
+                for key in unseen where try Bool.fetchOne(removed, arguments: [feedID, key]) ?? false {
+                    unseen.remove(key)
+                }
             }
             return unseen
         }
