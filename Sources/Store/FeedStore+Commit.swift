@@ -149,6 +149,9 @@ struct CommitWriter {
     /// Stories that took a report in this transaction: their rows are written once, at the end, however many
     /// reports they took.
     private var touchedStories: Set<Int64> = []
+    /// The topic states that reports changed in this transaction, by story: each is written once, at the end,
+    /// in its last state (a story's topics change with most of the reports it takes).
+    private var changedTopics: [Int64: [String: StoryIndex.TopicState]] = [:]
     /// Whether `removed_items` holds any key, once asked (once per transaction; empty until a prune).
     private var holdsRemovedItems: Bool?
 
@@ -281,8 +284,8 @@ struct CommitWriter {
         return last + 1
     }
 
-    /// Writes an alerting item's story rows (the story itself when the item starts it, its membership and the
-    /// topic states it changed) and the alerts its placement calls for.
+    /// Writes an alerting item's story rows (the story itself when the item starts it, and its membership) and
+    /// the alerts its placement calls for; the topic states it changed are written by ``writeStories()``.
     mutating func writeStoryRows(
         _ item: ProcessedItem, encoded: EncodedItem, id itemID: Int64, filed: PlacedReport, in rows: InsertedRows
     ) throws -> [Alert] {
@@ -324,21 +327,7 @@ struct CommitWriter {
         sourceRow.bind(encoded.storySource.topics)
         try sourceRow.run()
         for (topic, state) in filed.changedTopics {
-            var topicRow = try RowWrite(
-                db,
-                sql: """
-                    INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
-                        max_wounded, places)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            topicRow.bind(storyID)
-            topicRow.bind(topic)
-            topicRow.bind(state.modalities.sorted().joined(separator: ","))
-            topicRow.bind(state.lastModality)
-            topicRow.bind(state.maxKilled)
-            topicRow.bind(state.maxWounded)
-            topicRow.bind(state.places.sorted().joined(separator: ","))
-            try topicRow.run()
+            changedTopics[storyID, default: [:]][topic] = state
         }
         let analysis = item.analysis
         var alerts: [Alert] = []
@@ -387,7 +376,8 @@ struct CommitWriter {
         return alerts
     }
 
-    /// Writes the rows of the stories that took reports in this transaction: counts, languages, topics.
+    /// Writes the rows of the stories that took reports in this transaction (counts, languages, topics), and
+    /// the last state of each topic that reports changed.
     mutating func writeStories() throws {
         for storyID in touchedStories.sorted() {
             guard let story = index?.stories[storyID] else { continue }
@@ -403,6 +393,26 @@ struct CommitWriter {
                 ])
         }
         touchedStories = []
+        for (storyID, topics) in changedTopics.sorted(by: { $0.key < $1.key }) {
+            for (topic, state) in topics.sorted(by: { $0.key < $1.key }) {
+                var topicRow = try RowWrite(
+                    db,
+                    sql: """
+                        INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
+                            max_wounded, places)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
+                topicRow.bind(storyID)
+                topicRow.bind(topic)
+                topicRow.bind(state.modalities.sorted().joined(separator: ","))
+                topicRow.bind(state.lastModality)
+                topicRow.bind(state.maxKilled)
+                topicRow.bind(state.maxWounded)
+                topicRow.bind(state.places.sorted().joined(separator: ","))
+                try topicRow.run()
+            }
+        }
+        changedTopics = [:]
     }
 
     /// Burst alerts for the topics that got a new story in this transaction, written after everything else.
@@ -512,3 +522,4 @@ extension StoryReport {
         return report
     }
 }
+

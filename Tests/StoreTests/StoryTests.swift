@@ -275,4 +275,32 @@ import Testing
         #expect(arabic.first?.change == "killed 3 → 5")
         #expect(try await store.stories().count == 1)
     }
+
+    @Test func aTollRisingTwiceInOneTransactionIsStoredInItsLastState() async throws {
+        // Three copies in one batch: the topic's state changes twice within the transaction.
+        let alerts = try await commit([
+            Self.report("one", simhash: 0x0F0F_0F0F_0F0F_0F0F, killed: 3),
+            Self.report("two", simhash: 0x0F0F_0F0F_0F0F_0F0E, killed: 5),
+            Self.report("three", simhash: 0x0F0F_0F0F_0F0F_0F0C, killed: 8),
+        ])
+        #expect(alerts.map(\.kind) == [.new, .update, .update])
+        let rows = try DatabaseQueue(path: store.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT story_id, topic, max_killed FROM story_topics")
+        }
+        #expect(rows.count == 1)
+        #expect(rows.first?["max_killed"] == 8.0)
+        // After a restart the index is rebuilt from that row: the same toll is no news, a higher one is.
+        let reopened = try FeedStore(path: store.path)
+        let feeds = try await reopened.registerFeeds([("https://f1.example/rss", "f1")])
+        let same = try await reopened.commit(
+            FeedBatch(
+                feedID: feeds[0].feedID, fetch: Batches.fetch(at: start + 600),
+                items: [Self.report("four", simhash: 0x0F0F_0F0F_0F0F_0F0D, killed: 8)]))
+        #expect(same.isEmpty)
+        let higher = try await reopened.commit(
+            FeedBatch(
+                feedID: feeds[0].feedID, fetch: Batches.fetch(at: start + 1200),
+                items: [Self.report("five", simhash: 0x0F0F_0F0F_0F0F_0F0B, killed: 9)]))
+        #expect(higher.map(\.change) == ["killed 8 → 9"])
+    }
 }
