@@ -383,18 +383,29 @@ private enum PollEvent: Sendable {
 /// Every batch stays atomic: a group commits all its batches or none. When a group fails, each of its batches is
 /// retried alone, so one bad batch costs only its own feed. After each commit the new alerts go to the log, in
 /// commit order, before the waiting feeds resume.
-actor GroupCommitter {
+///
+/// The groups are committed one after another on a thread of their own, so the next group starts the moment
+/// the last one is committed. (Awaiting each commit from an actor started the next only once a thread of the
+/// cooperative pool, busy analysing, came round to it, while the writer is what every feed waits for.)
+final class GroupCommitter: Sendable {
     /// Most batches in one transaction, so one commit never holds the writer for long.
     static let maximumGroup = 64
 
     private typealias Waiter = (batch: FeedBatch, continuation: CheckedContinuation<Result<[Alert], any Error>, Never>)
 
+    private struct State {
+        var waiting: [Waiter] = []
+        var isDraining = false
+        /// The latest group's log append, while it runs.
+        var publishing: Task<Void, Never>?
+    }
+
+    /// The committing thread.
+    private static let queue = DispatchQueue(label: "feedwatch.group-commit", qos: .userInitiated)
+
     private let store: FeedStore
     private let publisher: AlertPublisher
-    private var waiting: [Waiter] = []
-    private var isDraining = false
-    /// The latest group's log append, while it runs.
-    private var publishing: Task<Void, Never>?
+    private let state = Mutex(State())
 
     init(store: FeedStore, publisher: AlertPublisher) {
         self.store = store
@@ -406,55 +417,56 @@ actor GroupCommitter {
     ///   are committed, and the log catches up at the end of the cycle (which reports the error) or on start.
     func commit(_ batch: FeedBatch) async throws -> [Alert] {
         let result = await withCheckedContinuation { continuation in
-            waiting.append((batch, continuation))
-            if !isDraining {
-                isDraining = true
-                Task { await self.drain() }
+            let starts = state.withLock { state in
+                state.waiting.append((batch, continuation))
+                defer { state.isDraining = true }
+                return !state.isDraining
             }
+            if starts { Self.queue.async { self.drain() } }
         }
         return try result.get()
     }
 
-    private func drain() async {
-        while !waiting.isEmpty {
-            let group = Array(waiting.prefix(Self.maximumGroup))
-            waiting.removeFirst(group.count)
+    /// Commits the waiting groups until none is left (on ``queue``).
+    private func drain() {
+        while let group = nextGroup() {
             let results: [Result<[Alert], any Error>]
             do {
-                results = try await store.commit(group.map(\.batch)).map { .success($0) }
+                results = try store.commitNow(group.map(\.batch)).map { .success($0) }
             } catch where group.count > 1 {
-                var alone: [Result<[Alert], any Error>] = []
-                for waiter in group {
-                    do {
-                        alone.append(.success(try await store.commit(waiter.batch)))
-                    } catch {
-                        alone.append(.failure(error))
-                    }
-                }
-                results = alone
+                results = group.map { waiter in Result { try store.commitNow([waiter.batch])[0] } }
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
             }
             // The log append (and its fsync) overlaps the next group's commit; appends keep commit order, and
             // a group's feeds resume only once its alerts are in the log.
             let created = results.flatMap { (try? $0.get()) ?? [] }
-            let previous = publishing
-            publishing = Task { [publisher] in
-                await previous?.value
-                if !created.isEmpty {
-                    try? await publisher.publish(created)
+            state.withLock { state in
+                let previous = state.publishing
+                state.publishing = Task { [publisher] in
+                    await previous?.value
+                    if !created.isEmpty {
+                        try? await publisher.publish(created)
+                    }
+                    for (waiter, result) in zip(group, results) {
+                        waiter.continuation.resume(returning: result)
+                    }
                 }
-                for (waiter, result) in zip(group, results) {
-                    waiter.continuation.resume(returning: result)
-                }
-            }
-            if waiting.isEmpty {
-                // Nothing to commit meanwhile: wait for the appends, then look again.
-                await publishing?.value
-                publishing = nil
             }
         }
-        isDraining = false
+    }
+
+    /// Takes the next group off the waiting list, or ends the draining when the list is empty.
+    private func nextGroup() -> [Waiter]? {
+        state.withLock { state in
+            guard !state.waiting.isEmpty else {
+                state.isDraining = false
+                return nil
+            }
+            let group = Array(state.waiting.prefix(Self.maximumGroup))
+            state.waiting.removeFirst(group.count)
+            return group
+        }
     }
 }
 
@@ -534,3 +546,4 @@ actor AlertPublisher {
         }
     }
 }
+

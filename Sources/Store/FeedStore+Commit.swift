@@ -42,95 +42,111 @@ extension FeedStore {
     /// when a later report changes something material. Burst alerts, if any, come last in the last batch.
     public func commit(_ batches: [FeedBatch]) async throws(StoreError) -> [[Alert]] {
         guard !batches.isEmpty else { return [] }
+        let (operation, durable) = Self.describe(batches)
+        return try await write(operation, durable: durable) { db in try self.apply(batches, in: db, durable: durable) }
+    }
+
+    /// ``commit(_:)-([FeedBatch])``, blocking the calling thread until the transaction is committed: for a
+    /// thread of the caller's own (a group committer's), never the cooperative pool.
+    public func commitNow(_ batches: [FeedBatch]) throws(StoreError) -> [[Alert]] {
+        guard !batches.isEmpty else { return [] }
+        let (operation, durable) = Self.describe(batches)
+        return try writeNow(operation, durable: durable) { db in try self.apply(batches, in: db, durable: durable) }
+    }
+
+    /// The commit's name for errors, and whether it must be durable: batches with alerts are synced to disk
+    /// before they return (synchronous=FULL), because their alerts go to the log next, and the log must never
+    /// hold an alert that a power loss could take out of the store.
+    private static func describe(_ batches: [FeedBatch]) -> (operation: String, durable: Bool) {
         let operation =
             batches.count == 1
             ? "commit batch for feed \(batches[0].feedID)"
             : "commit batches for feeds \(batches.map { String($0.feedID) }.joined(separator: ","))"
-        // Batches with alerts are synced to disk before they return (synchronous=FULL): their alerts go to the
-        // log next, and the log must never hold an alert that a power loss could take out of the store.
-        let durable = batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } }
+        return (operation, batches.contains { $0.items.contains { !$0.alertTopics.isEmpty } })
+    }
+
+    /// Applies `batches` in the transaction `db` is in.
+    private func apply(_ batches: [FeedBatch], in db: Database, durable: Bool) throws -> [[Alert]] {
         let now = Self.now(batches)
-        return try await write(operation, durable: durable) { db in
-            guard durable else {
-                // No alerting item: the stories are not touched, so the index is neither needed nor loaded
-                // (an all-304 cycle commits only fetch states).
-                var writer = CommitWriter(db: db, policy: self.alerting.withLock { $0.policy }, index: nil)
-                return try batches.map { try writer.apply($0) }
-            }
-            // Take the index (the writer is serial: nobody else uses it meanwhile), unless another process
-            // changed the database since it was built.
-            let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
-            let (policy, lent) = self.alerting.withLock { state in
-                let index = state.dataVersion == version ? state.index : nil
-                state.index = nil
-                return (state.policy, index)
-            }
-            // Consumed: the filing thread must hold the only reference, or its first change copies the index.
-            let index = try (consume lent) ?? StoryIndex.load(from: db, policy: policy, now: now)
-            let encoded = batches.map { batch in batch.items.map { $0.encoded ?? EncodedItem($0) } }
-            var writer = CommitWriter(db: db, policy: policy, index: nil)
-            let fresh = try writer.freshItems(of: batches)
-            // Their alerting ones are filed on another thread while this one inserts the items.
-            var reports: [StoryReport] = []
-            for (batch, (encoded, fresh)) in zip(batches, zip(encoded, fresh)) {
-                for index in fresh {
-                    guard let draft = encoded[index].storyDraft else { continue }
-                    reports.append(
-                        draft.placed(
-                            itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt,
-                            published: batch.items[index].published))
-                }
-            }
-            let firstStoryID = try CommitWriter.nextStoryID(db)
-            let placing = StoryPlacing(index: consume index, reports: reports, firstStoryID: firstStoryID)
-            // Stops the filing when an insert throws before it is used.
-            defer { placing.cancel() }
-            let inserted = try batches.indices.map { batch in
-                try writer.insertRows(batches[batch], encoded: encoded[batch], fresh: fresh[batch])
-            }
-            // New alerting items are a subset of those filed, in the same order: the filing holds when the
-            // counts agree. Otherwise an item was committed meanwhile (the same batch twice, another process):
-            // file again from the tables, which hold no story row of this transaction yet.
-            let filingHolds = inserted.reduce(0) { $0 + $1.alerting } == reports.count
-            if !filingHolds {
-                placing.cancel()
-                writer.index = try StoryIndex.load(from: db, policy: policy, now: now)
-            }
-            var results: [[Alert]] = []
-            var position = 0
-            var nextStoryID = firstStoryID
-            for ((batch, encoded), rows) in zip(zip(batches, encoded), inserted) {
-                var alerts: [Alert] = []
-                for row in rows.items {
-                    guard let draft = encoded[row.index].storyDraft else { continue }
-                    let item = batch.items[row.index]
-                    let filed: PlacedReport
-                    if filingHolds {
-                        filed = placing.filing(at: position)
-                        position += 1
-                    } else {
-                        let report = draft.placed(
-                            itemID: row.id, feedID: batch.feedID, time: rows.time, published: item.published)
-                        filed = writer.index!.file(report, nextStoryID: &nextStoryID)
-                    }
-                    alerts += try writer.writeStoryRows(
-                        item, encoded: encoded[row.index], id: row.id, filed: filed, in: rows)
-                }
-                results.append(alerts)
-            }
-            if filingHolds { writer.index = placing.filedIndex() }
-            try writer.writeStories()
-            results[results.count - 1] += try writer.bursts(now: now)
-            // Back to the store only once the transaction is committed.
-            guard let index = writer.index else { return results }
-            db.afterNextTransaction { _ in
-                self.alerting.withLock { state in
-                    state.index = index
-                    state.dataVersion = version
-                }
-            }
-            return results
+        guard durable else {
+            // No alerting item: the stories are not touched, so the index is neither needed nor loaded
+            // (an all-304 cycle commits only fetch states).
+            var writer = CommitWriter(db: db, policy: self.alerting.withLock { $0.policy }, index: nil)
+            return try batches.map { try writer.apply($0) }
         }
+        // Take the index (the writer is serial: nobody else uses it meanwhile), unless another process
+        // changed the database since it was built.
+        let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
+        let (policy, lent) = self.alerting.withLock { state in
+            let index = state.dataVersion == version ? state.index : nil
+            state.index = nil
+            return (state.policy, index)
+        }
+        // Consumed: the filing thread must hold the only reference, or its first change copies the index.
+        let index = try (consume lent) ?? StoryIndex.load(from: db, policy: policy, now: now)
+        let encoded = batches.map { batch in batch.items.map { $0.encoded ?? EncodedItem($0) } }
+        var writer = CommitWriter(db: db, policy: policy, index: nil)
+        let fresh = try writer.freshItems(of: batches)
+        // Their alerting ones are filed on another thread while this one inserts the items.
+        var reports: [StoryReport] = []
+        for (batch, (encoded, fresh)) in zip(batches, zip(encoded, fresh)) {
+            for index in fresh {
+                guard let draft = encoded[index].storyDraft else { continue }
+                reports.append(
+                    draft.placed(
+                        itemID: 0, feedID: batch.feedID, time: batch.fetch.fetchedAt,
+                        published: batch.items[index].published))
+            }
+        }
+        let firstStoryID = try CommitWriter.nextStoryID(db)
+        let placing = StoryPlacing(index: consume index, reports: reports, firstStoryID: firstStoryID)
+        // Stops the filing when an insert throws before it is used.
+        defer { placing.cancel() }
+        let inserted = try batches.indices.map { batch in
+            try writer.insertRows(batches[batch], encoded: encoded[batch], fresh: fresh[batch])
+        }
+        // New alerting items are a subset of those filed, in the same order: the filing holds when the
+        // counts agree. Otherwise an item was committed meanwhile (the same batch twice, another process):
+        // file again from the tables, which hold no story row of this transaction yet.
+        let filingHolds = inserted.reduce(0) { $0 + $1.alerting } == reports.count
+        if !filingHolds {
+            placing.cancel()
+            writer.index = try StoryIndex.load(from: db, policy: policy, now: now)
+        }
+        var results: [[Alert]] = []
+        var position = 0
+        var nextStoryID = firstStoryID
+        for ((batch, encoded), rows) in zip(zip(batches, encoded), inserted) {
+            var alerts: [Alert] = []
+            for row in rows.items {
+                guard let draft = encoded[row.index].storyDraft else { continue }
+                let item = batch.items[row.index]
+                let filed: PlacedReport
+                if filingHolds {
+                    filed = placing.filing(at: position)
+                    position += 1
+                } else {
+                    let report = draft.placed(
+                        itemID: row.id, feedID: batch.feedID, time: rows.time, published: item.published)
+                    filed = writer.index!.file(report, nextStoryID: &nextStoryID)
+                }
+                alerts += try writer.writeStoryRows(
+                    item, encoded: encoded[row.index], id: row.id, filed: filed, in: rows)
+            }
+            results.append(alerts)
+        }
+        if filingHolds { writer.index = placing.filedIndex() }
+        try writer.writeStories()
+        results[results.count - 1] += try writer.bursts(now: now)
+        // Back to the store only once the transaction is committed.
+        guard let index = writer.index else { return results }
+        db.afterNextTransaction { _ in
+            self.alerting.withLock { state in
+                state.index = index
+                state.dataVersion = version
+            }
+        }
+        return results
     }
 
     private static func now(_ batches: [FeedBatch]) -> Date {

@@ -203,19 +203,34 @@ public final class FeedStore: Sendable {
     ) async throws(StoreError) -> T {
         do {
             guard durable else { return try await pool.write(body) }
-            return try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
+            return try await pool.writeWithoutTransaction { db in try Self.durably(db, body) }
         } catch {
             throw StoreError(path: path, operation: operation, error: error)
         }
+    }
+
+    /// ``write(_:durable:_:)``, blocking the calling thread (never a thread of the cooperative pool).
+    func writeNow<T>(
+        _ operation: String, durable: Bool = false, _ body: (Database) throws -> T
+    ) throws(StoreError) -> T {
+        do {
+            guard durable else { return try pool.write(body) }
+            return try pool.writeWithoutTransaction { db in try Self.durably(db, body) }
+        } catch {
+            throw StoreError(path: path, operation: operation, error: error)
+        }
+    }
+
+    /// Runs `body` in a transaction that is synced to disk before it returns.
+    private static func durably<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        var result: T?
+        try db.inTransaction {
+            result = try body(db)
+            return .commit
+        }
+        return result!
     }
 
     func read<T: Sendable>(
