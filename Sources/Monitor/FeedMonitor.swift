@@ -243,8 +243,9 @@ public final class FeedMonitor: Sendable {
                 report.items = parsed.items.count
                 let unseen = try await store.unseenKeys(feedID: state.feedID, among: parsed.items.map(\.key))
                 // Feeds list newest first; store and alert oldest first.
-                for item in parsed.items.reversed() where unseen.contains(item.key) {
-                    processed.append(analyse(item))
+                let fresh = parsed.items.reversed().filter { unseen.contains($0.key) }
+                if !fresh.isEmpty {
+                    processed = await LowPriorityThreads.analysis.run { fresh.map(self.analyse) }
                 }
                 record.etag = response.etag
                 record.lastModified = response.lastModified
