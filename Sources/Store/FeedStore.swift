@@ -15,6 +15,8 @@ public final class FeedStore: Sendable {
     /// the index out under the lock, works on it without the lock (the writer is serial), and puts it back
     /// when its transaction commits; a rolled-back transaction leaves none, so the next commit reloads it.
     let alerting: Mutex<AlertingState>
+    /// Copies the write-ahead log into the database file beside the writer.
+    private let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date; commits
     /// cluster alerts into stories by `policy`.
@@ -22,6 +24,8 @@ public final class FeedStore: Sendable {
     public init(path: String, policy: AlertPolicy = AlertPolicy()) throws(StoreError) {
         self.path = path
         alerting = Mutex(AlertingState(policy: policy))
+        let checkpointer = Checkpointer(path: path)
+        self.checkpointer = checkpointer
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // Readers look up a feed's item keys and page through alerts: short reads, for which two connections
@@ -32,6 +36,7 @@ public final class FeedStore: Sendable {
             // Page cache: SQLite's default 2 MB for the writer (4 MB made a 1,000-feed cycle no faster and
             // 2 MB bigger), 512 KB for each reader.
             try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -512" : "PRAGMA cache_size = -2048")
+            if !db.configuration.readonly { checkpointer.hook(db) }
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -41,6 +46,11 @@ public final class FeedStore: Sendable {
         } catch {
             throw StoreError(path: path, operation: "open", error: error)
         }
+    }
+
+    deinit {
+        // Before the checkpointer goes: the writer connection must never call a freed hook.
+        pool.writeWithoutTransaction { db in Checkpointer.unhook(db) }
     }
 
     // MARK: Feeds
