@@ -397,16 +397,19 @@ struct CommitWriter {
     mutating func writeStories() throws {
         for storyID in touchedStories.sorted() {
             guard let story = index?.stories[storyID] else { continue }
-            try db.cachedStatement(
+            var storyRow = try RowWrite(
+                db,
                 sql: """
                     UPDATE stories SET last_seen_at = ?, topics = ?, languages = ?, sources = ?, feeds = ?
                     WHERE id = ?
-                    """
-            ).execute(
-                arguments: [
-                    StoredDate.value(story.lastSeen), story.topics.keys.sorted().joined(separator: ","),
-                    story.languages.sorted().joined(separator: ","), story.sources, story.feeds.count, storyID,
-                ])
+                    """)
+            storyRow.bind(StoredDate.value(story.lastSeen))
+            storyRow.bind(story.topics.keys.sorted().joined(separator: ","))
+            storyRow.bind(story.languages.sorted().joined(separator: ","))
+            storyRow.bind(story.sources)
+            storyRow.bind(story.feeds.count)
+            storyRow.bind(storyID)
+            try storyRow.run()
         }
         touchedStories = []
         for (storyID, topics) in changedTopics.sorted(by: { $0.key < $1.key }) {
@@ -414,9 +417,12 @@ struct CommitWriter {
                 var topicRow = try RowWrite(
                     db,
                     sql: """
-                        INSERT OR REPLACE INTO story_topics (story_id, topic, modalities, last_modality, max_killed,
-                            max_wounded, places)
+                        INSERT INTO story_topics (story_id, topic, modalities, last_modality, max_killed, max_wounded,
+                            places)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (story_id, topic) DO UPDATE SET modalities = excluded.modalities,
+                            last_modality = excluded.last_modality, max_killed = excluded.max_killed,
+                            max_wounded = excluded.max_wounded, places = excluded.places
                         """)
                 topicRow.bind(storyID)
                 topicRow.bind(topic)
