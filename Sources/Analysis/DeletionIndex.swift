@@ -29,7 +29,9 @@ struct DeletionIndex: Sendable {
         }
     }
 
-    /// The hash of `word` and of each one-deletion of it, until `body` returns true.
+    /// The hash of `word` and of each one-deletion of it, until `body` returns true. (Inlined, so `search`
+    /// tests its bitmap without a call per hash.)
+    @inline(__always)
     private static func forEachHash(_ word: ArraySlice<UInt32>, _ body: (UInt64) -> Bool) {
         let count = word.count
         guard count > 0 else { return }

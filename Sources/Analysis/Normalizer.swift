@@ -80,25 +80,23 @@ enum Normalizer {
         var text = input
         text.makeContiguousUTF8()
         let source = text
-        // The three arrays are filled in place, then trimmed (a scalar takes at least one byte, so the byte count
-        // bounds them); `repeatElement`, as in `PreparedField.init`, for the cheaper allocation.
+        // The three arrays are filled in place, uninitialized until then (a scalar takes at least one byte, so
+        // the byte count bounds them): zero-filling and trimming them cost as much as a quarter of the fold.
         let capacity = text.utf8.count
-        var offsets = Array(repeatElement(Int32(0), count: capacity + 1))
-        var folded = Array(repeatElement(UInt32(0), count: capacity))
-        var origins = Array(repeatElement(Int32(0), count: capacity))
-        let counts = text.withUTF8 { bytes in
-            offsets.withUnsafeMutableBufferPointer { offsets in
-                folded.withUnsafeMutableBufferPointer { folded in
-                    origins.withUnsafeMutableBufferPointer { origins in
-                        fold(bytes, offsets: offsets, folded: folded, origins: origins)
-                    }
+        var counts: (scalars: Int, folded: Int)?
+        var folded: [UInt32] = []
+        var origins: [Int32] = []
+        let offsets = [Int32](unsafeUninitializedCapacity: capacity + 1) { offsets, offsetCount in
+            folded = [UInt32](unsafeUninitializedCapacity: capacity) { folded, foldedCount in
+                origins = [Int32](unsafeUninitializedCapacity: capacity) { origins, originCount in
+                    counts = text.withUTF8 { bytes in fold(bytes, offsets: offsets, folded: folded, origins: origins) }
+                    originCount = counts?.folded ?? 0
                 }
+                foldedCount = counts?.folded ?? 0
             }
+            offsetCount = counts.map { $0.scalars + 1 } ?? 0
         }
-        guard let counts else { return nil }
-        offsets.removeLast(capacity - counts.scalars)
-        folded.removeLast(capacity - counts.folded)
-        origins.removeLast(capacity - counts.folded)
+        guard counts != nil else { return nil }
         return NormalizedText(source: source, utf8Offsets: offsets, scalars: folded, originStart: origins)
     }
 
@@ -116,6 +114,7 @@ enum Normalizer {
         return lowTable.withUnsafeBufferPointer { low in
             punctuationTable.withUnsafeBufferPointer { punctuation in
                 let capacity = bytes.count
+                // The counters stay below the byte count (checked above): `&+` spares an overflow check each.
                 var scalarCount = 0
                 var foldedCount = 0
                 var index = 0
@@ -126,10 +125,10 @@ enum Normalizer {
                     var value: UInt32
                     if lead < 0x80 {
                         value = lead
-                        index += 1
+                        index &+= 1
                     } else if lead < 0xE0 {
                         value = (lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
-                        index += 2
+                        index &+= 2
                     } else if lead < 0xF0 {
                         value = (lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
                             | UInt32(bytes[index + 2] & 0x3F)
@@ -153,9 +152,9 @@ enum Normalizer {
                     if result != dropped {
                         folded[foldedCount] = result
                         origins[foldedCount] = Int32(truncatingIfNeeded: scalarCount)
-                        foldedCount += 1
+                        foldedCount &+= 1
                     }
-                    scalarCount += 1
+                    scalarCount &+= 1
                 }
                 offsets[scalarCount] = Int32(truncatingIfNeeded: capacity)
                 return (scalarCount, foldedCount)

@@ -49,9 +49,9 @@ final class PreparedField: Sendable {
         self.text = text
         self.tokens = tokens
         sentences = SentenceSplitter.split(text, tokens: tokens)
-        var keys: [TokenKeys] = []
         var variants: [TokenVariant] = []
-        keys.reserveCapacity(tokens.count)
+        // About one distinct Arabic word in four has a reading: room for them all without regrowing.
+        variants.reserveCapacity(tokens.count / 2)
         // Words repeat within a field (particles, names, the story's own words): a repeat takes the keys of
         // the first token with its letters (sharing its readings in `variants`) instead of stemming and
         // looking up again. Open addressing on the folded form's hash, at most half full.
@@ -62,6 +62,10 @@ final class PreparedField: Sendable {
         // instructions, per article).
         var firstWithText = Array(repeatElement(Int32(-1), count: tableSize))
         let scalars = text.scalars
+        // Token `index`'s keys are written in place, the table through a buffer: an array's `append` and
+        // subscript setter check its uniqueness (and capacity) on every token.
+        keys = [TokenKeys](unsafeUninitializedCapacity: tokens.count) { keys, initialized in
+        firstWithText.withUnsafeMutableBufferPointer { firstWithText in
         vocabulary.withLookup { vocabulary in scalars.withUnsafeBufferPointer { buffer in
             for (index, token) in tokens.enumerated() {
                 let surfaceHash = Vocabulary.sequenceHash(buffer, token.range)
@@ -79,7 +83,7 @@ final class PreparedField: Sendable {
                     slot = (slot + 1) & (tableSize - 1)
                 }
                 if earlier >= 0 {
-                    keys.append(keys[earlier])
+                    keys.initializeElement(at: index, to: keys[earlier])
                     continue
                 }
                 firstWithText[slot] = Int32(index)
@@ -89,8 +93,8 @@ final class PreparedField: Sendable {
                 let stem: Range<Int>
                 switch token.kind {
                 case .arabic:
-                    bare = Stemmer.arabicPrefixStripped(scalars, token.range)
-                    stem = Stemmer.arabicSuffixStripped(scalars, bare)
+                    bare = Stemmer.arabicPrefixStripped(buffer, token.range)
+                    stem = Stemmer.arabicSuffixStripped(buffer, bare)
                 case .latin:
                     bare = token.range
                     stem = Stemmer.englishStem(scalars, token.range)
@@ -106,11 +110,12 @@ final class PreparedField: Sendable {
                 let bareID = vocabulary.id(in: buffer, bare, .bare, sequenceHash: bareHash)
                 let stemID = vocabulary.id(in: buffer, stem, .stem, sequenceHash: stemHash)
                 if token.kind == .arabic {
-                    Stemmer.forEachVariant(scalars, token.range) { range, kind in
-                        let variantBare = Stemmer.arabicPrefixStripped(scalars, range)
+                    // The buffer, not the array: a closure capturing the array retains and releases it per word.
+                    Stemmer.forEachVariant(buffer, token.range) { range, kind in
+                        let variantBare = Stemmer.arabicPrefixStripped(buffer, range)
                         // و + word: light10 already dropped the و from the token's own bare form.
                         let same = variantBare == bare
-                        let variantStem = same ? stem : Stemmer.arabicSuffixStripped(scalars, variantBare)
+                        let variantStem = same ? stem : Stemmer.arabicSuffixStripped(buffer, variantBare)
                         variants.append(
                             TokenVariant(
                                 kind: kind,
@@ -124,8 +129,9 @@ final class PreparedField: Sendable {
                         )
                     }
                 }
-                keys.append(
-                    TokenKeys(
+                keys.initializeElement(
+                    at: index,
+                    to: TokenKeys(
                         surface: vocabulary.id(in: buffer, token.range, .surface, sequenceHash: surfaceHash),
                         bare: bareID,
                         stem: stemID,
@@ -135,8 +141,8 @@ final class PreparedField: Sendable {
                     )
                 )
             }
-        } }
-        self.keys = keys
+            initialized = tokens.count
+        } } } }
         self.variants = variants
     }
 

@@ -310,14 +310,16 @@ struct RuleMatcher: Sendable {
         var found = SentenceHits()
         var clauseOfToken: [Int32] = []
         var mentionCursor = 0
-        // Locals, so the closures below capture arrays rather than a copy of the whole matcher.
+        // A local, so the closure below does not capture a copy of the whole matcher.
         let phrases = phrases
-        let targetsByPhrase = targetsByPhrase
         for (sentenceIndex, sentence) in field.sentences.enumerated() {
             found.reset()
-            for start in sentence.tokens {
-                phrases.forEachMatch(in: field, at: start, limit: sentence.tokenEnd) { phrase, end, future in
-                    found.record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
+            // Through a buffer: a captured array would be retained and released around every token's call.
+            targetsByPhrase.withUnsafeBufferPointer { targetsByPhrase in
+                for start in sentence.tokens {
+                    phrases.forEachMatch(in: field, at: start, limit: sentence.tokenEnd) { phrase, end, future in
+                        found.record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
+                    }
                 }
             }
             while mentionCursor < mentions.count, mentions[mentionCursor].tokenStart < sentence.tokenEnd {

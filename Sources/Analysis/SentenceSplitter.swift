@@ -18,13 +18,28 @@ struct Sentence: Sendable {
 /// A period does not end a sentence inside a number (3.5), after a single letter (U.S., initials),
 /// after a common abbreviation (Mr., Gen., Jan.), or when the next word starts with a lowercase letter.
 enum SentenceSplitter {
-    private static let abbreviations: Set<[UInt32]> = Set(
+    /// Each abbreviation `packed`: a lookup builds no array.
+    private static let abbreviations: Set<UInt64> = Set(
         [
             "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "adm", "gov", "sen", "rep",
             "st", "jr", "sr", "vs", "etc", "no", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun",
             "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "dept", "prof",
-        ].map { $0.unicodeScalars.map(\.value) }
+        ].map { packed($0.unicodeScalars.map(\.value)[...])! }
     )
+
+    /// A word of at most twelve letters a-z as one number, five bits a letter (1 to 26, the first lowest), so
+    /// two words get equal numbers only if equal; nil for a longer word or any other scalar (no abbreviation).
+    private static func packed(_ word: ArraySlice<UInt32>) -> UInt64? {
+        guard word.count <= 12 else { return nil }
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for value in word {
+            guard value >= 0x61, value <= 0x7A else { return nil }
+            key |= UInt64(value - 0x60) << shift
+            shift += 5
+        }
+        return key
+    }
 
     /// Scalars that may trail a terminator and still belong to its sentence.
     private static func isCloser(_ value: UInt32) -> Bool {
@@ -126,7 +141,9 @@ enum SentenceSplitter {
         while wordStart > 0, ScalarClass.isLetter(scalars[wordStart - 1]) { wordStart -= 1 }
         let wordLength = index - wordStart
         if wordLength == 1 { return false }
-        if wordLength > 1, wordLength <= 6, abbreviations.contains(Array(scalars[wordStart..<index])) { return false }
+        if wordLength > 1, wordLength <= 6, let key = packed(scalars[wordStart..<index]), abbreviations.contains(key) {
+            return false
+        }
         var next = index + 1
         while next < count, ScalarClass.isSpace(scalars[next]), !isHardBreak(scalars[next]) { next += 1 }
         if next < count {

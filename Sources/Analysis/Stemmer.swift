@@ -37,8 +37,13 @@ enum Stemmer {
 
     /// The token without its leading و and article (light10 prefix step): the first of بال كال فال لل ال
     /// that leaves at least three letters.
+    /// (Generic over the text, like the suffix step and `forEachVariant`: `PreparedField` passes a buffer, which
+    /// its closures capture without a retain per word.)
     @inline(__always)
-    static func arabicPrefixStripped(_ text: [UInt32], _ range: Range<Int>) -> Range<Int> {
+    static func arabicPrefixStripped<Text: RandomAccessCollection<UInt32>>(
+        _ text: Text,
+        _ range: Range<Int>
+    ) -> Range<Int> where Text.Index == Int {
         var lower = range.lowerBound
         let upper = range.upperBound
         if upper - lower >= 4, text[lower] == waw { lower += 1 }
@@ -60,7 +65,10 @@ enum Stemmer {
 
     /// Light10's suffix step on a prefix-stripped range: at most one pronoun enclitic (هما هم ها كم نا),
     /// an accusative alif, then one pass over ات ون ين ان يه ي ه; never below three letters.
-    static func arabicSuffixStripped(_ text: [UInt32], _ stripped: Range<Int>) -> Range<Int> {
+    static func arabicSuffixStripped<Text: RandomAccessCollection<UInt32>>(
+        _ text: Text,
+        _ stripped: Range<Int>
+    ) -> Range<Int> where Text.Index == Int {
         let lower = stripped.lowerBound
         var upper = stripped.upperBound
         @inline(__always) func ends(_ first: UInt32, _ second: UInt32) -> Bool {
@@ -97,11 +105,11 @@ enum Stemmer {
     }
 
     /// Calls `body` with each alternative reading of an Arabic token that has leading clitics removed.
-    static func forEachVariant(
-        _ text: [UInt32],
+    static func forEachVariant<Text: RandomAccessCollection<UInt32>>(
+        _ text: Text,
         _ range: Range<Int>,
         _ body: (Range<Int>, VariantKind) -> Void
-    ) {
+    ) where Text.Index == Int {
         let lower = range.lowerBound
         let upper = range.upperBound
         let length = upper - lower
