@@ -6,8 +6,12 @@ import Synchronization
 ///
 /// In a busy cycle the store's single writer is what every feed waits for, and on the cooperative pool the
 /// analysis took an equal share of the cores from it. Here the writer (and the story filing beside it) get
-/// the CPU first, and the analysis every cycle they leave; when the writer is idle, the analysis runs
-/// at full speed. The threads live as long as the process.
+/// the CPU first, and the analysis every cycle they leave; when the writer is idle, the analysis runs at full
+/// speed. The threads live as long as the process.
+///
+/// The lowered threads never resume their callers themselves: a thread that libdispatch creates to run the
+/// resumed task would inherit their nice value (and without a capability could not raise it again), so the
+/// writer could end up on it. One finishing thread at the daemon's own priority resumes them.
 final class LowPriorityThreads: Sendable {
     /// The threads that analyse articles: one per core, ten nice levels below the daemon.
     static let analysis = LowPriorityThreads(
@@ -16,15 +20,23 @@ final class LowPriorityThreads: Sendable {
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     /// Signalled once per job queued.
     private let queued = DispatchSemaphore(value: 0)
+    private let finished = Mutex<[@Sendable () -> Void]>([])
+    /// Signalled once per job done.
+    private let done = DispatchSemaphore(value: 0)
 
-    /// Starts `count` threads (at least one) named `name`, each `niceness` levels below the daemon's own
-    /// priority (as far as the system allows: the nice value stops at 19).
+    /// Starts `count` threads (at least one) named `name` and numbered from 0, each `niceness` levels below
+    /// the priority of the calling thread (as far as the system allows: the nice value stops at 19), and a
+    /// finishing thread named `name` at the caller's priority. Names must fit in 15 characters (Linux's limit).
     init(name: String, count: Int, niceness: Int32) {
+        Self.start(name) { [self] in
+            while true {
+                done.wait()
+                let resume = finished.withLock { $0.removeFirst() }
+                resume()
+            }
+        }
         for number in 0..<max(1, count) {
-            let thread = Thread { [self] in
-                // Named from inside: on Linux, Foundation gives a name set before the start to the object only,
-                // not to the thread that `top -H` shows (which keeps at most 15 characters of it).
-                Thread.current.name = "\(name)-\(number)"
+            Self.start("\(name)-\(number)") { [self] in
                 // On Linux the nice value belongs to the calling thread alone, not the whole process.
                 errno = 0
                 let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
@@ -37,15 +49,31 @@ final class LowPriorityThreads: Sendable {
                     job()
                 }
             }
-            thread.start()
         }
     }
 
     /// Runs `work` on one of the threads and returns its result.
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            jobs.withLock { $0.append { continuation.resume(returning: work()) } }
+            jobs.withLock {
+                $0.append { [self] in
+                    let result = work()
+                    finished.withLock { $0.append { continuation.resume(returning: result) } }
+                    done.signal()
+                }
+            }
             queued.signal()
         }
+    }
+
+    /// Starts a thread named `name` running `body`.
+    private static func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            // The kernel's name for the thread (what `top -H` shows): Foundation's `Thread.name` reaches it
+            // only some of the time on Linux, and a thread left unnamed shows its creator's name.
+            try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            body()
+        }
+        thread.start()
     }
 }
