@@ -402,7 +402,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// The committing thread.
-    private static let queue = DispatchQueue(label: "feedwatch.group-commit", qos: .userInitiated)
+    private let queue = DispatchQueue(label: "feedwatch.group-commit", qos: .userInitiated)
 
     private let store: FeedStore
     private let publisher: AlertPublisher
@@ -423,7 +423,7 @@ final class GroupCommitter: Sendable {
                 defer { state.isDraining = true }
                 return !state.isDraining
             }
-            if starts { Self.queue.async { self.drain() } }
+            if starts { queue.async { self.drain() } }
         }
         return try result.get()
     }
@@ -439,6 +439,7 @@ final class GroupCommitter: Sendable {
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
             }
+            precondition(results.count == group.count, "a result for every batch of the group")
             // The log append (and its fsync) overlaps the next group's commit; appends keep commit order, and
             // a group's feeds resume only once its alerts are in the log.
             let created = results.flatMap { (try? $0.get()) ?? [] }

@@ -34,7 +34,8 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     /// Makes the writer connection `db` report its commits to this checkpointer instead of checkpointing at
-    /// 1,000 pages itself. The checkpointer must outlive the connection (or `unhook` it first).
+    /// 1,000 pages itself. The hook holds no reference: the checkpointer must outlive the connection (the
+    /// store's `prepareDatabase` closure, which GRDB keeps with the connection's configuration, holds it).
     func hook(_ db: Database) {
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(db.sqliteConnection, { context, connection, name, pages in
@@ -43,11 +44,6 @@ final class Checkpointer: @unchecked Sendable {
                 .logGrew(to: pages, connection: connection, name: name)
             return SQLITE_OK
         }, context)
-    }
-
-    /// Removes the hook from the writer connection `db`.
-    static func unhook(_ db: Database) {
-        sqlite3_wal_hook(db.sqliteConnection, nil, nil)
     }
 
     /// Called by SQLite on the writer's thread after each commit, with the pages now in the log.

@@ -48,6 +48,7 @@ extension FeedStore {
 
     /// ``commit(_:)-([FeedBatch])``, blocking the calling thread until the transaction is committed: for a
     /// thread of the caller's own (a group committer's), never the cooperative pool.
+    @available(*, noasync, message: "blocks its thread: use commit(_:) from async code")
     public func commitNow(_ batches: [FeedBatch]) throws(StoreError) -> [[Alert]] {
         guard !batches.isEmpty else { return [] }
         let (operation, durable) = Self.describe(batches)

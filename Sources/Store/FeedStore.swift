@@ -48,11 +48,6 @@ public final class FeedStore: Sendable {
         }
     }
 
-    deinit {
-        // Before the checkpointer goes: the writer connection must never call a freed hook.
-        pool.writeWithoutTransaction { db in Checkpointer.unhook(db) }
-    }
-
     // MARK: Feeds
 
     /// Makes sure each configured feed has a row (matched by URL; names follow the config) and returns their
@@ -124,18 +119,14 @@ public final class FeedStore: Sendable {
                 unseen.insert(key)
             }
             // Items pruned by retention stay seen (the table is empty until a prune).
-            let removedAny =
+            guard !unseen.isEmpty,
                 try Bool.fetchOne(
                     db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ?)"),
                     arguments: [feedID]) ?? false
-            if removedAny, !unseen.isEmpty {
-                let removed = try db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)")
-                for key in unseen where try Bool.fetchOne(removed, arguments: [feedID, key]) ?? false {
-                    unseen.remove(key)
-                }
-            }
-            return unseen
+            else { return unseen }
+            let removed = try db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)")
+            return try unseen.filter { key in try !(Bool.fetchOne(removed, arguments: [feedID, key]) ?? false) }
         }
     }
 

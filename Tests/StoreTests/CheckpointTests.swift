@@ -46,10 +46,12 @@ struct CheckpointTests {
     }
 
     @Test func theLogStaysBoundedAndNothingIsLost() async throws {
-        // About 9,000 pages (36 MB), committed as fast as the writer goes.
-        try await commitBatches(90)
-        #expect(size(path + "-wal") < 24_000_000, "the log started over instead of growing with every commit")
+        // About 13,500 pages (55 MB), committed as fast as the writer goes. The writer's own checkpoint from
+        // 4,000 pages (16 MB) bounds the log; a background pass holding the checkpoint lock may delay it a
+        // few commits.
+        try await commitBatches(150)
+        #expect(size(path + "-wal") < 40_000_000, "the log started over instead of growing with every commit")
         let reopened = try FeedStore(path: path)
-        #expect(try await reopened.counts().items == 90 * 20)
+        #expect(try await reopened.counts().items == 150 * 20)
     }
 }
