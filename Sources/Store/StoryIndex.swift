@@ -196,8 +196,10 @@ struct StoryIndex: Sendable {
     }
 
     private(set) var stories: [Int64: Story] = [:]
-    /// What the candidate loops read of an open story, kept apart from `Story` so that a lookup copies only this.
+    /// What the candidate loops read of an open story, kept apart from `Story` so that they read only this.
     private struct Matchable {
+        /// The story's id (0 for a free slot).
+        var id: Int64
         var lastSeen: Date
         /// One bit per topic the story's alerts are on, for a quick "shares a topic" test.
         var topicMask: UInt64
@@ -245,19 +247,29 @@ struct StoryIndex: Sendable {
             }
         }
     }
-    private var matchable: [Int64: Matchable] = [:]
+    /// The open stories' matching data, by slot. The lists below hold slots, not story ids, so that a
+    /// candidate is read from an array: hashing an id per candidate cost more than comparing it.
+    private var matchable: [Matchable] = []
+    /// Story id → its slot in `matchable`.
+    private var slots: [Int64: Int] = [:]
+    /// Slots of stories the sweep dropped (no list holds them any more), to be reused.
+    private var freeSlots: [Int] = []
+    /// Per slot, how many of the lists being counted hold it: scratch for ``listings(of:in:tally:)``, all 0
+    /// between calls.
+    private var tally: [Int32] = []
     /// Entity id → its number in `EntityBits`.
     private var entityNumbers: [String: Int] = [:]
-    /// SimHash band → the reports in it, with their story.
-    private var bands: [Int: [(story: Int64, simhash: UInt64)]] = [:]
-    /// Title word pair → stories whose reports' titles have it (the newest `pairListLimit`).
-    private var storiesByTitlePair: [UInt64: [Int64]] = [:]
-    /// A title's whole pair list (hashed) → stories whose reports' titles have exactly those pairs (the newest
-    /// `pairListLimit`): identical headlines, found without counting pairs.
-    private var storiesByTitle: [UInt64: [Int64]] = [:]
+    /// SimHash band key (``bandKey(_:band:)``) → the reports in it, with their story's slot.
+    private var bands = [[(slot: Int, simhash: UInt64)]](repeating: [], count: bandCount << bandBits)
+    /// Title word pair → slots of the stories whose reports' titles have it (the newest `pairListLimit`).
+    private var storiesByTitlePair: [UInt64: [Int]] = [:]
+    /// A title's whole pair list (hashed) → slots of the stories whose reports' titles have exactly those pairs
+    /// (the newest `pairListLimit`): identical headlines, found without counting pairs.
+    private var storiesByTitle: [UInt64: [Int]] = [:]
     /// Topic id → its bit in `Matchable.topicMask` (the 64th and later share the last bit).
     private var topicNumbers: [String: Int] = [:]
-    private var storiesByEntity: [String: [Int64]] = [:]
+    /// Key entity → slots of the stories naming it (the newest `entityListLimit`).
+    private var storiesByEntity: [String: [Int]] = [:]
     private var nextSweep = Date.distantPast
     /// Longest per-entity list kept: reports of one event arrive close in time.
     private static let entityListLimit = 128
@@ -319,82 +331,98 @@ struct StoryIndex: Sendable {
         // Taken out of the dictionary, so its arrays and sets are changed in place, not copied.
         var story = stories.removeValue(forKey: storyID) ?? Story(id: storyID, lastSeen: report.time)
         story.lastSeen = max(story.lastSeen, report.time)
-        var entry = matchable.removeValue(forKey: storyID) ?? Matchable(lastSeen: story.lastSeen, topicMask: 0)
+        let slot = slots[storyID] ?? openSlot(for: storyID)
         let keyEntities = bits(report.keyEntities)
-        entry.keyEntities.formUnion(keyEntities)
-        if entry.members.count < Self.memberLimit {
-            entry.memberKeys[entry.members.count] = keyEntities.signature
-            entry.members.append(
+        matchable[slot].keyEntities.formUnion(keyEntities)
+        let memberCount = matchable[slot].members.count
+        if memberCount < Self.memberLimit {
+            matchable[slot].memberKeys[memberCount] = keyEntities.signature
+            matchable[slot].members.append(
                 Member(
                     language: report.language, eventTime: report.eventTime, simhash: report.simhash,
                     titlePairs: report.titlePairs, entities: bits(report.entities),
                     keyEntities: keyEntities, figures: report.figures))
             if report.simhash != 0 {
-                for key in Self.bandKeys(report.simhash) {
-                    bands[key, default: []].append((storyID, report.simhash))
+                for band in 0..<Self.bandCount {
+                    let key = Self.bandKey(report.simhash, band: band)
+                    bands[key].append((slot, report.simhash))
                     // The newest reports per band: a busy hour must not make every lookup scan all of them.
-                    if let count = bands[key]?.count, count > 2 * Self.bandListLimit {
-                        bands[key]?.removeFirst(count - Self.bandListLimit)
+                    if bands[key].count > 2 * Self.bandListLimit {
+                        bands[key].removeFirst(bands[key].count - Self.bandListLimit)
                     }
                 }
             }
-            // Lists changed in place in the dictionary (a local copy would copy each list).
-            for pair in report.titlePairs where storiesByTitlePair[pair]?.last != storyID {
-                storiesByTitlePair[pair, default: []].append(storyID)
-                if let count = storiesByTitlePair[pair]?.count, count > Self.pairListLimit {
-                    storiesByTitlePair[pair]?.removeFirst(count - Self.pairListLimit)
-                }
+            for pair in report.titlePairs {
+                Self.append(slot, to: &storiesByTitlePair[pair, default: []], limit: Self.pairListLimit)
             }
             if report.titlePairs.count >= 2 {
                 let title = Self.titleSignature(report.titlePairs)
-                if storiesByTitle[title]?.last != storyID {
-                    storiesByTitle[title, default: []].append(storyID)
-                    if let count = storiesByTitle[title]?.count, count > Self.pairListLimit {
-                        storiesByTitle[title]?.removeFirst(count - Self.pairListLimit)
-                    }
-                }
+                Self.append(slot, to: &storiesByTitle[title, default: []], limit: Self.pairListLimit)
             }
         }
         for entity in report.keyEntities where !story.keyEntities.contains(entity) {
-            storiesByEntity[entity, default: []].append(storyID)
-            if let count = storiesByEntity[entity]?.count, count > Self.entityListLimit {
-                storiesByEntity[entity]?.removeFirst(count - Self.entityListLimit)
-            }
+            Self.append(slot, to: &storiesByEntity[entity, default: []], limit: Self.entityListLimit)
         }
         story.languages.insert(report.language)
         story.entities.formUnion(report.entities)
         story.keyEntities.formUnion(report.keyEntities)
         for topic in report.topics {
+            let before = story.topics[topic.id]
             var state =
-                story.topics[topic.id]
+                before
                 ?? TopicState(modalities: [], lastModality: topic.modality, maxKilled: 0, maxWounded: 0, places: [])
-            state.modalities.insert(topic.modality)
+            // Sets changed only by what the report adds, and the state written back only when it changed: the
+            // caller may hold the story's states from before the report, and a set or dictionary shared with
+            // them is copied whole by any change, even inserting a member it already has.
+            if !state.modalities.contains(topic.modality) { state.modalities.insert(topic.modality) }
             state.lastModality = topic.modality
             state.maxKilled = max(state.maxKilled, report.killed)
             state.maxWounded = max(state.maxWounded, report.wounded)
-            state.places.formUnion(topic.places.keys)
-            story.topics[topic.id] = state
-            entry.topicMask |= topicBit(topic.id)
+            for place in topic.places.keys where !state.places.contains(place) { state.places.insert(place) }
+            if state != before { story.topics[topic.id] = state }
+            matchable[slot].topicMask |= topicBit(topic.id)
         }
         story.sources += 1
         story.feeds.insert(report.feedID)
         stories[storyID] = story
-        entry.lastSeen = story.lastSeen
-        matchable[storyID] = entry
+        matchable[slot].lastSeen = story.lastSeen
+    }
+
+    /// Appends `slot` to `list` unless it is the last already, keeping the newest `limit`.
+    private static func append(_ slot: Int, to list: inout [Int], limit: Int) {
+        guard list.last != slot else { return }
+        list.append(slot)
+        if list.count > limit { list.removeFirst(list.count - limit) }
+    }
+
+    /// A slot for story `storyID`, which has none.
+    private mutating func openSlot(for storyID: Int64) -> Int {
+        let entry = Matchable(id: storyID, lastSeen: .distantPast, topicMask: 0)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            matchable[slot] = entry
+        } else {
+            slot = matchable.count
+            matchable.append(entry)
+            tally.append(0)
+        }
+        slots[storyID] = slot
+        return slot
     }
 
     /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
     mutating func restore(topic: String, state: TopicState, of storyID: Int64) {
         let bit = topicBit(topic)
         stories[storyID]?.topics[topic] = state
-        matchable[storyID]?.topicMask |= bit
+        if let slot = slots[storyID] { matchable[slot].topicMask |= bit }
     }
 
     /// Restores a story's counts as the `stories` table holds them (when loading the index).
     mutating func restore(sources: Int, lastSeen: Date, of storyID: Int64) {
         stories[storyID]?.sources = sources
         stories[storyID]?.lastSeen = lastSeen
-        matchable[storyID]?.lastSeen = lastSeen
+        if let slot = slots[storyID] { matchable[slot].lastSeen = lastSeen }
     }
 
     // MARK: Matching
@@ -414,14 +442,15 @@ struct StoryIndex: Sendable {
         guard report.simhash != 0 else { return nil }
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
         var best: (id: Int64, distance: Int)?
-        for key in Self.bandKeys(report.simhash) {
-            for entry in bands[key] ?? [] {
+        for band in 0..<Self.bandCount {
+            for entry in bands[Self.bandKey(report.simhash, band: band)] {
                 let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
-                guard distance <= policy.maxTextDistance,
-                    best.map({ distance < $0.distance || (distance == $0.distance && entry.story < $0.id) }) ?? true,
-                    let open = matchable[entry.story], open.lastSeen >= cutoff, open.topicMask & mask != 0
+                guard distance <= policy.maxTextDistance else { continue }
+                let id = matchable[entry.slot].id
+                guard best.map({ distance < $0.distance || (distance == $0.distance && id < $0.id) }) ?? true,
+                    matchable[entry.slot].lastSeen >= cutoff, matchable[entry.slot].topicMask & mask != 0
                 else { continue }
-                best = (entry.story, distance)
+                best = (id, distance)
             }
         }
         return best.flatMap { best in stories[best.id].map { ($0, best.distance) } }
@@ -431,21 +460,21 @@ struct StoryIndex: Sendable {
     /// (Dice ≥ 0.6), that shares a topic, at least half of the key names the two use (or neither names
     /// any) and, when both carry figures, a figure: a copy under the same headline whose text was cut or
     /// padded.
-    private func sameTitle(_ report: StoryReport, _ probe: Probe) -> Story? {
+    private mutating func sameTitle(_ report: StoryReport, _ probe: Probe) -> Story? {
         guard report.titlePairs.count >= 2 else { return nil }
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
         let (keyEntities, keySignature) = (probe.keyEntities, probe.keySignature)
         // An identical headline (the same pairs: Dice 1, the best there is) is found by its hash; as in the
         // scan below, the lowest story id wins a tie.
-        if let ids = storiesByTitle[Self.titleSignature(report.titlePairs)] {
+        if let listed = storiesByTitle[Self.titleSignature(report.titlePairs)] {
             var lowest: Int64?
-            for id in ids where lowest.map({ id < $0 }) ?? true {
-                guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0 else { continue }
-                if open.members.contains(where: { member in
+            for slot in listed where lowest.map({ matchable[slot].id < $0 }) ?? true {
+                guard matchable[slot].lastSeen >= cutoff, matchable[slot].topicMask & mask != 0 else { continue }
+                if matchable[slot].members.contains(where: { member in
                     member.titlePairs == report.titlePairs
                         && titleDice(member, report, keyEntities: keyEntities) != nil
                 }) {
-                    lowest = id
+                    lowest = matchable[slot].id
                 }
             }
             if let lowest { return stories[lowest] }
@@ -453,24 +482,29 @@ struct StoryIndex: Sendable {
         let neededHits = Self.titleDice * Double(report.titlePairs.count)
         var best: (id: Int64, dice: Double)?
         // A story listed under fewer of the title's pairs than Dice 0.6 needs cannot match.
-        for (id, hits) in Self.listings(of: report.titlePairs, in: storiesByTitlePair) {
-            guard Double(2 * hits) >= neededHits, let open = matchable[id], open.lastSeen >= cutoff,
-                open.topicMask & mask != 0
+        for (slot, hits) in Self.listings(of: report.titlePairs, in: storiesByTitlePair, tally: &tally) {
+            guard Double(2 * hits) >= neededHits, matchable[slot].lastSeen >= cutoff,
+                matchable[slot].topicMask & mask != 0
             else { continue }
             // A member passes the names test below only with 3 × shared ≥ its key names + the report's, so
             // with at least one shared; no member shares more than the whole story (a headline template
             // about another place stops here).
             if !report.keyEntities.isEmpty,
-                3 * open.keyEntities.sharedCount(with: keyEntities) < report.keyEntities.count + 1
+                3 * matchable[slot].keyEntities.sharedCount(with: keyEntities) < report.keyEntities.count + 1
             {
                 continue
             }
             // A member passes the names test only when it shares a key name with the report or, when the
             // report names none, names none itself: the signatures rule out the others unread.
-            for index in open.members.indices
-            where report.keyEntities.isEmpty ? open.memberKeys[index] == 0 : open.memberKeys[index] & keySignature != 0 {
-                let member = open.members[index]
-                guard let dice = titleDice(member, report, keyEntities: keyEntities) else { continue }
+            let id = matchable[slot].id
+            for index in matchable[slot].members.indices
+            where report.keyEntities.isEmpty
+                ? matchable[slot].memberKeys[index] == 0 : matchable[slot].memberKeys[index] & keySignature != 0
+            {
+                // Passed straight from the array, as in bestByEntities.
+                guard let dice = titleDice(matchable[slot].members[index], report, keyEntities: keyEntities) else {
+                    continue
+                }
                 if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
             }
         }
@@ -499,34 +533,31 @@ struct StoryIndex: Sendable {
         return dice
     }
 
-    /// The stories listed under `keys` in `lists`, each once, with the number of times those lists hold it, in
-    /// the order first met. Counted in a small open-addressing table: a few hundred ids per placement, where
-    /// sorting them cost more than the matching that follows.
+    /// The slots listed under `keys` in `lists`, each once, with the number of times those lists hold it, in
+    /// the order first met. Counted in `tally` (a count per slot, all 0 before and after): a few hundred slots
+    /// per placement, where a hash table of them cost more than the matching that follows.
     static func listings<Key: Hashable>(
-        of keys: some Collection<Key>, in lists: [Key: [Int64]]
-    ) -> [(id: Int64, count: Int)] {
+        of keys: some Collection<Key>, in lists: [Key: [Int]], tally: inout [Int32]
+    ) -> [(slot: Int, count: Int)] {
+        var found: [[Int]] = []
         var total = 0
-        for key in keys { total += lists[key]?.count ?? 0 }
-        guard total > 0 else { return [] }
-        // At most half full; story ids are row ids, never 0, so 0 marks a free slot.
-        let bits = max(4, (2 * total - 1).bitWidth - (2 * total - 1).leadingZeroBitCount)
-        let mask = (1 << bits) - 1
-        var slots = [Int64](repeating: 0, count: 1 << bits)
-        var counted: [(id: Int64, count: Int)] = []
-        var position = [Int](repeating: 0, count: 1 << bits)
         for key in keys {
-            guard let ids = lists[key] else { continue }
-            for id in ids {
-                var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: id) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-                while slots[slot] != 0, slots[slot] != id { slot = (slot + 1) & mask }
-                if slots[slot] == id {
-                    counted[position[slot]].count += 1
-                } else {
-                    slots[slot] = id
-                    position[slot] = counted.count
-                    counted.append((id, 1))
-                }
+            guard let slots = lists[key] else { continue }
+            found.append(slots)
+            total += slots.count
+        }
+        var counted: [(slot: Int, count: Int)] = []
+        counted.reserveCapacity(total)
+        for slots in found {
+            for slot in slots {
+                if tally[slot] == 0 { counted.append((slot, 0)) }
+                tally[slot] += 1
             }
+        }
+        for position in counted.indices {
+            let slot = counted[position].slot
+            counted[position].count = Int(tally[slot])
+            tally[slot] = 0
         }
         return counted
     }
@@ -575,8 +606,8 @@ struct StoryIndex: Sendable {
     }
 
     private mutating func topicBit(_ topic: String) -> UInt64 {
-        let number = topicNumbers[topic] ?? topicNumbers.count
-        topicNumbers[topic] = number
+        let number = topicNumbers[topic, default: topicNumbers.count]
+        if number == topicNumbers.count { topicNumbers[topic] = number }
         return 1 << UInt64(min(number, 63))
     }
 
@@ -586,46 +617,27 @@ struct StoryIndex: Sendable {
     /// figures, a figure. Without a shared figure it also needs two shared key entities (or, across
     /// languages, the same single one) and to be within a day of that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
     /// its wire copy.
-    private func bestByEntities(_ report: StoryReport, _ probe: Probe) -> (Story, Int)? {
+    private mutating func bestByEntities(_ report: StoryReport, _ probe: Probe) -> (Story, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
         let (keyEntities, keySignature) = (probe.keyEntities, probe.keySignature)
-        let figures = report.figures
         let entities = lookup(report.entities)
         var best: (id: Int64, score: Int, shared: Int)?
-        for (id, _) in Self.listings(of: report.keyEntities, in: storiesByEntity) {
+        for (slot, _) in Self.listings(of: report.keyEntities, in: storiesByEntity, tally: &tally) {
             // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's, and no
             // member shares more than the whole story does.
-            guard let open = matchable[id], open.lastSeen >= cutoff, open.topicMask & mask != 0,
-                3 * open.keyEntities.sharedCount(with: keyEntities) >= report.keyEntities.count + 1
+            guard matchable[slot].lastSeen >= cutoff, matchable[slot].topicMask & mask != 0,
+                3 * matchable[slot].keyEntities.sharedCount(with: keyEntities) >= report.keyEntities.count + 1
             else { continue }
+            let id = matchable[slot].id
             // Only members sharing a key name can pass; the signatures rule out most others unread (the slots
-            // past the last member are 0, so the loop needs no member count).
-            for index in 0..<Self.memberLimit where open.memberKeys[index] & keySignature != 0 {
-                let member = open.members[index]
-                let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
-                guard sharedKeys > 0 else { continue }
-                let shared = member.entities.sharedCount(with: entities)
-                let smaller = min(member.entities.count, report.entities.count)
-                guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { continue }
-                // The key names mostly the same: at least half of all the key names either side uses.
-                let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
-                guard sharedKeys * 2 >= allKeys,
-                    abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
+            // past the last member are 0, so the loop needs no member count). Members are passed straight from
+            // the array, not copied to a local first, which would retain and release each of their arrays.
+            for index in 0..<Self.memberLimit where matchable[slot].memberKeys[index] & keySignature != 0 {
+                guard
+                    let (score, shared) = namesMatch(
+                        matchable[slot].members[index], report, entities: entities, keyEntities: keyEntities)
                 else { continue }
-                let sharedFigures = Self.sharedCount(member.figures, figures)
-                if sharedFigures == 0 {
-                    if !member.figures.isEmpty, !figures.isEmpty { continue }
-                    // One shared name is enough only for two reports in different languages naming
-                    // nothing else.
-                    let singleName =
-                        member.keyEntities.count == 1 && report.keyEntities.count == 1
-                        && member.language != report.language
-                    guard sharedKeys >= 2 || singleName,
-                        abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesOnlyWindow
-                    else { continue }
-                }
-                let score = shared + 2 * sharedFigures
                 if best.map({ score > $0.score || (score == $0.score && id < $0.id) }) ?? true {
                     best = (id, score, shared)
                 }
@@ -634,12 +646,40 @@ struct StoryIndex: Sendable {
         return best.flatMap { best in stories[best.id].map { ($0, best.shared) } }
     }
 
+    /// The score (shared entities, and twice the shared figures) and shared entities of a member naming the
+    /// report's event, as ``bestByEntities(_:_:)`` says; nil when it does not.
+    private func namesMatch(
+        _ member: Member, _ report: StoryReport, entities: EntityBits, keyEntities: EntityBits
+    ) -> (score: Int, shared: Int)? {
+        let sharedKeys = member.keyEntities.sharedCount(with: keyEntities)
+        guard sharedKeys > 0 else { return nil }
+        let shared = member.entities.sharedCount(with: entities)
+        let smaller = min(member.entities.count, report.entities.count)
+        guard shared >= min(policy.minSharedEntities, smaller), shared * 2 >= smaller else { return nil }
+        // The key names mostly the same: at least half of all the key names either side uses.
+        let allKeys = member.keyEntities.count + report.keyEntities.count - sharedKeys
+        guard sharedKeys * 2 >= allKeys,
+            abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesAndFiguresWindow
+        else { return nil }
+        let sharedFigures = Self.sharedCount(member.figures, report.figures)
+        if sharedFigures == 0 {
+            if !member.figures.isEmpty, !report.figures.isEmpty { return nil }
+            // One shared name is enough only for two reports in different languages naming nothing else.
+            let singleName =
+                member.keyEntities.count == 1 && report.keyEntities.count == 1 && member.language != report.language
+            guard sharedKeys >= 2 || singleName,
+                abs(report.eventTime.timeIntervalSince(member.eventTime)) <= Self.namesOnlyWindow
+            else { return nil }
+        }
+        return (shared + 2 * sharedFigures, shared)
+    }
+
     /// `ids` as bits, numbering ids not seen before.
     private mutating func bits(_ ids: Set<String>) -> EntityBits {
         var bits = EntityBits()
         for id in ids {
-            let number = entityNumbers[id] ?? entityNumbers.count
-            entityNumbers[id] = number
+            let number = entityNumbers[id, default: entityNumbers.count]
+            if number == entityNumbers.count { entityNumbers[id] = number }
             bits.insert(number)
         }
         return bits
@@ -670,10 +710,12 @@ struct StoryIndex: Sendable {
         if report.wounded > state.maxWounded {
             changes.append("wounded \(figure(state.maxWounded)) → \(figure(report.wounded))")
         }
-        let newPlaces = topic.places.filter { !state.places.contains($0.key) && !storyEntities.contains($0.key) }
-            .map(\.value).sorted()
+        var newPlaces: [String] = []
+        for (place, name) in topic.places where !state.places.contains(place) && !storyEntities.contains(place) {
+            newPlaces.append(name)
+        }
         if !newPlaces.isEmpty {
-            changes.append("new place \(newPlaces.joined(separator: ", "))")
+            changes.append("new place \(newPlaces.sorted().joined(separator: ", "))")
         }
         return changes.isEmpty ? nil : changes.joined(separator: "; ")
     }
@@ -681,13 +723,15 @@ struct StoryIndex: Sendable {
     /// True when `modality` is a step forward from every modality alerted so far. A denial is not a step
     /// anyone waits on, and reading one wrongly is the analyzer's likeliest slip, so it never leads anywhere.
     private static func movesOn(from seen: Set<String>, to modality: String) -> Bool {
-        let pending: Set<String> = ["intent", "threat", "demand"]
         switch modality {
         case "completed": return true
-        case "reported_fact": return !seen.isDisjoint(with: pending) && !seen.contains("completed")
+        case "reported_fact": return !seen.isDisjoint(with: pendingModalities) && !seen.contains("completed")
         default: return false
         }
     }
+
+    /// What an event waits on: planned, threatened or demanded.
+    private static let pendingModalities: Set<String> = ["intent", "threat", "demand"]
 
     /// A figure as people write it: `5`, not `5.0`.
     static func figure(_ value: Double) -> String {
@@ -705,14 +749,14 @@ struct StoryIndex: Sendable {
         guard !closed.isEmpty else { return }
         for id in closed {
             stories[id] = nil
-            matchable[id] = nil
+            if let slot = slots.removeValue(forKey: id) {
+                matchable[slot] = Matchable(id: 0, lastSeen: .distantPast, topicMask: 0)
+                freeSlots.append(slot)
+            }
         }
-        bands = bands.compactMapValues { entries in
-            let open = entries.filter { stories[$0.story] != nil }
-            return open.isEmpty ? nil : open
-        }
-        func keepOpen(_ ids: [Int64]) -> [Int64]? {
-            let open = ids.filter { stories[$0] != nil }
+        bands = bands.map { entries in entries.filter { matchable[$0.slot].id != 0 } }
+        func keepOpen(_ slots: [Int]) -> [Int]? {
+            let open = slots.filter { matchable[$0].id != 0 }
             return open.isEmpty ? nil : open
         }
         storiesByEntity = storiesByEntity.compactMapValues(keepOpen)
@@ -751,11 +795,10 @@ struct StoryIndex: Sendable {
         return unique
     }
 
-    private static func bandKeys(_ hash: UInt64) -> [Int] {
+    /// Where `hash` is listed for band `band`: the band's number, then its bits.
+    private static func bandKey(_ hash: UInt64, band: Int) -> Int {
         let mask: UInt64 = (1 << UInt64(bandBits)) - 1
-        return (0..<bandCount).map { band in
-            band << bandBits | Int((hash >> UInt64(band * bandBits)) & mask)
-        }
+        return band << bandBits | Int((hash >> UInt64(band * bandBits)) & mask)
     }
 }
 

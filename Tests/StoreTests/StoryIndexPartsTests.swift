@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Store
@@ -52,18 +53,67 @@ import Testing
 
     @Test func listingsCountEveryListingOfEachStory() {
         var numbers = Numbers()
+        var tally = [Int32](repeating: 0, count: 200)
         for _ in 0..<300 {
-            var lists: [Int: [Int64]] = [:]
+            var lists: [Int: [Int]] = [:]
             for key in 0..<numbers.next(below: 12) {
-                // Lists repeat ids, as the index's do when a story takes reports between others.
-                lists[key] = (0..<numbers.next(below: 70)).map { _ in Int64(1 + numbers.next(below: 200)) }
+                // Lists repeat slots, as the index's do when a story takes reports between others.
+                lists[key] = (0..<numbers.next(below: 70)).map { _ in numbers.next(below: 200) }
             }
             let keys = Array(lists.keys) + [99]  // a key with no list
-            var expected: [Int64: Int] = [:]
-            for key in keys { for id in lists[key] ?? [] { expected[id, default: 0] += 1 } }
-            let listed = StoryIndex.listings(of: keys, in: lists)
-            #expect(Set(listed.map(\.id)).count == listed.count)
-            #expect(Dictionary(uniqueKeysWithValues: listed.map { ($0.id, $0.count) }) == expected)
+            var expected: [Int: Int] = [:]
+            var firstMet: [Int] = []
+            for key in keys {
+                for slot in lists[key] ?? [] {
+                    if expected[slot] == nil { firstMet.append(slot) }
+                    expected[slot, default: 0] += 1
+                }
+            }
+            let listed = StoryIndex.listings(of: keys, in: lists, tally: &tally)
+            #expect(listed.map(\.slot) == firstMet)
+            #expect(Dictionary(uniqueKeysWithValues: listed.map { ($0.slot, $0.count) }) == expected)
+            // The next call starts from a clean tally.
+            #expect(tally.allSatisfy { $0 == 0 })
         }
+    }
+
+    /// A report of an attack on `place`, `hours` after the start, with the given SimHash and headline.
+    static func report(_ place: String, simhash: UInt64, title: String, hours: Double) -> StoryReport {
+        let time = Date(timeIntervalSince1970: 1_790_000_000 + hours * 3600)
+        return StoryReport(
+            itemID: 0, feedID: 1, language: "en", time: time, eventTime: time, simhash: simhash,
+            titlePairs: StoryIndex.titlePairs(title), entities: [place, "coalition"],
+            keyEntities: [place, "coalition"], quantities: [], figures: [],
+            topics: [.init(id: "rocket-drone-attack", modality: "reported_fact", places: [place: place.capitalized])],
+            killed: 0, wounded: 0)
+    }
+
+    /// Stories closed by the sweep give their place in the index to new ones: a report like a closed story's
+    /// must start a story of its own, and reports like the story that took the place must find that one.
+    @Test func storiesAfterASweepMatchOnlyOpenStories() {
+        var index = StoryIndex(policy: AlertPolicy())
+        var next: Int64 = 1
+        let erbil: UInt64 = 0xF0F0_F0F0_1234_5678
+        let mosul: UInt64 = 0x0F0F_0F0F_8765_4321
+        func file(_ place: String, _ simhash: UInt64, _ title: String, hours: Double) -> PlacedReport {
+            index.file(Self.report(place, simhash: simhash, title: title, hours: hours), nextStoryID: &next)
+        }
+        let first = file("erbil", erbil, "Rockets hit Erbil base", hours: 0)
+        #expect(first.storyID == 1 && first.startsStory)
+        // 100 hours on, past the 72-hour window: the Erbil story closes and the Mosul one takes its place.
+        let mosulStory = file("mosul", mosul, "Drone strike on Mosul", hours: 100)
+        #expect(mosulStory.storyID == 2 && mosulStory.startsStory)
+        #expect(index.stories.keys.sorted() == [2])
+        // The Erbil story's text, headline and names again: the closed story is not found.
+        let again = file("erbil", erbil, "Rockets hit Erbil base", hours: 101)
+        #expect(again.storyID == 3 && again.placement.match == .none)
+        // The Mosul story is found by text, by headline, and by names.
+        let byText = file("mosul", mosul ^ 0b111, "Another headline", hours: 102)
+        #expect(byText.storyID == 2 && byText.placement.match == .text(distance: 3))
+        let byTitle = file("mosul", ~mosul, "Drone strike on Mosul", hours: 103)
+        #expect(byTitle.storyID == 2 && byTitle.placement.match == .title)
+        let byNames = file("mosul", 0x5555_AAAA_5555_AAAA, "Mosul attack", hours: 104)
+        #expect(byNames.storyID == 2 && byNames.placement.match == .entities(shared: 2))
+        #expect(index.stories[2]?.sources == 4 && index.stories[3]?.sources == 1)
     }
 }
