@@ -21,23 +21,20 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/../checkouts.sh"
 source "$here/driver.sh"
 root="$(cd "$here/../.." && pwd)"
 revision="${1:-HEAD}"
 corpus="${2:-$root/../shared/corpus/ant}"
 shared="${3:-$root/../shared}"
 scratch="${SCRATCH:-$root/.build}"
-yams="$scratch/checkouts/Yams"
+yams="$(checkout "$scratch" Yams)"
 for folder in "$corpus" "$shared/corpus" "$shared/seed"; do
     if [[ ! -d "$folder" ]]; then
         echo "folder $folder not found (pass the corpus and shared folders as arguments)" >&2
         exit 2
     fi
 done
-if [[ ! -d "$yams" ]]; then
-    echo "no Yams checkout in $scratch: build the package once (swift build --scratch-path $scratch)" >&2
-    exit 2
-fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

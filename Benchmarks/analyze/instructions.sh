@@ -20,18 +20,15 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/../checkouts.sh"
 source "$here/driver.sh"
 root="$(cd "$here/../.." && pwd)"
 count="${1:-1500}"
 corpus="${2:-$root/../shared/corpus/ant}"
 scratch="${SCRATCH:-$root/.build}"
-yams="$scratch/checkouts/Yams"
+yams="$(checkout "$scratch" Yams)"
 if [[ ! -d "$corpus" ]]; then
     echo "corpus folder $corpus not found (pass it as the second argument)" >&2
-    exit 2
-fi
-if [[ ! -d "$yams" ]]; then
-    echo "no Yams checkout in $scratch: build the package once (swift build --scratch-path $scratch)" >&2
     exit 2
 fi
 

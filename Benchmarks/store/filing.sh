@@ -23,15 +23,12 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/../checkouts.sh"
 root="$(cd "$here/../.." && pwd)"
 database="$(realpath "${1:?usage: filing.sh DATABASE [RUNS]}")"
 runs="${2:-5}"
 scratch="${SCRATCH:-$root/.build}"
-grdb="$scratch/checkouts/GRDB.swift"
-if [[ ! -d "$grdb" ]]; then
-    echo "no GRDB checkout in $scratch: build the package once (swift build --scratch-path $scratch)" >&2
-    exit 2
-fi
+grdb="$(checkout "$scratch" GRDB.swift)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
