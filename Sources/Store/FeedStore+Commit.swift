@@ -284,9 +284,7 @@ struct CommitWriter {
             holdsRemovedItems = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM removed_items)") ?? false
         }
         guard holdsRemovedItems == true else { return false }
-        return try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
-            arguments: [feedID, key]) ?? false
+        return try FeedStore.retentionRemoved(key, of: feedID, in: db)
     }
 
     /// The id the next new story takes: what AUTOINCREMENT would give it, so that the story index can number

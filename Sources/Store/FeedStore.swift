@@ -124,10 +124,15 @@ public final class FeedStore: Sendable {
                     db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ?)"),
                     arguments: [feedID]) ?? false
             else { return unseen }
-            let removed = try db.cachedStatement(
-                sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)")
-            return try unseen.filter { key in try !(Bool.fetchOne(removed, arguments: [feedID, key]) ?? false) }
+            return try unseen.filter { key in try !Self.retentionRemoved(key, of: feedID, in: db) }
         }
+    }
+
+    /// Whether retention removed item `key` of feed `feedID` (its key is kept in `removed_items`).
+    static func retentionRemoved(_ key: String, of feedID: Int64, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM removed_items WHERE feed_id = ? AND item_key = ?)"),
+            arguments: [feedID, key]) ?? false
     }
 
     // MARK: Alerts
