@@ -186,11 +186,18 @@ import Testing
         var stories = try await store.stories()
         #expect(stories.map { $0.sources.count } == [1, 1])
         // The index kept after that commit holds each item once: a copy now is the story's second source.
-        let copy = try await commit([Self.report("c", simhash: hash ^ 3)], feed: 2, at: 60)
-        #expect(copy.isEmpty)
-        stories = try await store.stories()
-        #expect(stories.map { $0.sources.count }.sorted() == [1, 2])
+        stories = try await expectACopyIsTheSecondSource(simhash: hash ^ 3, feed: 2, at: 60)
         #expect(Set(results.joined().map(\.story)) == Set(stories.map(\.id)))
+    }
+
+    /// Commits a copy of an alerting report (another feed, `simhash` a few bits off) and expects it to join
+    /// that report's story silently, as its second source, beside a story of one source. Returns the stories.
+    func expectACopyIsTheSecondSource(simhash: UInt64, feed: Int, at offset: TimeInterval) async throws -> [StorySummary] {
+        let copy = try await commit([Self.report("c", simhash: simhash)], feed: feed, at: offset)
+        #expect(copy.isEmpty)
+        let stories = try await store.stories()
+        #expect(stories.map { $0.sources.count }.sorted() == [1, 2])
+        return stories
     }
 
     /// An alerting item already stored (a batch committed again with one new item) makes the commit file its
@@ -201,12 +208,9 @@ import Testing
         _ = try await commit([first])
         let again = try await commit([first, Self.report("b", simhash: ~hash, place: "kirkuk", rockets: 7)], at: 60)
         #expect(again.map(\.kind) == [.new])
-        var stories = try await store.stories()
+        let stories = try await store.stories()
         #expect(stories.map { $0.sources.count } == [1, 1])
-        let copy = try await commit([Self.report("c", simhash: hash ^ 3)], feed: 1, at: 120)
-        #expect(copy.isEmpty)
-        stories = try await store.stories()
-        #expect(stories.map { $0.sources.count }.sorted() == [1, 2])
+        _ = try await expectACopyIsTheSecondSource(simhash: hash ^ 3, feed: 1, at: 120)
     }
 
     /// New stories are numbered before their rows are written, as AUTOINCREMENT would: never reusing the id of
