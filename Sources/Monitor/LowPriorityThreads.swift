@@ -17,37 +17,25 @@ final class LowPriorityThreads: Sendable {
     static let analysis = LowPriorityThreads(
         name: "fw-analysis", count: ProcessInfo.processInfo.activeProcessorCount, niceness: 10)
 
-    private let jobs = Mutex<[@Sendable () -> Void]>([])
-    /// Signalled once per job queued.
-    private let queued = DispatchSemaphore(value: 0)
-    private let finished = Mutex<[@Sendable () -> Void]>([])
-    /// Signalled once per job done.
-    private let done = DispatchSemaphore(value: 0)
+    /// What the lowered threads run.
+    private let jobs = JobQueue()
+    /// The resumptions of the callers whose jobs are done, for the finishing thread.
+    private let resumptions = JobQueue()
 
     /// Starts `count` threads (at least one) named `name` and numbered from 0, each `niceness` levels below
     /// the priority of the calling thread (as far as the system allows: the nice value stops at 19), and a
     /// finishing thread named `name` at the caller's priority. Names must fit in 15 characters (Linux's limit).
     init(name: String, count: Int, niceness: Int32) {
-        Self.start(name) { [self] in
-            while true {
-                done.wait()
-                let resume = finished.withLock { $0.removeFirst() }
-                resume()
-            }
-        }
+        Self.start(name) { [resumptions] in resumptions.serve() }
         for number in 0..<max(1, count) {
-            Self.start("\(name)-\(number)") { [self] in
+            Self.start("\(name)-\(number)") { [jobs] in
                 // On Linux the nice value belongs to the calling thread alone, not the whole process.
                 errno = 0
                 let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
                 if errno == 0 {
                     _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, current + niceness))
                 }
-                while true {
-                    queued.wait()
-                    let job = jobs.withLock { $0.removeFirst() }
-                    job()
-                }
+                jobs.serve()
             }
         }
     }
@@ -55,14 +43,10 @@ final class LowPriorityThreads: Sendable {
     /// Runs `work` on one of the threads and returns its result.
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            jobs.withLock {
-                $0.append { [self] in
-                    let result = work()
-                    finished.withLock { $0.append { continuation.resume(returning: result) } }
-                    done.signal()
-                }
+            jobs.post { [resumptions] in
+                let result = work()
+                resumptions.post { continuation.resume(returning: result) }
             }
-            queued.signal()
         }
     }
 
@@ -75,5 +59,26 @@ final class LowPriorityThreads: Sendable {
             body()
         }
         thread.start()
+    }
+}
+
+/// Closures posted by any thread and run, in order, by the threads that serve the queue.
+private final class JobQueue: Sendable {
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    /// Signalled once per job posted.
+    private let posted = DispatchSemaphore(value: 0)
+
+    func post(_ job: @escaping @Sendable () -> Void) {
+        jobs.withLock { $0.append(job) }
+        posted.signal()
+    }
+
+    /// Runs the jobs as they come, for ever (on a thread of its own).
+    func serve() -> Never {
+        while true {
+            posted.wait()
+            let job = jobs.withLock { $0.removeFirst() }
+            job()
+        }
     }
 }
