@@ -90,7 +90,7 @@ final class HTMLTextConverter {
             context = makeContext()
         }
         guard let context else { return html.collapsedToOneLine() }
-        builder = PlainTextBuilder(keepsNewlines: false)
+        builder.removeAll()
         skippedDepth = 0
         var source = html
         let parsed: Bool = source.withUTF8 { bytes in
