@@ -353,12 +353,8 @@ extension Feedwatch.Parse {
 
     /// The number written in `text` with decimal digits only; nil for anything else (a sign, a space, nothing)
     /// or a number too big for `Int`.
-    private static func decimal(_ text: Substring) -> Int? {
+    private static func decimal<Text: StringProtocol>(_ text: Text) -> Int? {
         guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
         return Int(text)
-    }
-
-    private static func decimal(_ text: String) -> Int? {
-        decimal(Substring(text))
     }
 }
