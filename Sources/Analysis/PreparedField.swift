@@ -202,6 +202,13 @@ final class PreparedField: Sendable {
         return false
     }
 
+    /// Whether ``forEachBareKey(_:_:)`` may call its body for the token: false for a word with no bare id and
+    /// no readings, as most words are.
+    @inline(__always)
+    func mayHaveBareKeys(_ index: Int) -> Bool {
+        keys[index].bare != Vocabulary.absent || !keys[index].variants.isEmpty
+    }
+
     /// The token's bare id and its variants' bare ids.
     @inline(__always)
     func forEachBareKey(_ index: Int, _ body: (Int32) -> Void) {

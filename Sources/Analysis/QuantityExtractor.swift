@@ -59,9 +59,8 @@ struct QuantityExtractor: Sendable {
             var position = sentence.tokenStart
             while position < sentence.tokenEnd {
                 // A quantity starts at digits, a number word or a dual, and the last two are found by their bare
-                // forms: a word with no bare id (nor readings) starts none, as most words do.
-                let keys = field.keys[position]
-                if keys.bare == Vocabulary.absent, keys.variants.isEmpty, field.tokens[position].kind != .number {
+                // forms: a word with none starts none, as most words do.
+                if field.tokens[position].kind != .number, !field.mayHaveBareKeys(position) {
                     position += 1
                     continue
                 }

@@ -59,6 +59,8 @@ struct RuleMatcher: Sendable {
     private(set) var rules: [Rule] = []
     /// Topic indices with every child before its parent.
     private(set) var childrenFirst: [Int] = []
+    /// Each topic's child topics, in index order.
+    private(set) var children: [[Int]] = []
     private var phrases = PhraseTable(mode: .stem)
     private var targetsByPhrase: [[Target]] = []
     private var targetsByEntity: [Int: [Target]] = [:]
@@ -103,7 +105,7 @@ struct RuleMatcher: Sendable {
                 )
             )
         }
-        var children = Array(repeating: [Int](), count: topics.count)
+        children = Array(repeating: [Int](), count: topics.count)
         for (index, definition) in definitions.enumerated() {
             guard let parentID = definition.parent else { continue }
             guard let parent = topicIndex[parentID] else {

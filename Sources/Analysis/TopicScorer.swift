@@ -10,18 +10,6 @@ struct TopicScorer {
 
     let matcher: RuleMatcher
     let modality: ModalityDetector
-    /// Each topic's child topics, in index order (the order `matcher.childrenFirst` visits siblings in).
-    private let children: [[Int]]
-
-    init(matcher: RuleMatcher, modality: ModalityDetector) {
-        self.matcher = matcher
-        self.modality = modality
-        var children = Array(repeating: [Int](), count: matcher.topics.count)
-        for (index, topic) in matcher.topics.enumerated() {
-            if let parent = topic.parent { children[parent].append(index) }
-        }
-        self.children = children
-    }
 
     /// Whether a topic fired, on its own score or through a child, and its score.
     private struct TopicState {
@@ -102,7 +90,7 @@ struct TopicScorer {
         // A topic's evidence: its fired children's (in index order, recursively), then its own if it fired on
         // its own score. (The order decides ties in `selectEvidence`.)
         func collect(_ topic: Int, into evidence: inout [Candidate]) {
-            for child in children[topic] where state[child].fired { collect(child, into: &evidence) }
+            for child in matcher.children[topic] where state[child].fired { collect(child, into: &evidence) }
             if state[topic].ownFired {
                 for candidate in candidates where candidate.topic == topic { evidence.append(candidate) }
             }
