@@ -34,13 +34,12 @@ enum FeedDateParser {
         guard !bytes.isEmpty else { return nil }
         if let fields = RFC1123Form.scan(bytes) { return fields }
         var iso = ISO8601Scanner(bytes)
-        return iso.scan() ?? RFC822Scanner(Array(bytes)).scan()
+        return iso.scan() ?? RFC822Scanner(bytes).scan()
     }
 
-    /// Trimmed UTF-8 with Arabic-Indic digits turned into ASCII digits, the Arabic comma into a comma,
-    /// every kind of space into a plain space and direction marks removed.
-    private static func normalizedBytes(_ text: String) -> [UInt8] {
-        let trimmed = text.trimmingWhitespace()
+    /// The UTF-8 of `trimmed` (already trimmed by ``parse(_:)``) with Arabic-Indic digits turned into ASCII
+    /// digits, the Arabic comma into a comma, every kind of space into a plain space and direction marks removed.
+    private static func normalizedBytes(_ trimmed: String) -> [UInt8] {
         // ASCII text (with tabs or line breaks, as ``parse(_:)`` reads the rest of ASCII in place): only the
         // spaces need unifying, in a copy fixed up in place.
         var ascii = trimmed.withUTF8Bytes { Array($0) }
@@ -303,9 +302,10 @@ private enum DateToken {
 
 /// Tokenises then interprets dates such as `Tue, 05 Mar 2024 14:30:00 +0300`.
 private struct RFC822Scanner {
-    private let bytes: [UInt8]
+    /// Read in place, as ``ISO8601Scanner`` reads (the scanner lives within the caller's buffer access).
+    private let bytes: UnsafeBufferPointer<UInt8>
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -451,14 +451,14 @@ private struct RFC822Scanner {
         return tokens
     }
 
-    private static func numberOrTime(_ text: ArraySlice<UInt8>) -> DateToken? {
+    private static func numberOrTime(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> DateToken? {
         let parts = text.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         if parts.count == 1 {
             guard !text.contains(UInt8(ascii: ".")), text.count <= 4 else { return nil }
             return .number(value: text.reduce(0) { $0 * 10 + Int($1 - 0x30) }, digitCount: text.count)
         }
         guard parts.count <= 3 else { return nil }
-        func integer(_ part: ArraySlice<UInt8>) -> Int? {
+        func integer(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
             guard (1...2).contains(part.count), part.allSatisfy(\.isASCIIDigit) else { return nil }
             return part.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
