@@ -347,16 +347,15 @@ extension String {
             guard bytes.baseAddress != nil else { return false }
             let count = bytes.count
             // Each "<" and each "&" found with `memchr`: most text has few or none, and is skipped at once.
-            func position(of byte: UInt8, from offset: Int) -> Int { bytes.offset(of: byte, from: offset) }
-            var index = position(of: UInt8(ascii: "<"), from: 0)
+            var index = bytes.offset(of: UInt8(ascii: "<"), from: 0)
             while index < count {
                 if index + 1 < count {
                     let next = bytes[index + 1]
                     if next.isASCIILetter || next == UInt8(ascii: "/") || next == UInt8(ascii: "!") { return true }
                 }
-                index = position(of: UInt8(ascii: "<"), from: index + 1)
+                index = bytes.offset(of: UInt8(ascii: "<"), from: index + 1)
             }
-            index = position(of: UInt8(ascii: "&"), from: 0)
+            index = bytes.offset(of: UInt8(ascii: "&"), from: 0)
             while index < count {
                 var end = index + 1
                 if end < count, bytes[end] == UInt8(ascii: "#") { end += 1 }
@@ -365,7 +364,7 @@ extension String {
                     end += 1
                 }
                 if end > nameStart, end < count, bytes[end] == UInt8(ascii: ";") { return true }
-                index = position(of: UInt8(ascii: "&"), from: index + 1)
+                index = bytes.offset(of: UInt8(ascii: "&"), from: index + 1)
             }
             return false
         }

@@ -45,7 +45,6 @@ enum SimpleHTML {
         // fragment is text, which is skipped at once rather than byte by byte.
         var nextTag = -1
         var nextReference = -1
-        func position(of byte: UInt8, from offset: Int) -> Int { bytes.offset(of: byte, from: offset) }
 
         func flushText(upTo end: Int) {
             if end > textStart {
@@ -80,8 +79,8 @@ enum SimpleHTML {
                 index = end
                 textStart = index
             } else {
-                if nextTag < index { nextTag = position(of: UInt8(ascii: "<"), from: index) }
-                if nextReference < index { nextReference = position(of: UInt8(ascii: "&"), from: index) }
+                if nextTag < index { nextTag = bytes.offset(of: UInt8(ascii: "<"), from: index) }
+                if nextReference < index { nextReference = bytes.offset(of: UInt8(ascii: "&"), from: index) }
                 index = min(nextTag, nextReference)
             }
         }
@@ -151,11 +150,10 @@ enum SimpleHTML {
                     // The closing quote and any "<" before it, found with `memchr` (values are often long URLs).
                     // A NUL cannot be there: ``plainText(utf8:)`` sends a fragment with one to the full parser.
                     let valueStart = index + 1
-                    guard let base = bytes.baseAddress,
-                        let close = memchr(base + valueStart, Int32(quote), count - valueStart)
-                    else { return nil }
-                    let valueEnd = UnsafeRawPointer(close) - UnsafeRawPointer(base)
-                    if memchr(base + valueStart, Int32(UInt8(ascii: "<")), valueEnd - valueStart) != nil { return nil }
+                    let valueEnd = bytes.offset(of: quote, from: valueStart)
+                    guard valueEnd < count, bytes.offset(of: UInt8(ascii: "<"), from: valueStart) > valueEnd else {
+                        return nil
+                    }
                     index = valueEnd + 1
                 } else {
                     let valueStart = index
