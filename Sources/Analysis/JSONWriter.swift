@@ -10,24 +10,24 @@ public enum AnalysisJSON {
         write(analysis, id: id).json
     }
 
-    /// The analysis as ``encode(_:id:)`` writes it, with where its `entities` and `quantities` arrays lie:
-    /// each slice is what ``encode(entities:)`` and ``encode(quantities:)`` give, for callers that store the
-    /// arrays alone too (an alert row) without writing them twice.
+    /// The analysis as ``encode(_:id:)`` writes it, with where its `entities` and `quantities` arrays and
+    /// each topic's `evidence` array (in `analysis.topics` order) lie: each slice is what
+    /// ``encode(entities:)``, ``encode(quantities:)`` and ``encode(evidence:)`` give, for callers that store
+    /// the arrays alone too (an alert row) without writing them twice.
     public static func encodeWithArrays(_ analysis: Analysis) -> (
-        json: [UInt8], entities: Range<Int>, quantities: Range<Int>
+        json: [UInt8], entities: Range<Int>, quantities: Range<Int>, evidence: [Range<Int>]
     ) {
         write(analysis, id: nil)
     }
 
     private static func write(_ analysis: Analysis, id: String?) -> (
-        json: [UInt8], entities: Range<Int>, quantities: Range<Int>
+        json: [UInt8], entities: Range<Int>, quantities: Range<Int>, evidence: [Range<Int>]
     ) {
-        var writer = Writer()
-        writer.bytes.reserveCapacity(4096)
+        var writer = Writer(capacity: 4096)
         writer.raw("{\"entities\":")
-        let entitiesStart = writer.bytes.count
+        let entitiesStart = writer.count
         writer.array(analysis.entities) { writer, entity in writer.entity(entity) }
-        let entities = entitiesStart..<writer.bytes.count
+        let entities = entitiesStart..<writer.count
         writer.raw(",\"fingerprint\":")
         writer.fingerprint(analysis.fingerprint)
         if let id {
@@ -37,13 +37,15 @@ public enum AnalysisJSON {
         writer.raw(",\"language\":")
         writer.string(analysis.language)
         writer.raw(",\"quantities\":")
-        let quantitiesStart = writer.bytes.count
+        let quantitiesStart = writer.count
         writer.array(analysis.quantities) { writer, quantity in writer.quantity(quantity) }
-        let quantities = quantitiesStart..<writer.bytes.count
+        let quantities = quantitiesStart..<writer.count
         writer.raw(",\"topics\":")
-        writer.array(analysis.topics) { writer, topic in writer.topic(topic) }
+        var evidence: [Range<Int>] = []
+        evidence.reserveCapacity(analysis.topics.count)
+        writer.array(analysis.topics) { writer, topic in evidence.append(writer.topic(topic)) }
         writer.raw("}")
-        return (writer.bytes, entities, quantities)
+        return (writer.bytes, entities, quantities, evidence)
     }
 
     /// Evidence sentences as a JSON array, as in an alert line.
@@ -84,42 +86,88 @@ public enum AnalysisJSON {
 
     /// Objects are written member by member with their keys (sorted) as literal pieces: `,"end":` costs
     /// one copy, not a key lookup and a comma flag.
-    private struct Writer {
-        var bytes: [UInt8] = []
+    ///
+    /// The writer fills a buffer of its own, copied into an array at the end: `Array.append(contentsOf:)`
+    /// cost over a hundred instructions a piece, most of the writer's time, for pieces of a few bytes.
+    private struct Writer: ~Copyable {
+        /// Allocated by the writer, freed in `deinit`; bytes `0..<count` are written.
+        private var buffer: UnsafeMutableRawBufferPointer
+        /// How many bytes are written.
+        private(set) var count = 0
+
+        init(capacity: Int = 256) {
+            buffer = .allocate(byteCount: capacity, alignment: 1)
+        }
+
+        deinit {
+            buffer.deallocate()
+        }
+
+        /// The bytes written.
+        var bytes: [UInt8] {
+            [UInt8](UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+
+        /// Makes room for `extra` more bytes.
+        @inline(__always)
+        private mutating func reserve(_ extra: Int) {
+            if count + extra > buffer.count { grow(to: count + extra) }
+        }
+
+        private mutating func grow(to minimum: Int) {
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(minimum, 2 * buffer.count), alignment: 1)
+            larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            buffer.deallocate()
+            buffer = larger
+        }
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8) {
+            reserve(1)
+            buffer[count] = byte
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            reserve(bytes.count)
+            UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: UnsafeRawBufferPointer(bytes))
+            count += bytes.count
+        }
 
         /// Appends literal JSON (punctuation and keys) as is.
         @inline(__always)
         mutating func raw(_ text: StaticString) {
-            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            text.withUTF8Buffer { append($0) }
         }
 
         mutating func array<T>(_ items: [T], _ body: (inout Writer, T) -> Void) {
-            bytes.append(UInt8(ascii: "["))
+            append(UInt8(ascii: "["))
             var first = true
             for item in items {
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { append(UInt8(ascii: ",")) }
                 first = false
                 body(&self, item)
             }
-            bytes.append(UInt8(ascii: "]"))
+            append(UInt8(ascii: "]"))
         }
 
         mutating func string(_ value: String) {
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
             var text = value
             text.withUTF8 { utf8 in
                 // Copy runs that need no escaping in one go; escape the rest byte by byte.
                 var runStart = 0
                 var index = Self.firstEscape(in: utf8, from: 0)
                 while index < utf8.count {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                    append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                     escape(utf8[index])
                     runStart = index + 1
                     index = Self.firstEscape(in: utf8, from: runStart)
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+                append(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
             }
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
         }
 
         /// The index of the first byte from `start` on that JSON escapes (below 0x20, `"` or `\`), or the count.
@@ -148,28 +196,30 @@ public enum AnalysisJSON {
         }
 
         private mutating func escape(_ byte: UInt8) {
-            let backslash = UInt8(ascii: "\\")
+            append(UInt8(ascii: "\\"))
             switch byte {
-            case UInt8(ascii: "\""), backslash: bytes.append(contentsOf: [backslash, byte])
-            case 0x0A: bytes.append(contentsOf: [backslash, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [backslash, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [backslash, UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [backslash, UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [backslash, UInt8(ascii: "f")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte)
+            case 0x0A: append(UInt8(ascii: "n"))
+            case 0x0D: append(UInt8(ascii: "r"))
+            case 0x09: append(UInt8(ascii: "t"))
+            case 0x08: append(UInt8(ascii: "b"))
+            case 0x0C: append(UInt8(ascii: "f"))
             default:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [backslash, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                raw("u00")
+                append(hex[Int(byte >> 4)])
+                append(hex[Int(byte & 0xF)])
             }
         }
 
         /// Decimal digits, written in place (no `String` per number).
         mutating func number(_ value: Int) {
-            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            if value < 0 { append(UInt8(ascii: "-")) }
             let magnitude = value.magnitude
             var divisor: UInt = 1
             while divisor <= magnitude / 10 { divisor *= 10 }
             repeat {
-                bytes.append(UInt8(truncatingIfNeeded: magnitude / divisor % 10) + UInt8(ascii: "0"))
+                append(UInt8(truncatingIfNeeded: magnitude / divisor % 10) + UInt8(ascii: "0"))
                 divisor /= 10
             } while divisor > 0
         }
@@ -186,7 +236,7 @@ public enum AnalysisJSON {
             } else {
                 var text = value.description
                 if text.hasSuffix(".0") { text.removeLast(2) }
-                bytes.append(contentsOf: text.utf8)
+                text.withUTF8 { append($0) }
             }
         }
 
@@ -236,9 +286,12 @@ public enum AnalysisJSON {
             raw("}")
         }
 
-        mutating func topic(_ topic: TopicMatch) {
+        /// Writes the topic; returns where its evidence array lies in the bytes written.
+        mutating func topic(_ topic: TopicMatch) -> Range<Int> {
             raw("{\"evidence\":")
+            let evidenceStart = count
             array(topic.evidence) { writer, evidence in writer.evidence(evidence) }
+            let evidence = evidenceStart..<count
             raw(",\"id\":")
             string(topic.id)
             raw(",\"modality\":")
@@ -248,6 +301,7 @@ public enum AnalysisJSON {
             raw(",\"severity\":")
             string(topic.severity)
             raw("}")
+            return evidence
         }
 
         mutating func evidence(_ evidence: Evidence) {
@@ -280,7 +334,10 @@ public enum AnalysisJSON {
                 writer.raw("}")
             }
             raw(",\"simhash\":\"")
-            Fingerprint.appendHex(fingerprint.simhash, to: &bytes)
+            var hex: [UInt8] = []
+            hex.reserveCapacity(16)
+            Fingerprint.appendHex(fingerprint.simhash, to: &hex)
+            hex.withUnsafeBufferPointer { append($0) }
             raw("\"}")
         }
     }

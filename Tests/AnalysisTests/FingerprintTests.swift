@@ -102,6 +102,33 @@ import Testing
         #expect(withID["id"] as? String == "a/1")
         #expect(Set(withID.keys) == Set((expected as? [String: Any])?.keys.map { $0 } ?? []).union(["id"]))
     }
+
+    /// An analysis past the writer's first 4 KB buffer is written whole, and its slices stay where they are.
+    @Test func aLargeAnalysisMatchesJSONEncoder() throws {
+        let sentence = String(repeating: "قالت الوزارة إن \"5000 جندي\" سيبقون.\n Troops will stay. ", count: 40)
+        let evidence = (0..<3).map { index in
+            Evidence(text: sentence, start: index * 100, end: index * 100 + 90, terms: ["stay"], field: "text")
+        }
+        let analysis = Analysis(
+            language: "ar",
+            topics: (0..<3).map {
+                TopicMatch(id: "t\($0)", score: 1.5, severity: "high", modality: .intent, evidence: evidence)
+            },
+            entities: [],
+            quantities: [Quantity(value: 5000, unit: "soldiers", text: "5000 جندي", start: 17, end: 26, field: "text")],
+            fingerprint: Fingerprint(simhash: 0x0123_4567_89ab_cdef, entities: ["iq"], quantities: []))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = try JSONSerialization.jsonObject(with: encoder.encode(analysis)) as? NSDictionary
+        let (json, _, quantities, evidenceRanges) = AnalysisJSON.encodeWithArrays(analysis)
+        #expect(json.count > 4096 * 4)
+        let written = try JSONSerialization.jsonObject(with: Data(json)) as? NSDictionary
+        #expect(expected != nil && written == expected)
+        #expect(Array(json[quantities]) == AnalysisJSON.encode(quantities: analysis.quantities))
+        for (range, topic) in zip(evidenceRanges, analysis.topics) {
+            #expect(Array(json[range]) == AnalysisJSON.encode(evidence: topic.evidence))
+        }
+    }
 }
 
 /// Strings are escaped wherever the escaped byte falls: the writer scans eight bytes at a time, so every
@@ -141,6 +168,15 @@ import Testing
             }
         }
     }
+
+    /// The writer starts with a small buffer and grows it: a long string, escapes included, is written whole.
+    @Test func aStringPastTheWritersFirstBufferIsWrittenWhole() throws {
+        let text = String(repeating: "قالت \"الوزارة\"\n abcdefgh\u{1} ", count: 300)
+        let written = AnalysisJSON.encode(string: text)
+        #expect(written.count > 8_000)
+        #expect(written == Self.reference(text))
+        #expect(try JSONDecoder().decode(String.self, from: Data(written)) == text)
+    }
 }
 
 /// The analyzer's JSON numbers: what JSONEncoder would write for finite values, and never a token JSON lacks.
@@ -162,9 +198,25 @@ import Testing
             + "سقطت ثلاثة صواريخ على قاعدة عين الأسد في الأنبار وأصيب 5 جنود."
         let analysis = try AnalysisFixtures.analyzer().analyze(Article(id: "s", title: "Rockets hit a base", text: text))
         #expect(!analysis.entities.isEmpty && !analysis.quantities.isEmpty)
-        let (json, entities, quantities) = AnalysisJSON.encodeWithArrays(analysis)
+        let (json, entities, quantities, evidence) = AnalysisJSON.encodeWithArrays(analysis)
         #expect(json == AnalysisJSON.encode(analysis))
         #expect(Array(json[entities]) == AnalysisJSON.encode(entities: analysis.entities))
         #expect(Array(json[quantities]) == AnalysisJSON.encode(quantities: analysis.quantities))
+        #expect(!analysis.topics.isEmpty)
+        #expect(evidence.count == analysis.topics.count)
+        for (range, topic) in zip(evidence, analysis.topics) {
+            #expect(!topic.evidence.isEmpty)
+            #expect(Array(json[range]) == AnalysisJSON.encode(evidence: topic.evidence))
+        }
+    }
+
+    @Test func anAnalysisWithoutTopicsHasNoEvidenceSlices() {
+        let analysis = Analysis(
+            language: "en", topics: [], entities: [], quantities: [],
+            fingerprint: Fingerprint(simhash: 0, entities: [], quantities: []))
+        let (json, entities, quantities, evidence) = AnalysisJSON.encodeWithArrays(analysis)
+        #expect(evidence.isEmpty)
+        #expect(Array(json[entities]) == Array("[]".utf8))
+        #expect(Array(json[quantities]) == Array("[]".utf8))
     }
 }
