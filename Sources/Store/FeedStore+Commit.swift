@@ -483,10 +483,17 @@ extension StoryReport {
         let analysis = item.analysis
         // Names matched only through a typo or a spelling variant do not decide what a story is.
         // Nor do places in the dateline, where the report was filed.
-        let confident = analysis.entities.filter { entity in
-            entity.mentions.contains {
+        var entities = Set<String>(minimumCapacity: analysis.entities.count)
+        var keyEntities = Set<String>(minimumCapacity: analysis.entities.count)
+        var places: [EntityMatch] = []
+        for entity in analysis.entities {
+            let confident = entity.mentions.contains {
                 $0.confidence == "high" && ($0.field != "text" || $0.start >= item.datelineLength)
             }
+            guard confident else { continue }
+            entities.insert(entity.id)
+            if entity.type != "country" { keyEntities.insert(entity.id) }
+            if entity.type == "place" { places.append(entity) }
         }
         // Casualty figures from the evidence sentences only: a background toll ("a war that has killed
         // thousands") is not this event's.
@@ -499,9 +506,7 @@ extension StoryReport {
                     }
             }.map(\.value).max() ?? 0
         }
-        let casualties: Set<String> = ["killed", "wounded"]
-        let figures = Set(analysis.fingerprint.quantities.filter { !casualties.contains($0.unit) })
-        let places = confident.filter { $0.type == "place" }
+        let figures = Set(analysis.fingerprint.quantities.filter { $0.unit != "killed" && $0.unit != "wounded" })
         self.init(
             itemID: 0,
             feedID: 0,
@@ -510,8 +515,8 @@ extension StoryReport {
             eventTime: .distantPast,
             simhash: analysis.fingerprint.simhash,
             titlePairs: StoryIndex.titlePairs(item.title),
-            entities: Set(confident.map(\.id)),
-            keyEntities: Set(confident.filter { $0.type != "country" }.map(\.id)),
+            entities: entities,
+            keyEntities: keyEntities,
             quantities: figures,
             figures: StoryIndex.figureHashes(figures),
             topics: item.alertTopics.map { topic in

@@ -768,31 +768,45 @@ struct StoryIndex: Sendable {
     /// (``matchingForm(of:)``); everything that is not a letter or digit is a word break.
     static func titlePairs(_ title: String?) -> [UInt64] {
         guard let title else { return [] }
-        var words: [UInt64] = []
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let basis: UInt64 = 0xcbf2_9ce4_8422_2325
+        var pairs: [UInt64] = []
+        pairs.reserveCapacity(16)  // a headline's dozen words or so, without growing the array word by word
+        var previous: UInt64?
+        var hash = basis
         var inWord = false
-        func endWord() {
-            if inWord { words.append(hash) }
-            hash = 0xcbf2_9ce4_8422_2325
-            inWord = false
-        }
-        for scalar in matchingForm(of: title).unicodeScalars {
+        func add(_ scalar: Unicode.Scalar) {
             if !ScalarTraits(of: scalar).isDisjoint(with: [.alphabetic, .numeric]) {
                 hash = (hash ^ UInt64(scalar.value)) &* 0x0000_0100_0000_01B3
                 inWord = true
-            } else {
+            } else if inWord {
                 endWord()
             }
         }
-        endWord()
-        guard words.count >= 2 else { return [] }
-        var pairs = (1..<words.count).map { index in
-            (words[index - 1] &* 0x9E37_79B9_7F4A_7C15) ^ words[index]
+        func endWord() {
+            if let previous { pairs.append((previous &* 0x9E37_79B9_7F4A_7C15) ^ hash) }
+            previous = hash
+            hash = basis
+            inWord = false
         }
+        var text = title
+        let isASCII = text.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            // The matching form of ASCII text is the text with A-Z lowercased: read so, it need not be built.
+            for byte in bytes { add(Unicode.Scalar(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)) }
+            return true
+        }
+        if !isASCII {
+            for scalar in matchingForm(of: title).unicodeScalars { add(scalar) }
+        }
+        if inWord { endWord() }
         pairs.sort()
-        var unique: [UInt64] = []
-        for pair in pairs where unique.last != pair { unique.append(pair) }
-        return unique
+        var unique = 0
+        for index in pairs.indices where unique == 0 || pairs[unique - 1] != pairs[index] {
+            pairs[unique] = pairs[index]
+            unique += 1
+        }
+        pairs.removeLast(pairs.count - unique)
+        return pairs
     }
 
     /// Where `hash` is listed for band `band`: the band's number, then its bits.
@@ -862,15 +876,26 @@ extension StoryIndex {
 
     /// A SimHash as the `simhash` column holds it: 16 hexadecimal digits.
     static func hex(_ simhash: UInt64) -> String {
-        let digits = String(simhash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        // Written in place: `String(radix:)` and padding it made three Strings.
+        String(unsafeUninitializedCapacity: 16) { digits in
+            for index in 0..<16 {
+                let digit = UInt8(truncatingIfNeeded: simhash >> UInt64(60 - 4 * index)) & 0xF
+                digits[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+            }
+            return 16
+        }
     }
 
     /// Figures as the `quantities` column holds them: "5000 soldiers;3 years".
     static func text(of quantities: Set<Fingerprint.QuantityKey>) -> String {
-        quantities.sorted().map { key in
-            "\(figure(key.value)) \(key.unit)"
-        }.joined(separator: ";")
+        var text = ""
+        for key in quantities.sorted() {
+            if !text.isEmpty { text += ";" }
+            text += figure(key.value)
+            text += " "
+            text += key.unit
+        }
+        return text
     }
 
     private static func quantities(from text: String) -> Set<Fingerprint.QuantityKey> {
