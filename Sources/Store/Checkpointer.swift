@@ -11,12 +11,18 @@ import GRDBSQLite
 /// writer checkpoints itself only when the log reaches four times the mark, by which time the background
 /// passes have usually copied all but the last commit's pages, so the log can start over.
 final class Checkpointer: @unchecked Sendable {
-    // Unchecked: `connection` is only touched on `queue`, and `pending` only under `lock`.
+    // Unchecked: `connection` is only touched on `queue`, `pending` only under `lock`, and the marks only on
+    // the writer's connection (set before its first commit, read in its commits).
 
-    /// Log pages from which a background pass is asked for (SQLite's own automatic checkpoint mark).
-    static let backgroundMark: Int32 = 1_000
-    /// Log pages from which the writer checkpoints in its commit, as SQLite would.
-    static let writerMark: Int32 = 4_000
+    /// Log bytes from which a background pass is asked for: SQLite's own automatic checkpoint mark, 1,000
+    /// pages of 4 KB.
+    static let backgroundBytes = 4_096_000
+    /// Log bytes from which the writer checkpoints in its commit, as SQLite would.
+    static let writerBytes = 4 * backgroundBytes
+
+    /// The marks in pages of the database's own size (16 KB for a new file, 4 KB for one made before).
+    private var backgroundMark = Int32.max
+    private var writerMark = Int32.max
 
     private let path: String
     private let queue = DispatchQueue(label: "feedwatch.checkpoint", qos: .utility)
@@ -34,9 +40,12 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     /// Makes the writer connection `db` report its commits to this checkpointer instead of checkpointing at
-    /// 1,000 pages itself. The hook holds no reference: the checkpointer must outlive the connection (the
+    /// 1,000 pages itself; call it after setting the page size of a new file. The hook holds no reference: the checkpointer must outlive the connection (the
     /// store's `prepareDatabase` closure, which GRDB keeps with the connection's configuration, holds it).
-    func hook(_ db: Database) {
+    func hook(_ db: Database) throws {
+        let pageSize = max(512, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096)
+        backgroundMark = Int32(Self.backgroundBytes / pageSize)
+        writerMark = Int32(Self.writerBytes / pageSize)
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(db.sqliteConnection, { context, connection, name, pages in
             guard let context else { return SQLITE_OK }
@@ -48,10 +57,10 @@ final class Checkpointer: @unchecked Sendable {
 
     /// Called by SQLite on the writer's thread after each commit, with the pages now in the log.
     private func logGrew(to pages: Int32, connection writer: OpaquePointer?, name: UnsafePointer<CChar>?) {
-        if pages >= Self.writerMark {
+        if pages >= writerMark {
             // What SQLite's own hook does; errors (a reader in the way) leave it to the next commit.
             sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-        } else if pages >= Self.backgroundMark {
+        } else if pages >= backgroundMark {
             let asks = lock.sync {
                 defer { pending = true }
                 return !pending

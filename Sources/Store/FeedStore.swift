@@ -15,6 +15,8 @@ public final class FeedStore: Sendable {
     /// the index out under the lock, works on it without the lock (the writer is serial), and puts it back
     /// when its transaction commits; a rolled-back transaction leaves none, so the next commit reloads it.
     let alerting: Mutex<AlertingState>
+    /// The page size of a new database file, in bytes (an existing file keeps its own).
+    static let newFilePageSize = 16_384
     /// Copies the write-ahead log into the database file beside the writer.
     private let checkpointer: Checkpointer
 
@@ -32,11 +34,17 @@ public final class FeedStore: Sendable {
         // are enough (GRDB opens up to five, each with its own page cache).
         configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                // Before the file has its first page: a cold cycle over 1,000 feeds writes 80 MB, and with
+                // SQLite's 4 KB pages it made three times the reads and writes (each page goes to the log, then
+                // to the file). 64 KB pages were no faster: a small commit rewrites whole pages.
+                try db.execute(sql: "PRAGMA page_size = \(Self.newFilePageSize)")
+            }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Page cache: SQLite's default 2 MB for the writer (4 MB made a 1,000-feed cycle no faster and
             // 2 MB bigger), 512 KB for each reader.
             try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -512" : "PRAGMA cache_size = -2048")
-            if !db.configuration.readonly { checkpointer.hook(db) }
+            if !db.configuration.readonly { try checkpointer.hook(db) }
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
