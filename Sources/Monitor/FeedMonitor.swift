@@ -96,10 +96,13 @@ public final class FeedMonitor: Sendable {
 
     /// Polls the given feeds and returns a report per feed, in input order.
     ///
-    /// At most `poll.concurrency` feeds are in the pipeline at once, at most
+    /// At most `poll.concurrency` feeds fetch, parse and analyse at once, at most
     /// ``SchedulingSettings/connectionsPerHost`` of them fetching from one host, and fetches from one host
     /// start ``SchedulingSettings/hostGap`` apart. Feeds are taken round-robin over their hosts, so one
-    /// host with many feeds neither holds back the others nor is hit in a burst.
+    /// host with many feeds neither holds back the others nor is hit in a burst. A feed that has handed its
+    /// batch to the store leaves its place to the next feed while the batch waits for its commit; with the
+    /// batches waiting, at most one and a half times `poll.concurrency` feeds are in the pipeline, which bounds
+    /// the memory they hold.
     ///
     /// `onFeedDone` hears of each feed as it finishes (the watchdog's sign of progress). On a graceful stop
     /// the feeds in flight finish and no more start; the reports then cover only the feeds that ran.
@@ -123,25 +126,33 @@ public final class FeedMonitor: Sendable {
         // until its result is awaited, and results come through `events`, so a cycle held every feed's task
         // to the end (10 MB at 1,000 feeds).
         try await withThrowingDiscardingTaskGroup { group in
+            // Feeds before their hand-off to the committer (at most `limit`), and feeds after it, waiting for
+            // their commit and log append: at most `limit + extra` in all.
+            let extra = max(1, limit / 2)
             var running = 0
+            var committing: Set<Int> = []
             var timer: ContinuousClock.Instant?
             var iterator = events.makeAsyncIterator()
             while true {
                 let now = ContinuousClock.now
                 let stopping = Task.isShuttingDownGracefully
-                while !stopping, running < limit, let index = queue.next(now: now) {
+                while !stopping, running < limit, running + committing.count < limit + extra,
+                    let index = queue.next(now: now)
+                {
                     running += 1
                     let state = feeds[index]
                     group.addTask {
                         do {
-                            let report = try await self.poll(state, fetchEnded: { sink.yield(.fetchEnded(index)) })
+                            let report = try await self.poll(
+                                state, fetchEnded: { sink.yield(.fetchEnded(index)) },
+                                handedOff: { sink.yield(.handedOff(index)) })
                             sink.yield(.finished(index, report))
                         } catch {
                             sink.yield(.failed(error))
                         }
                     }
                 }
-                if running == 0 && (queue.isEmpty || stopping) { break }
+                if running == 0 && committing.isEmpty && (queue.isEmpty || stopping) { break }
                 if running < limit, let ready = queue.nextReadyTime(after: now), timer.map({ ready < $0 }) ?? true {
                     // Feeds wait only for a host's gap: wake up when it has passed.
                     timer = ready
@@ -154,10 +165,13 @@ public final class FeedMonitor: Sendable {
                 switch event {
                 case .fetchEnded(let index):
                     queue.fetchEnded(index)
+                case .handedOff(let index):
+                    running -= 1
+                    committing.insert(index)
                 case .finished(let index, let report):
                     queue.fetchEnded(index)
                     reports[index] = report
-                    running -= 1
+                    if committing.remove(index) == nil { running -= 1 }
                     onFeedDone?(report)
                 case .failed(let error):
                     throw error
@@ -181,8 +195,11 @@ public final class FeedMonitor: Sendable {
         try await store.feedStates().filter { feedsByURL[$0.url] != nil }
     }
 
-    /// Polls one feed, calling `fetchEnded` as soon as the network part is over (or was skipped).
-    private func poll(_ state: FeedFetchState, fetchEnded: @Sendable () -> Void) async throws -> FeedReport {
+    /// Polls one feed, calling `fetchEnded` as soon as the network part is over (or was skipped), and
+    /// `handedOff` when its batch goes to the committer.
+    private func poll(
+        _ state: FeedFetchState, fetchEnded: @Sendable () -> Void, handedOff: @Sendable () -> Void
+    ) async throws -> FeedReport {
         guard let feed = feedsByURL[state.url] else {
             fetchEnded()
             return FeedReport(url: state.url, status: nil, error: "not in the config", items: 0, newItems: 0, alerts: 0)
@@ -298,7 +315,8 @@ public final class FeedMonitor: Sendable {
             }
         }
 
-        // Returns once the batch is committed and its alerts are in the log.
+        // Returns once the batch is committed and its alerts are in the log; meanwhile the next feed may start.
+        handedOff()
         let alerts = try await committer.commit(FeedBatch(feedID: state.feedID, fetch: record, items: processed))
         report.newItems = processed.count
         report.alerts = alerts.count
@@ -369,6 +387,8 @@ public final class FeedMonitor: Sendable {
 private enum PollEvent: Sendable {
     /// Feed `index` is done with the network.
     case fetchEnded(Int)
+    /// Feed `index` handed its batch to the committer.
+    case handedOff(Int)
     /// Feed `index` went through the whole pipeline.
     case finished(Int, FeedReport)
     /// A feed's pipeline threw (a store failure): the batch stops.
@@ -380,6 +400,9 @@ private enum PollEvent: Sendable {
 /// Group commit: one feed's batch is committed at once when the store is idle; batches that arrive while a
 /// commit is in flight wait and go together in the next transaction. Under load (a cycle of 1,000 feeds
 /// answering 304) this turns a thousand tiny transactions into a few dozen, without delaying a lone commit.
+/// While commits follow each other closely, a small group waits a few milliseconds for more batches: each
+/// transaction has a cost of its own (the log's sync, the last pages of every table and index written again,
+/// the rows of the stories it touches), and in a busy cycle batches arrive every few milliseconds.
 ///
 /// Every batch stays atomic: a group commits all its batches or none. When a group fails, each of its batches is
 /// retried alone, so one bad batch costs only its own feed. After each commit the new alerts go to the log, in
@@ -391,12 +414,21 @@ private enum PollEvent: Sendable {
 final class GroupCommitter: Sendable {
     /// Most batches in one transaction, so one commit never holds the writer for long.
     static let maximumGroup = 64
+    /// A group this big is committed without waiting for more.
+    static let fullGroup = 8
+    /// How long a smaller group waits for more batches, when the last commit ended less than `busy` ago.
+    static let linger = DispatchTimeInterval.milliseconds(10)
+    static let busy: UInt64 = 50_000_000
 
     private typealias Waiter = (batch: FeedBatch, continuation: CheckedContinuation<Result<[Alert], any Error>, Never>)
 
     private struct State {
         var waiting: [Waiter] = []
         var isDraining = false
+        /// The committing thread waits for `fullGroup` batches; the batch that completes it signals `arrivals`.
+        var isWaitingForMore = false
+        /// When the last group was committed (`DispatchTime` nanoseconds).
+        var lastCommitted: UInt64 = 0
         /// The latest group's log append, while it runs.
         var publishing: Task<Void, Never>?
     }
@@ -407,6 +439,8 @@ final class GroupCommitter: Sendable {
     private let store: FeedStore
     private let publisher: AlertPublisher
     private let state = Mutex(State())
+    /// Signalled once by the batch that makes a waiting group full.
+    private let arrivals = DispatchSemaphore(value: 0)
 
     init(store: FeedStore, publisher: AlertPublisher) {
         self.store = store
@@ -418,19 +452,24 @@ final class GroupCommitter: Sendable {
     ///   are committed, and the log catches up at the end of the cycle (which reports the error) or on start.
     func commit(_ batch: FeedBatch) async throws -> [Alert] {
         let result = await withCheckedContinuation { continuation in
-            let starts = state.withLock { state in
+            let (starts, completes) = state.withLock { state in
                 state.waiting.append((batch, continuation))
                 defer { state.isDraining = true }
-                return !state.isDraining
+                let completes = state.isWaitingForMore && state.waiting.count >= Self.fullGroup
+                if completes { state.isWaitingForMore = false }
+                return (!state.isDraining, completes)
             }
             if starts { queue.async { self.drain() } }
+            if completes { arrivals.signal() }
         }
         return try result.get()
     }
 
     /// Commits the waiting groups until none is left (on ``queue``).
     private func drain() {
-        while let group = nextGroup() {
+        while true {
+            waitForMoreBatches()
+            guard let group = nextGroup() else { break }
             let results: [Result<[Alert], any Error>]
             do {
                 results = try store.commitNow(group.map(\.batch)).map { .success($0) }
@@ -444,6 +483,7 @@ final class GroupCommitter: Sendable {
             // a group's feeds resume only once its alerts are in the log.
             let created = results.flatMap { (try? $0.get()) ?? [] }
             state.withLock { state in
+                state.lastCommitted = DispatchTime.now().uptimeNanoseconds
                 let previous = state.publishing
                 state.publishing = Task { [publisher] in
                     await previous?.value
@@ -456,6 +496,25 @@ final class GroupCommitter: Sendable {
                 }
             }
         }
+    }
+
+    /// Waits up to `linger` for a full group, when commits follow each other closely (on ``queue``).
+    private func waitForMoreBatches() {
+        let now = DispatchTime.now()
+        let waits = state.withLock { state in
+            guard state.waiting.count < Self.fullGroup, state.lastCommitted + Self.busy > now.uptimeNanoseconds
+            else { return false }
+            state.isWaitingForMore = true
+            return true
+        }
+        guard waits, arrivals.wait(timeout: now + Self.linger) == .timedOut else { return }
+        // Timed out: unless a batch completed the group meanwhile and signals, stop waiting; if one does, take
+        // its signal, so that the next wait does not end at once.
+        let signalled = state.withLock { state in
+            defer { state.isWaitingForMore = false }
+            return !state.isWaitingForMore
+        }
+        if signalled { arrivals.wait() }
     }
 
     /// Takes the next group off the waiting list, or ends the draining when the list is empty.

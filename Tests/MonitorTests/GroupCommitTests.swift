@@ -1,5 +1,6 @@
 import AlertLog
 import Foundation
+import GRDB
 @testable import Monitor
 import Store
 import TestSupport
@@ -74,5 +75,40 @@ struct GroupCommitTests {
         #expect(reports.reduce(0) { $0 + $1.alerts } == stored.count)
         #expect(stored.count >= 12, "every feed's withdrawal items alert")
         #expect(logged == Array(1...Int64(stored.count)), "each alert once, in id order")
+    }
+
+    @Test func aFeedWaitingForItsCommitLetsTheNextFeedStartAndTheWaitingAreBounded() async throws {
+        let server = try TestServer { _ in
+            .respond(status: 200, headers: MonitorHarness.rssType, body: MonitorHarness.rss(items: ["a"]))
+        }
+        defer { server.stop() }
+        let feeds = (1...4).map { MonitorHarness.Feed(url: server.url("/f\($0)"), name: "f\($0)") }
+        let harness = try MonitorHarness("handoff", feeds: feeds, poll: "{interval: 15m, concurrency: 2, timeout: 5s}")
+        let monitor = try harness.monitor()
+        let states = try await monitor.registerFeeds()
+        // Another connection takes the write lock: no commit can finish until it lets go (within the store's
+        // 10 s busy timeout).
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: harness.store.path, configuration: configuration)
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let polling = Task { try await monitor.poll(states) }
+
+        // Two feeds in the pipeline at once. The first two fetch and hand their batches to the store, where
+        // they wait; the first hand-off lets a third feed start. At most two batches wait for the store, so
+        // the fourth feed waits too.
+        let deadline = ContinuousClock.now + .seconds(6)
+        while server.requests.count < 3 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let fetchedWhileLocked = server.requests.count
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        let reports = try await polling.value
+
+        #expect(fetchedWhileLocked == 3, "feeds fetched while two batches waited for the store")
+        #expect(reports.count == 4)
+        #expect(reports.allSatisfy { $0.error == nil && $0.newItems == 1 }, "\(reports.compactMap(\.error))")
+        #expect(try await harness.store.counts().items == 4)
     }
 }
