@@ -34,8 +34,14 @@ extension Feedwatch {
             // Two malloc arenas instead of glibc's eight per core: the feed tasks, the writer and libcurl's
             // thread otherwise each keep an arena with its own free space (3 MB less resident memory in a
             // 1,000-feed cycle, no measurable change in time).
+            //
+            // And a fixed threshold (glibc's initial 128 KB) for blocks that get pages of their own: glibc
+            // otherwise raises it to the size of each such block freed, after which blocks that size come
+            // from the heap, whose free space it cannot give back between them (1.7 MB less at the peak of
+            // a 1,000-feed cycle, median of 6, for about 200 more mmap calls).
             #if os(Linux)
             mallopt(M_ARENA_MAX, 2)
+            mallopt(M_MMAP_THRESHOLD, 128 * 1024)
             #endif
             let logger = Logger(label: "feedwatch")
             let loaded = try loadConfiguration(options.config)
