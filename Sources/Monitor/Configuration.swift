@@ -6,7 +6,7 @@ public import Store
 public struct PollSettings: Sendable, Equatable {
     /// Seconds between polls of a feed, unless the feed says otherwise.
     public var interval: Double
-    /// Fetches in flight at once.
+    /// Feeds fetching, parsing and analysing at once (half as many more may hold batches waiting for the store).
     public var concurrency: Int
     /// Seconds a whole fetch may take.
     public var timeout: Double

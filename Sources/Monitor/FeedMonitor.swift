@@ -66,7 +66,10 @@ public final class FeedMonitor: Sendable {
         self.feedsByURL = Dictionary(configuration.config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
         self.publisher = AlertPublisher(store: store, log: log)
-        self.committer = GroupCommitter(store: store, publisher: publisher)
+        // Half the pipeline's places: the rest are fetching, or hold batches whose alerts are being logged.
+        let places = Self.pipelinePlaces(concurrency: configuration.config.poll.concurrency)
+        self.committer = GroupCommitter(
+            store: store, publisher: publisher, fullGroup: min(GroupCommitter.fullGroup, max(1, places.total / 2)))
         self.fetcher = fetcher
         self.logger = logger
         self.scheduling = scheduling
@@ -94,15 +97,22 @@ public final class FeedMonitor: Sendable {
         return try await poll(states)
     }
 
+    /// The feeds that may fetch, parse and analyse at once, and the most in the pipeline in all, counting
+    /// those whose batches wait for the store.
+    static func pipelinePlaces(concurrency: Int) -> (working: Int, total: Int) {
+        let working = max(1, concurrency)
+        return (working, working + max(1, working / 2))
+    }
+
     /// Polls the given feeds and returns a report per feed, in input order.
     ///
     /// At most `poll.concurrency` feeds fetch, parse and analyse at once, at most
     /// ``SchedulingSettings/connectionsPerHost`` of them fetching from one host, and fetches from one host
     /// start ``SchedulingSettings/hostGap`` apart. Feeds are taken round-robin over their hosts, so one
     /// host with many feeds neither holds back the others nor is hit in a burst. A feed that has handed its
-    /// batch to the store leaves its place to the next feed while the batch waits for its commit; with the
-    /// batches waiting, at most one and a half times `poll.concurrency` feeds are in the pipeline, which bounds
-    /// the memory they hold.
+    /// batch to the store leaves its place to the next feed while the batch waits for its commit; in all,
+    /// at most `poll.concurrency` plus half as many (at least one) feeds are in the pipeline, which bounds the
+    /// memory their batches hold.
     ///
     /// `onFeedDone` hears of each feed as it finishes (the watchdog's sign of progress). On a graceful stop
     /// the feeds in flight finish and no more start; the reports then cover only the feeds that ran.
@@ -113,7 +123,7 @@ public final class FeedMonitor: Sendable {
         _ feeds: [FeedFetchState], onFeedDone: (@Sendable (FeedReport) -> Void)? = nil
     ) async throws -> [FeedReport] {
         guard !feeds.isEmpty else { return [] }
-        let limit = max(1, config.poll.concurrency)
+        let (limit, places) = Self.pipelinePlaces(concurrency: config.poll.concurrency)
         var queue = PollQueue(
             hosts: feeds.map { PollQueue.hostKey(of: $0.requestURL) },
             perHostLimit: scheduling.connectionsPerHost,
@@ -127,8 +137,7 @@ public final class FeedMonitor: Sendable {
         // to the end (10 MB at 1,000 feeds).
         try await withThrowingDiscardingTaskGroup { group in
             // Feeds before their hand-off to the committer (at most `limit`), and feeds after it, waiting for
-            // their commit and log append: at most `limit + extra` in all.
-            let extra = max(1, limit / 2)
+            // their commit and log append (at most `places` in all).
             var running = 0
             var committing: Set<Int> = []
             var timer: ContinuousClock.Instant?
@@ -136,7 +145,7 @@ public final class FeedMonitor: Sendable {
             while true {
                 let now = ContinuousClock.now
                 let stopping = Task.isShuttingDownGracefully
-                while !stopping, running < limit, running + committing.count < limit + extra,
+                while !stopping, running < limit, running + committing.count < places,
                     let index = queue.next(now: now)
                 {
                     running += 1
@@ -399,8 +408,9 @@ private enum PollEvent: Sendable {
 
 /// Group commit: one feed's batch is committed at once when the store is idle; batches that arrive while a
 /// commit is in flight wait and go together in the next transaction. Under load (a cycle of 1,000 feeds
-/// answering 304) this turns a thousand tiny transactions into a few dozen, without delaying a lone commit.
-/// While commits follow each other closely, a small group waits a few milliseconds for more batches: each
+/// answering 304) this turns a thousand tiny transactions into a few dozen. A lone commit in a quiet store
+/// starts at once; while commits follow each other closely, a small group waits a few milliseconds for more
+/// batches: each
 /// transaction has a cost of its own (the log's sync, the last pages of every table and index written again,
 /// the rows of the stories it touches), and in a busy cycle batches arrive every few milliseconds.
 ///
@@ -414,10 +424,11 @@ private enum PollEvent: Sendable {
 final class GroupCommitter: Sendable {
     /// Most batches in one transaction, so one commit never holds the writer for long.
     static let maximumGroup = 64
-    /// A group this big is committed without waiting for more.
+    /// The default size of a group that is committed without waiting for more.
     static let fullGroup = 8
     /// How long a smaller group waits for more batches, when the last commit ended less than `busy` ago.
     static let linger = DispatchTimeInterval.milliseconds(10)
+    /// Commits that end closer together than this (nanoseconds) make the store busy.
     static let busy: UInt64 = 50_000_000
 
     private typealias Waiter = (batch: FeedBatch, continuation: CheckedContinuation<Result<[Alert], any Error>, Never>)
@@ -442,9 +453,14 @@ final class GroupCommitter: Sendable {
     /// Signalled once by the batch that makes a waiting group full.
     private let arrivals = DispatchSemaphore(value: 0)
 
-    init(store: FeedStore, publisher: AlertPublisher) {
+    /// The size of a group that is committed without waiting for more.
+    private let fullGroup: Int
+
+    /// A committer whose groups wait for more batches while they have fewer than `fullGroup`.
+    init(store: FeedStore, publisher: AlertPublisher, fullGroup: Int = GroupCommitter.fullGroup) {
         self.store = store
         self.publisher = publisher
+        self.fullGroup = max(1, fullGroup)
     }
 
     /// Commits `batch` (alone or with others), appends its alerts to the log, and returns them.
@@ -455,7 +471,7 @@ final class GroupCommitter: Sendable {
             let (starts, completes) = state.withLock { state in
                 state.waiting.append((batch, continuation))
                 defer { state.isDraining = true }
-                let completes = state.isWaitingForMore && state.waiting.count >= Self.fullGroup
+                let completes = state.isWaitingForMore && state.waiting.count >= fullGroup
                 if completes { state.isWaitingForMore = false }
                 return (!state.isDraining, completes)
             }
@@ -498,11 +514,13 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// Waits up to `linger` for a full group, when commits follow each other closely (on ``queue``).
+    /// Waits up to `linger` for a full group, when some batches wait and commits follow each other closely
+    /// (on ``queue``).
     private func waitForMoreBatches() {
         let now = DispatchTime.now()
         let waits = state.withLock { state in
-            guard state.waiting.count < Self.fullGroup, state.lastCommitted + Self.busy > now.uptimeNanoseconds
+            guard !state.waiting.isEmpty, state.waiting.count < fullGroup,
+                state.lastCommitted + Self.busy > now.uptimeNanoseconds
             else { return false }
             state.isWaitingForMore = true
             return true

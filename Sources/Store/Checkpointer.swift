@@ -40,8 +40,9 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     /// Makes the writer connection `db` report its commits to this checkpointer instead of checkpointing at
-    /// 1,000 pages itself; call it after setting the page size of a new file. The hook holds no reference: the checkpointer must outlive the connection (the
-    /// store's `prepareDatabase` closure, which GRDB keeps with the connection's configuration, holds it).
+    /// 1,000 pages itself; call it after setting the page size of a new file. The hook holds no reference:
+    /// the checkpointer must outlive the connection (the store's `prepareDatabase` closure, which GRDB keeps
+    /// with the connection's configuration, holds it).
     func hook(_ db: Database) throws {
         let pageSize = max(512, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096)
         backgroundMark = Int32(Self.backgroundBytes / pageSize)
