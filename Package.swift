@@ -96,7 +96,10 @@ let package = Package(
         .testTarget(name: "AlertLogTests", dependencies: ["AlertLog", "Analysis", "Store"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "Store", "AlertLog", "Analysis", "FeedFetch", "TestSupport"],
+            dependencies: [
+                "Monitor", "Store", "AlertLog", "Analysis", "FeedFetch", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -94,9 +94,9 @@ struct GroupCommitTests {
         try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
         let polling = Task { try await monitor.poll(states) }
 
-        // Two feeds in the pipeline at once. The first two fetch and hand their batches to the store, where
-        // they wait; the first hand-off lets a third feed start. At most two batches wait for the store, so
-        // the fourth feed waits too.
+        // Concurrency 2: two feeds fetch, parse and analyse at once, and three are in the pipeline in all. The
+        // first two hand their batches to the store, where they wait; the first hand-off lets a third feed
+        // start. Then the pipeline is full, so the fourth feed waits too.
         let deadline = ContinuousClock.now + .seconds(6)
         while server.requests.count < 3 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -106,7 +106,7 @@ struct GroupCommitTests {
         try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
         let reports = try await polling.value
 
-        #expect(fetchedWhileLocked == 3, "feeds fetched while two batches waited for the store")
+        #expect(fetchedWhileLocked == 3, "feeds fetched while the first batches waited for the store")
         #expect(reports.count == 4)
         #expect(reports.allSatisfy { $0.error == nil && $0.newItems == 1 }, "\(reports.compactMap(\.error))")
         #expect(try await harness.store.counts().items == 4)

@@ -38,6 +38,16 @@ import Testing
         #expect(StoryIndex.titlePairs(title) == Self.referenceTitlePairs(title))
     }
 
+    @Test func everyASCIICharacterPairsAsThroughTheMatchingForm() {
+        // Each of the 128 ASCII characters inside a word, between two words, and at either end.
+        for value in UInt8(0)..<128 {
+            let character = String(UnicodeScalar(value))
+            for title in ["ab\(character)cd ef", "ab \(character) cd", "\(character)ab cd", "ab cd\(character)"] {
+                #expect(StoryIndex.titlePairs(title) == Self.referenceTitlePairs(title), "byte \(value) in \(title.debugDescription)")
+            }
+        }
+    }
+
     @Test func asciiTitlesPairAsTheirMatchingFormDoes() {
         // An ASCII hyphen is read on the ASCII path, an em dash through the matching form: both break words.
         #expect(StoryIndex.titlePairs("Rockets HIT - the Base") == StoryIndex.titlePairs("rockets hit — the base"))
