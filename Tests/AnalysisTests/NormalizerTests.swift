@@ -8,6 +8,14 @@ import Testing
     }
 
     @Test(arguments: [
+        "", "Rockets HIT the Base", "القوات الأميركية تنسحب", "مليشيات مدعومة من إيران", "٥٠٠٠ جندي خلال ٣ سنوات",
+        "Café ＦＵＬＬ width", "emoji 😀 and \u{0}", "مُصْطَفَى الكاظمي",
+    ])
+    func matchingFormIsTheNormalizedKeyAsText(_ text: String) {
+        #expect(matchingForm(of: text) == key(text))
+    }
+
+    @Test(arguments: [
         ("أحمد", "احمد"), ("إسلام", "اسلام"), ("آمن", "امن"), ("ٱلله", "الله"),  // alef variants
         ("مصطفى", "مصطفي"), ("سلیمانی", "سليماني"), ("کرکوک", "كركوك"),  // yaa, Persian letters
         ("دولة", "دوله"), ("مؤتمر", "موتمر"), ("رئيس", "رييس"),  // taa marbuta, hamza seats
