@@ -6,7 +6,8 @@ public import Store
 public struct PollSettings: Sendable, Equatable {
     /// Seconds between polls of a feed, unless the feed says otherwise.
     public var interval: Double
-    /// Feeds fetching, parsing and analysing at once (half as many more may hold batches waiting for the store).
+    /// Feeds fetching, parsing and analysing at once (a quarter as many more may hold batches waiting for
+    /// the store).
     public var concurrency: Int
     /// Seconds a whole fetch may take.
     public var timeout: Double
