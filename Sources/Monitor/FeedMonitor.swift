@@ -68,8 +68,9 @@ public final class FeedMonitor: Sendable {
         self.publisher = AlertPublisher(store: store, log: log)
         // Half the pipeline's places: the rest are fetching, or hold batches whose alerts are being logged.
         let places = Self.pipelinePlaces(concurrency: configuration.config.poll.concurrency)
-        self.committer = GroupCommitter(
-            store: store, publisher: publisher, fullGroup: min(GroupCommitter.fullGroup, max(1, places.total / 2)))
+        var grouping = GroupCommitter.Grouping()
+        grouping.fullGroup = min(grouping.fullGroup, max(1, places.total / 2))
+        self.committer = GroupCommitter(store: store, publisher: publisher, grouping: grouping)
         self.fetcher = fetcher
         self.logger = logger
         self.scheduling = scheduling
@@ -425,12 +426,16 @@ private enum PollEvent: Sendable {
 final class GroupCommitter: Sendable {
     /// Most batches in one transaction, so one commit never holds the writer for long.
     static let maximumGroup = 64
-    /// The default size of a group that is committed without waiting for more.
-    static let fullGroup = 8
-    /// How long a smaller group waits for more batches, when the last commit ended less than `busy` ago.
-    static let linger = DispatchTimeInterval.milliseconds(10)
-    /// Commits that end closer together than this (nanoseconds) make the store busy.
-    static let busy: UInt64 = 50_000_000
+
+    /// When a small group waits for more batches.
+    struct Grouping: Sendable {
+        /// A group this big is committed without waiting for more.
+        var fullGroup = 8
+        /// How long a smaller group waits for more batches...
+        var linger: Duration = .milliseconds(10)
+        /// ...when the last commit ended less than this ago.
+        var busy: Duration = .milliseconds(50)
+    }
 
     private typealias Waiter = (batch: FeedBatch, continuation: CheckedContinuation<Result<[Alert], any Error>, Never>)
 
@@ -454,14 +459,23 @@ final class GroupCommitter: Sendable {
     /// Signalled once by the batch that makes a waiting group full.
     private let arrivals = DispatchSemaphore(value: 0)
 
-    /// The size of a group that is committed without waiting for more.
+    /// `Grouping.fullGroup`, at least 1.
     private let fullGroup: Int
+    /// `Grouping.linger` and `Grouping.busy` in nanoseconds.
+    private let linger: UInt64
+    private let busy: UInt64
 
-    /// A committer whose groups wait for more batches while they have fewer than `fullGroup`.
-    init(store: FeedStore, publisher: AlertPublisher, fullGroup: Int = GroupCommitter.fullGroup) {
+    /// A committer whose small groups wait for more batches as `grouping` says.
+    init(store: FeedStore, publisher: AlertPublisher, grouping: Grouping = Grouping()) {
         self.store = store
         self.publisher = publisher
-        self.fullGroup = max(1, fullGroup)
+        fullGroup = max(1, grouping.fullGroup)
+        func nanoseconds(_ duration: Duration) -> UInt64 {
+            UInt64(max(0, duration.components.seconds)) * 1_000_000_000
+                + UInt64(max(0, duration.components.attoseconds)) / 1_000_000_000
+        }
+        linger = nanoseconds(grouping.linger)
+        busy = nanoseconds(grouping.busy)
     }
 
     /// Commits `batch` (alone or with others), appends its alerts to the log, and returns them.
@@ -521,12 +535,13 @@ final class GroupCommitter: Sendable {
         let now = DispatchTime.now()
         let waits = state.withLock { state in
             guard !state.waiting.isEmpty, state.waiting.count < fullGroup,
-                state.lastCommitted + Self.busy > now.uptimeNanoseconds
+                state.lastCommitted + busy > now.uptimeNanoseconds
             else { return false }
             state.isWaitingForMore = true
             return true
         }
-        guard waits, arrivals.wait(timeout: now + Self.linger) == .timedOut else { return }
+        let deadline = DispatchTime(uptimeNanoseconds: now.uptimeNanoseconds + linger)
+        guard waits, arrivals.wait(timeout: deadline) == .timedOut else { return }
         // Timed out: unless a batch completed the group meanwhile and signals, stop waiting; if one does, take
         // its signal, so that the next wait does not end at once.
         let signalled = state.withLock { state in

@@ -2,7 +2,8 @@ import AlertLog
 import Foundation
 import GRDB
 @testable import Monitor
-import Store
+@testable import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -110,5 +111,84 @@ struct GroupCommitTests {
         #expect(reports.count == 4)
         #expect(reports.allSatisfy { $0.error == nil && $0.newItems == 1 }, "\(reports.compactMap(\.error))")
         #expect(try await harness.store.counts().items == 4)
+    }
+
+    /// Counts the transactions that change feed rows (every batch updates its feed's row).
+    final class CommitCounter: TransactionObserver, Sendable {
+        private let count = Mutex(0)
+        var commits: Int { count.withLock { $0 } }
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { eventKind.tableName == "feeds" }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { count.withLock { $0 += 1 } }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
+    /// A committer over a new store with `feeds` registered, and a counter of its transactions.
+    static func committer(
+        _ label: String, feeds: Int, grouping: GroupCommitter.Grouping
+    ) async throws -> (GroupCommitter, [Int64], CommitCounter) {
+        let folder = try TestPaths.makeTemporaryFolder(label)
+        let store = try FeedStore(path: folder.appendingPathComponent("feedwatch.sqlite").path)
+        let log = try AlertLogWriter(path: folder.appendingPathComponent("alerts.jsonl").path)
+        let ids = try await store.registerFeeds((0..<feeds).map { ("https://example.org/\($0)", "feed\($0)") }).map(\.feedID)
+        let counter = CommitCounter()
+        store.pool.add(transactionObserver: counter, extent: .observerLifetime)
+        let committer = GroupCommitter(
+            store: store, publisher: AlertPublisher(store: store, log: log), grouping: grouping)
+        return (committer, ids, counter)
+    }
+
+    static func unchanged(_ feedID: Int64) -> FeedBatch {
+        let now = Date()
+        return FeedBatch(
+            feedID: feedID,
+            fetch: FetchRecord(
+                fetchedAt: now, status: 304, error: nil, etag: nil, lastModified: nil, consecutiveFailures: 0,
+                nextDueAt: now.addingTimeInterval(900), bytes: 0, duration: 0.01),
+            items: [])
+    }
+
+    @Test func batchesArrivingWhileCommitsFollowEachOtherWaitForAFullGroup() async throws {
+        let (committer, feeds, counter) = try await Self.committer(
+            "fullgroup", feeds: 5, grouping: .init(fullGroup: 4, linger: .seconds(20), busy: .seconds(30)))
+        _ = try await committer.commit(Self.unchanged(feeds[0]))
+        let before = counter.commits
+        // Four batches 50 ms apart: committed as they come, each would be a transaction of its own.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 1...4 {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(50 * (index - 1)))
+                    _ = try await committer.commit(Self.unchanged(feeds[index]))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(counter.commits - before == 1, "the four batches shared one transaction")
+    }
+
+    @Test func aSmallGroupIsCommittedWhenTheWaitEnds() async throws {
+        let (committer, feeds, counter) = try await Self.committer(
+            "linger", feeds: 3, grouping: .init(fullGroup: 4, linger: .milliseconds(300), busy: .seconds(30)))
+        _ = try await committer.commit(Self.unchanged(feeds[0]))
+        let before = counter.commits
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 1...2 {
+                group.addTask { _ = try await committer.commit(Self.unchanged(feeds[index])) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(ContinuousClock.now - started < .seconds(20), "two batches of a group of four did not wait for ever")
+        #expect(counter.commits - before == 1)
+    }
+
+    @Test func aLoneBatchInAQuietStoreIsCommittedAtOnce() async throws {
+        let (committer, feeds, _) = try await Self.committer(
+            "quiet", feeds: 2, grouping: .init(fullGroup: 4, linger: .seconds(20), busy: .milliseconds(50)))
+        _ = try await committer.commit(Self.unchanged(feeds[0]))
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        _ = try await committer.commit(Self.unchanged(feeds[1]))
+        #expect(ContinuousClock.now - started < .seconds(10), "the store was quiet: no wait for more batches")
     }
 }
