@@ -69,7 +69,7 @@ public final class FeedMonitor: Sendable {
         // Half the pipeline's places: the rest are fetching, or hold batches whose alerts are being logged.
         let places = Self.pipelinePlaces(concurrency: configuration.config.poll.concurrency)
         var grouping = GroupCommitter.Grouping()
-        grouping.fullGroup = min(grouping.fullGroup, max(1, places.total / 2))
+        grouping.fullGroup = min(grouping.fullGroup, places.total / 2)
         self.committer = GroupCommitter(store: store, publisher: publisher, grouping: grouping)
         self.fetcher = fetcher
         self.logger = logger
@@ -139,17 +139,16 @@ public final class FeedMonitor: Sendable {
         // to the end (10 MB at 1,000 feeds).
         try await withThrowingDiscardingTaskGroup { group in
             // Feeds before their hand-off to the committer (at most `limit`), and feeds after it, waiting for
-            // their commit and log append (at most `places` in all).
+            // their commit and log append (at most `places` in all). Every feed hands off before it finishes.
             var running = 0
-            var committing: Set<Int> = []
+            var committing = 0
+            func hasRoom() -> Bool { running < limit && running + committing < places }
             var timer: ContinuousClock.Instant?
             var iterator = events.makeAsyncIterator()
             while true {
                 let now = ContinuousClock.now
                 let stopping = Task.isShuttingDownGracefully
-                while !stopping, running < limit, running + committing.count < places,
-                    let index = queue.next(now: now)
-                {
+                while !stopping, hasRoom(), let index = queue.next(now: now) {
                     running += 1
                     let state = feeds[index]
                     group.addTask {
@@ -163,8 +162,8 @@ public final class FeedMonitor: Sendable {
                         }
                     }
                 }
-                if running == 0 && committing.isEmpty && (queue.isEmpty || stopping) { break }
-                if running < limit, let ready = queue.nextReadyTime(after: now), timer.map({ ready < $0 }) ?? true {
+                if running == 0 && committing == 0 && (queue.isEmpty || stopping) { break }
+                if hasRoom(), let ready = queue.nextReadyTime(after: now), timer.map({ ready < $0 }) ?? true {
                     // Feeds wait only for a host's gap: wake up when it has passed.
                     timer = ready
                     group.addTask {
@@ -176,13 +175,13 @@ public final class FeedMonitor: Sendable {
                 switch event {
                 case .fetchEnded(let index):
                     queue.fetchEnded(index)
-                case .handedOff(let index):
+                case .handedOff:
                     running -= 1
-                    committing.insert(index)
+                    committing += 1
                 case .finished(let index, let report):
                     queue.fetchEnded(index)
                     reports[index] = report
-                    if committing.remove(index) == nil { running -= 1 }
+                    committing -= 1
                     onFeedDone?(report)
                 case .failed(let error):
                     throw error
@@ -213,6 +212,7 @@ public final class FeedMonitor: Sendable {
     ) async throws -> FeedReport {
         guard let feed = feedsByURL[state.url] else {
             fetchEnded()
+            handedOff()
             return FeedReport(url: state.url, status: nil, error: "not in the config", items: 0, newItems: 0, alerts: 0)
         }
         var logger = self.logger
@@ -327,9 +327,9 @@ public final class FeedMonitor: Sendable {
         }
 
         // Returns once the batch is committed and its alerts are in the log; meanwhile the next feed may start.
-        handedOff()
-        let alerts = try await committer.commit(FeedBatch(feedID: state.feedID, fetch: record, items: processed))
         report.newItems = processed.count
+        handedOff()
+        let alerts = try await committer.commit(FeedBatch(feedID: state.feedID, fetch: record, items: consume processed))
         report.alerts = alerts.count
         report.alertTopics = alerts.map(\.topic)
         report.duration = record.duration
@@ -412,9 +412,9 @@ private enum PollEvent: Sendable {
 /// commit is in flight wait and go together in the next transaction. Under load (a cycle of 1,000 feeds
 /// answering 304) this turns a thousand tiny transactions into a few dozen. A lone commit in a quiet store
 /// starts at once; while commits follow each other closely, a small group waits a few milliseconds for more
-/// batches: each
-/// transaction has a cost of its own (the log's sync, the last pages of every table and index written again,
-/// the rows of the stories it touches), and in a busy cycle batches arrive every few milliseconds.
+/// batches: each transaction has a cost of its own (the log's sync, the last pages of every table and index
+/// written again, the rows of the stories it touches), and in a busy cycle batches arrive every few
+/// milliseconds.
 ///
 /// Every batch stays atomic: a group commits all its batches or none. When a group fails, each of its batches is
 /// retried alone, so one bad batch costs only its own feed. After each commit the new alerts go to the log, in
@@ -513,6 +513,9 @@ final class GroupCommitter: Sendable {
             // The log append (and its fsync) overlaps the next group's commit; appends keep commit order, and
             // a group's feeds resume only once its alerts are in the log.
             let created = results.flatMap { (try? $0.get()) ?? [] }
+            // Only the continuations: the batches (items, analyses, encoded columns) are freed now, not after
+            // the append.
+            let continuations = group.map(\.continuation)
             state.withLock { state in
                 state.lastCommitted = DispatchTime.now().uptimeNanoseconds
                 let previous = state.publishing
@@ -521,8 +524,8 @@ final class GroupCommitter: Sendable {
                     if !created.isEmpty {
                         try? await publisher.publish(created)
                     }
-                    for (waiter, result) in zip(group, results) {
-                        waiter.continuation.resume(returning: result)
+                    for (continuation, result) in zip(continuations, results) {
+                        continuation.resume(returning: result)
                     }
                 }
             }
@@ -641,4 +644,3 @@ actor AlertPublisher {
         }
     }
 }
-
