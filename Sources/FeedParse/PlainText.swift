@@ -379,8 +379,13 @@ extension UInt8 {
 extension UnsafeBufferPointer<UInt8> {
     /// The offset of the first `byte` at or after `offset`, found with `memchr`; `count` when there is none.
     func offset(of byte: UInt8, from offset: Int) -> Int {
-        guard let start = baseAddress, offset < count, let found = memchr(start + offset, Int32(byte), count - offset)
-        else { return count }
+        self.offset(of: byte, from: offset, before: count)
+    }
+
+    /// The offset of the first `byte` in `offset..<end`, found with `memchr`; `end` when there is none.
+    func offset(of byte: UInt8, from offset: Int, before end: Int) -> Int {
+        guard let start = baseAddress, offset < end, let found = memchr(start + offset, Int32(byte), end - offset)
+        else { return end }
         return UnsafeRawPointer(found) - UnsafeRawPointer(start)
     }
 }

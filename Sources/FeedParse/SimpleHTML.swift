@@ -151,9 +151,9 @@ enum SimpleHTML {
                     // A NUL cannot be there: ``plainText(utf8:)`` sends a fragment with one to the full parser.
                     let valueStart = index + 1
                     let valueEnd = bytes.offset(of: quote, from: valueStart)
-                    guard valueEnd < count, bytes.offset(of: UInt8(ascii: "<"), from: valueStart) > valueEnd else {
-                        return nil
-                    }
+                    guard valueEnd < count,
+                        bytes.offset(of: UInt8(ascii: "<"), from: valueStart, before: valueEnd) == valueEnd
+                    else { return nil }
                     index = valueEnd + 1
                 } else {
                     let valueStart = index
