@@ -100,19 +100,20 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey { case simhash, entities, quantities }
 
     /// `simhash` as 16 lowercase hexadecimal digits.
-    public var simhashHex: String {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(16)
-        Self.appendHex(simhash, to: &digits)
-        return String(decoding: digits, as: UTF8.self)
+    public var simhashHex: String { Self.hex(simhash) }
+
+    /// A SimHash as 16 lowercase hexadecimal digits, zero-padded: its form in the JSON and in the store.
+    public static func hex(_ simhash: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { digits in
+            for index in 0..<16 { digits[index] = hexDigit(simhash, at: index) }
+            return 16
+        }
     }
 
-    /// `simhash` as 16 lowercase hexadecimal digits, zero-padded, appended to `bytes` (the JSON writer's form too).
-    static func appendHex(_ simhash: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let digit = UInt8(truncatingIfNeeded: (simhash >> UInt64(shift)) & 0xF)
-            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
-        }
+    /// Digit `index` (0 is the most significant) of `simhash` in lowercase hexadecimal, as a UTF-8 byte.
+    static func hexDigit(_ simhash: UInt64, at index: Int) -> UInt8 {
+        let digit = UInt8(truncatingIfNeeded: simhash >> UInt64(60 - 4 * index)) & 0xF
+        return digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
     }
 
     /// Encodes `simhash` as 16 hexadecimal digits (a JSON number would lose bits in many readers).

@@ -334,10 +334,7 @@ public enum AnalysisJSON {
                 writer.raw("}")
             }
             raw(",\"simhash\":\"")
-            var hex: [UInt8] = []
-            hex.reserveCapacity(16)
-            Fingerprint.appendHex(fingerprint.simhash, to: &hex)
-            hex.withUnsafeBufferPointer { append($0) }
+            for index in 0..<16 { append(Fingerprint.hexDigit(fingerprint.simhash, at: index)) }
             raw("\"}")
         }
     }

@@ -60,7 +60,7 @@ struct EncodedItem: Sendable {
         let report = StoryReport(draftOf: item)
         storyDraft = report
         storySource = StorySourceColumns(
-            simhash: StoryIndex.hex(report.simhash), entities: Self.commaSeparated(report.entities.sorted()),
+            simhash: Fingerprint.hex(report.simhash), entities: Self.commaSeparated(report.entities.sorted()),
             keyEntities: Self.commaSeparated(report.keyEntities.sorted()),
             quantities: StoryIndex.text(of: report.quantities), topics: Self.commaSeparated(report.topics.map(\.id)))
     }

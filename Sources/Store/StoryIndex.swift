@@ -874,18 +874,6 @@ extension StoryIndex {
         return published
     }
 
-    /// A SimHash as the `simhash` column holds it: 16 hexadecimal digits.
-    static func hex(_ simhash: UInt64) -> String {
-        // Written in place: `String(radix:)` and padding it made three Strings.
-        String(unsafeUninitializedCapacity: 16) { digits in
-            for index in 0..<16 {
-                let digit = UInt8(truncatingIfNeeded: simhash >> UInt64(60 - 4 * index)) & 0xF
-                digits[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-            }
-            return 16
-        }
-    }
-
     /// Figures as the `quantities` column holds them: "5000 soldiers;3 years".
     static func text(of quantities: Set<Fingerprint.QuantityKey>) -> String {
         var text = ""

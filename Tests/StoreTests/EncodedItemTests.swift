@@ -58,7 +58,7 @@ import Testing
     @Test(arguments: [0, 1, 0xabc, 0x0123_4567_89ab_cdef, 0x8000_0000_0000_0000, UInt64.max] as [UInt64])
     func hexIsSixteenDigits(_ simhash: UInt64) {
         let digits = String(simhash, radix: 16)
-        #expect(StoryIndex.hex(simhash) == String(repeating: "0", count: 16 - digits.count) + digits)
+        #expect(Fingerprint.hex(simhash) == String(repeating: "0", count: 16 - digits.count) + digits)
     }
 
     @Test func figuresTextIsSortedAndSeparated() {
