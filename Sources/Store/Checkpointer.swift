@@ -1,6 +1,7 @@
 import Dispatch
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// Copies the write-ahead log into the database file on a thread and a connection of its own.
 ///
@@ -11,8 +12,8 @@ import GRDBSQLite
 /// writer checkpoints itself only when the log reaches four times the mark, by which time the background
 /// passes have usually copied all but the last commit's pages, so the log can start over.
 final class Checkpointer: @unchecked Sendable {
-    // Unchecked: `connection` is only touched on `queue`, `pending` only under `lock`, and the marks only on
-    // the writer's connection (set before its first commit, read in its commits).
+    // Unchecked: `connection` is only touched on `queue`, and the marks only on the writer's connection (set
+    // before its first commit, read in its commits).
 
     /// Log bytes from which a background pass is asked for: SQLite's own automatic checkpoint mark, 1,000
     /// pages of 4 KB.
@@ -26,8 +27,8 @@ final class Checkpointer: @unchecked Sendable {
 
     private let path: String
     private let queue = DispatchQueue(label: "feedwatch.checkpoint", qos: .utility)
-    private let lock = DispatchQueue(label: "feedwatch.checkpoint.lock")
-    private var pending = false
+    /// Whether a pass is queued and has not started yet.
+    private let pending = Atomic<Bool>(false)
     private var connection: OpaquePointer?
 
     /// A checkpointer for the database file at `path` (its connection opens on the first pass).
@@ -62,18 +63,14 @@ final class Checkpointer: @unchecked Sendable {
             // What SQLite's own hook does; errors (a reader in the way) leave it to the next commit.
             sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
         } else if pages >= backgroundMark {
-            let asks = lock.sync {
-                defer { pending = true }
-                return !pending
-            }
-            if asks { queue.async { self.pass() } }
+            if !pending.exchange(true, ordering: .acquiringAndReleasing) { queue.async { self.pass() } }
         }
     }
 
     /// One passive checkpoint on the checkpointer's own connection. A failure is left to the next pass, or to
     /// the writer at its mark.
     private func pass() {
-        lock.sync { pending = false }
+        pending.store(false, ordering: .releasing)
         if connection == nil {
             var opened: OpaquePointer?
             guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {

@@ -17,8 +17,6 @@ public final class FeedStore: Sendable {
     let alerting: Mutex<AlertingState>
     /// The page size of a new database file, in bytes (an existing file keeps its own).
     static let newFilePageSize = 16_384
-    /// Copies the write-ahead log into the database file beside the writer.
-    private let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date; commits
     /// cluster alerts into stories by `policy`.
@@ -26,8 +24,9 @@ public final class FeedStore: Sendable {
     public init(path: String, policy: AlertPolicy = AlertPolicy()) throws(StoreError) {
         self.path = path
         alerting = Mutex(AlertingState(policy: policy))
+        // Copies the write-ahead log into the database file beside the writer; the `prepareDatabase` closure,
+        // kept with the connection, holds it.
         let checkpointer = Checkpointer(path: path)
-        self.checkpointer = checkpointer
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // Readers look up a feed's item keys and page through alerts: short reads, for which two connections
