@@ -7,15 +7,28 @@ import GRDBSQLite
 /// GRDB's argument lists (an array of enum values built per row, converted and bound value by value) were a
 /// seventh of the writer's time in a cold cycle; the commit's hot inserts bind their values directly. The
 /// statement stays GRDB's: it owns the `sqlite3_stmt`, and GRDB resets and rebinds it on its next use.
+///
+/// Texts are bound without a copy: SQLite reads them in place during the step, while ``run()`` holds their
+/// bytes, and the bindings are cleared before it lets them go. Bound at once, each would be copied into
+/// memory SQLite allocates, only to be copied again into the row. (GRDB's `execute(arguments:)` binds a few
+/// arguments the same way.)
 struct RowWrite: ~Copyable {
     private let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
     private var position: Int32 = 1
+    /// The row's texts and their parameter positions, bound in ``run()``.
+    private var texts: [(position: Int32, text: String)] = []
 
-    /// Starts a row of the cached statement for `sql`.
-    init(_ db: Database, sql: String) throws {
-        statement = try db.cachedStatement(sql: sql)
+    /// Starts a row of the cached statement for `sql`, which `reused` keeps once found: GRDB finds a cached
+    /// statement by hashing its SQL, which cost more than binding a row.
+    init(_ db: Database, sql: String, reusing reused: inout Statement?) throws {
+        if let reused {
+            statement = reused
+        } else {
+            statement = try db.cachedStatement(sql: sql)
+            reused = statement
+        }
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
         // A statement GRDB stepped last may hold its previous row's state and values.
@@ -38,21 +51,13 @@ struct RowWrite: ~Copyable {
     }
 
     mutating func bind(_ value: String?) {
-        guard var text = value else {
+        guard let text = value else {
             sqlite3_bind_null(handle, position)
             position += 1
             return
         }
-        text.withUTF8 { bytes in
-            // SQLITE_TRANSIENT: SQLite copies the bytes before the call returns. An empty buffer may have no
-            // address, which SQLite would take for NULL.
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            if let address = bytes.baseAddress {
-                sqlite3_bind_text(handle, position, address, Int32(bytes.count), transient)
-            } else {
-                sqlite3_bind_text(handle, position, "", 0, transient)
-            }
-        }
+        if texts.isEmpty { texts.reserveCapacity(Int(sqlite3_bind_parameter_count(handle))) }
+        texts.append((position, text))
         position += 1
     }
 
@@ -86,12 +91,35 @@ struct RowWrite: ~Copyable {
     /// Runs the row's statement; it must return no row.
     /// - Throws: `DatabaseError` with SQLite's extended result code and message, as GRDB would.
     consuming func run() throws {
-        let code = sqlite3_step(handle)
-        defer { sqlite3_reset(handle) }
-        guard code == SQLITE_DONE else {
+        let failure = withTexts(boundFrom: 0) { () -> DatabaseError? in
+            guard sqlite3_step(handle) != SQLITE_DONE else { return nil }
             let extended = sqlite3_extended_errcode(connection)
             let message = connection.map { String(cString: sqlite3_errmsg($0)) }
-            throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+            return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+        }
+        sqlite3_reset(handle)
+        if let failure { throw failure }
+    }
+
+    /// Binds the texts from `index` on, each in place while its bytes are held, runs `step`, and clears the
+    /// bindings before the bytes are let go.
+    private func withTexts<Result>(boundFrom index: Int, _ step: () -> Result) -> Result {
+        guard index < texts.count else {
+            let result = step()
+            sqlite3_clear_bindings(handle)
+            return result
+        }
+        var text = texts[index].text
+        return text.withUTF8 { bytes in
+            if let address = bytes.baseAddress {
+                // A nil destructor is SQLITE_STATIC: the bytes are SQLite's to read, not to copy or free.
+                sqlite3_bind_text(handle, texts[index].position, address, Int32(bytes.count), nil)
+            } else {
+                // An empty buffer may have no address, which SQLite would take for NULL.
+                let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+                sqlite3_bind_text(handle, texts[index].position, "", 0, transient)
+            }
+            return withTexts(boundFrom: index + 1, step)
         }
     }
 }
