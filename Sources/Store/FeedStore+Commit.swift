@@ -171,6 +171,12 @@ struct CommitWriter {
     private var changedTopics: [Int64: [String: StoryIndex.TopicState]] = [:]
     /// Whether `removed_items` holds any key, once asked (once per transaction; empty until a prune).
     private var holdsRemovedItems: Bool?
+    /// The statements of the rows the transaction writes, each found once.
+    private var statements = RowStatements()
+
+    private struct RowStatements {
+        var item, analysis, story, source, alert, storyUpdate, storyTopic: Statement?
+    }
 
     init(db: Database, policy: AlertPolicy, index: StoryIndex?) {
         self.db = db
@@ -253,7 +259,8 @@ struct CommitWriter {
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+                    """,
+                reusing: &statements.item)
             itemRow.bind(batch.feedID)
             itemRow.bind(item.key)
             itemRow.bind(item.keySource)
@@ -265,7 +272,8 @@ struct CommitWriter {
             guard db.changesCount == 1 else { continue }
             let itemID = db.lastInsertedRowID
             var analysisRow = try RowWrite(
-                db, sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)")
+                db, sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
+                reusing: &statements.analysis)
             analysisRow.bind(itemID)
             analysisRow.bind(item.analysis.language)
             analysisRow.bind(encoded.topics)
@@ -312,7 +320,8 @@ struct CommitWriter {
                 sql: """
                     INSERT INTO stories (id, first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
                     VALUES (?, ?, ?, ?, '', '', 0, 0)
-                    """)
+                    """,
+                reusing: &statements.story)
             storyRow.bind(storyID)
             storyRow.bind(stamp)
             storyRow.bind(stamp)
@@ -327,7 +336,8 @@ struct CommitWriter {
                 INSERT INTO story_sources (item_id, story_id, feed_id, language, joined_at, matched_by, distance,
                     simhash, entities, key_entities, quantities, topics)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+                """,
+            reusing: &statements.source)
         sourceRow.bind(itemID)
         sourceRow.bind(storyID)
         sourceRow.bind(feedID)
@@ -362,7 +372,8 @@ struct CommitWriter {
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
                         sources, language, change, evidence, entities, quantities)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                    """,
+                reusing: &statements.alert)
             alertRow.bind(stamp)
             alertRow.bind(topic.id)
             alertRow.bind(kind.rawValue)
@@ -401,7 +412,8 @@ struct CommitWriter {
                 sql: """
                     UPDATE stories SET last_seen_at = ?, topics = ?, languages = ?, sources = ?, feeds = ?
                     WHERE id = ?
-                    """)
+                    """,
+                reusing: &statements.storyUpdate)
             storyRow.bind(StoredDate.value(story.lastSeen))
             storyRow.bind(story.topics.keys.sorted().joined(separator: ","))
             storyRow.bind(story.languages.sorted().joined(separator: ","))
@@ -422,7 +434,8 @@ struct CommitWriter {
                         ON CONFLICT (story_id, topic) DO UPDATE SET modalities = excluded.modalities,
                             last_modality = excluded.last_modality, max_killed = excluded.max_killed,
                             max_wounded = excluded.max_wounded, places = excluded.places
-                        """)
+                        """,
+                    reusing: &statements.storyTopic)
                 topicRow.bind(storyID)
                 topicRow.bind(topic)
                 topicRow.bind(state.modalities.sorted().joined(separator: ","))
