@@ -3,7 +3,8 @@ import GRDB
 
 /// Decides whether a topic is bursting: the last hour's distinct new stories against an EWMA of the hourly
 /// counts before it, with a floor of distinct sources and a cooldown. Reads only committed alerts and story
-/// sources, inside the writing transaction, so the decision survives a restart unchanged.
+/// sources, inside the writing transaction, so the decision survives a restart unchanged. Its statements are
+/// GRDB's cached ones: it runs for each topic with a new story in every transaction.
 enum BurstDetector {
     /// The burst's figures when `topic` bursts at `now`, or nil.
     static func check(topic: String, now: Date, policy: BurstPolicy, in db: Database) throws -> Alert.Burst? {
@@ -13,43 +14,46 @@ enum BurstDetector {
         let windowStart = now.addingTimeInterval(-hour)
         let historyStart = now.addingTimeInterval(-hour * Double(policy.baselineHours + 1))
         // Not before the store has a baseline's worth of history: a new database's first cycle is no burst.
-        guard let firstSeen = try Date.fetchOne(db, sql: "SELECT first_seen_at FROM items ORDER BY id LIMIT 1"),
+        guard
+            let firstSeen = try Date.fetchOne(
+                db.cachedStatement(sql: "SELECT first_seen_at FROM items ORDER BY id LIMIT 1")),
             firstSeen <= historyStart
         else { return nil }
         if thresholds.cooldown > 0,
             try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM alerts WHERE topic = ? AND kind = 'burst' AND created_at > ?)",
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM alerts WHERE topic = ? AND kind = 'burst' AND created_at > ?)"),
                 arguments: [topic, now.addingTimeInterval(-thresholds.cooldown)]) ?? false
         {
             return nil
         }
         let stories =
             try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(DISTINCT story) FROM alerts
-                    WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(DISTINCT story) FROM alerts
+                        WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?
+                        """),
                 arguments: [topic, windowStart, now]) ?? 0
         guard stories > 0 else { return nil }
         let sources =
             try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(DISTINCT ss.feed_id) FROM story_sources ss
-                    WHERE ss.joined_at > ? AND ss.joined_at <= ? AND ss.story_id IN (
-                        SELECT story FROM alerts WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(DISTINCT ss.feed_id) FROM story_sources ss
+                        WHERE ss.joined_at > ? AND ss.joined_at <= ? AND ss.story_id IN (
+                            SELECT story FROM alerts
+                            WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?)
+                        """),
                 arguments: [windowStart, now, topic, windowStart, now]) ?? 0
         // Hourly counts of new stories before the window, oldest hour first; hours without one count 0.
         var hourly = [Int](repeating: 0, count: policy.baselineHours)
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT created_at, story FROM alerts
-                WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT created_at, story FROM alerts
+                    WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?
+                    """),
             arguments: [topic, historyStart, windowStart])
         var seen = Set<Int64>()
         for row in rows {
