@@ -84,18 +84,20 @@ public enum AnalysisJSON {
         return writer.bytes
     }
 
+    /// Writes JSON into a buffer of its own, for the encoders here and for the alert log's lines.
+    ///
     /// Objects are written member by member with their keys (sorted) as literal pieces: `,"end":` costs
     /// one copy, not a key lookup and a comma flag.
     ///
-    /// The writer fills a buffer of its own, copied into an array at the end: `Array.append(contentsOf:)`
-    /// cost over a hundred instructions a piece, most of the writer's time, for pieces of a few bytes.
-    private struct Writer: ~Copyable {
+    /// The buffer is copied into an array at the end: `Array.append(contentsOf:)` cost over a hundred
+    /// instructions a piece, most of the writer's time, for pieces of a few bytes.
+    package struct Writer: ~Copyable {
         /// Allocated by the writer, freed in `deinit`; bytes `0..<count` are written.
         private var buffer: UnsafeMutableRawBufferPointer
         /// How many bytes are written.
-        private(set) var count = 0
+        package private(set) var count = 0
 
-        init(capacity: Int = 256) {
+        package init(capacity: Int = 256) {
             buffer = .allocate(byteCount: capacity, alignment: 1)
         }
 
@@ -104,7 +106,7 @@ public enum AnalysisJSON {
         }
 
         /// The bytes written.
-        var bytes: [UInt8] {
+        package var bytes: [UInt8] {
             [UInt8](UnsafeRawBufferPointer(rebasing: buffer[..<count]))
         }
 
@@ -121,15 +123,17 @@ public enum AnalysisJSON {
             buffer = larger
         }
 
+        /// Appends one byte as is.
         @inline(__always)
-        mutating func append(_ byte: UInt8) {
+        package mutating func append(_ byte: UInt8) {
             reserve(1)
             buffer[count] = byte
             count += 1
         }
 
+        /// Appends bytes as they are (JSON already).
         @inline(__always)
-        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        package mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
             reserve(bytes.count)
             UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: UnsafeRawBufferPointer(bytes))
             count += bytes.count
@@ -137,11 +141,12 @@ public enum AnalysisJSON {
 
         /// Appends literal JSON (punctuation and keys) as is.
         @inline(__always)
-        mutating func raw(_ text: StaticString) {
+        package mutating func raw(_ text: StaticString) {
             text.withUTF8Buffer { append($0) }
         }
 
-        mutating func array<T>(_ items: [T], _ body: (inout Writer, T) -> Void) {
+        /// Writes `items` as a JSON array, each by `body`.
+        package mutating func array<T>(_ items: [T], _ body: (inout Writer, T) -> Void) {
             append(UInt8(ascii: "["))
             var first = true
             for item in items {
@@ -152,7 +157,8 @@ public enum AnalysisJSON {
             append(UInt8(ascii: "]"))
         }
 
-        mutating func string(_ value: String) {
+        /// Writes `value` as a JSON string literal, escaped as `JSONEncoder` escapes it (slashes unescaped).
+        package mutating func string(_ value: String) {
             append(UInt8(ascii: "\""))
             var text = value
             text.withUTF8 { utf8 in
@@ -213,7 +219,7 @@ public enum AnalysisJSON {
         }
 
         /// Decimal digits, written in place (no `String` per number).
-        mutating func number(_ value: Int) {
+        package mutating func number(_ value: Int) {
             if value < 0 { append(UInt8(ascii: "-")) }
             let magnitude = value.magnitude
             var divisor: UInt = 1
@@ -225,7 +231,7 @@ public enum AnalysisJSON {
         }
 
         /// Integral values print without a fraction ("5000"), others in Swift's shortest form ("0.5").
-        mutating func number(_ value: Double) {
+        package mutating func number(_ value: Double) {
             if !value.isFinite {
                 // JSON has no infinity or NaN (JSONEncoder refuses them); a line must stay valid JSON.
                 raw("null")
@@ -244,7 +250,8 @@ public enum AnalysisJSON {
             if value { raw("true") } else { raw("false") }
         }
 
-        mutating func entity(_ entity: EntityMatch) {
+        /// Writes an entity as the analysis JSON holds it.
+        package mutating func entity(_ entity: EntityMatch) {
             raw("{\"id\":")
             string(entity.id)
             raw(",\"mentions\":")
@@ -268,7 +275,8 @@ public enum AnalysisJSON {
             raw("}")
         }
 
-        mutating func quantity(_ quantity: Quantity) {
+        /// Writes a quantity as the analysis JSON holds it.
+        package mutating func quantity(_ quantity: Quantity) {
             raw("{\"approximate\":")
             bool(quantity.approximate)
             raw(",\"end\":")
@@ -304,7 +312,8 @@ public enum AnalysisJSON {
             return evidence
         }
 
-        mutating func evidence(_ evidence: Evidence) {
+        /// Writes an evidence sentence as the analysis JSON holds it.
+        package mutating func evidence(_ evidence: Evidence) {
             raw("{\"end\":")
             number(evidence.end)
             raw(",\"field\":")

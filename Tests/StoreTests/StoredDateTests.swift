@@ -45,6 +45,30 @@ import Testing
         #expect(StoredDate.value(date) == date.databaseValue)
     }
 
+    /// The alert log's dates: Foundation's `.iso8601` text, fractions of a second dropped as Foundation drops
+    /// them (counted from the reference date), on both sides of 1970.
+    @Test func writesISO8601AsFoundationDoes() throws {
+        var seconds: [Double] = [
+            0, 0.4, 0.99999999, -0.4, -1, -0.9999999, 59.9999999999, 86_399.9999999, -86_400.5,
+            951_782_400, 1_764_469_748.99999, -11_676_096_000, 253_402_300_799.9,
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<5_000 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            seconds.append(-11_676_096_000 + Double(state % 265_078_396_800_000) / 1000 + Double(state % 991) / 1e7)
+        }
+        for value in seconds {
+            let date = Date(timeIntervalSince1970: value)
+            let text = try #require(StoredDate.withISO8601(date) { String(decoding: $0, as: UTF8.self) }, "\(value)")
+            #expect(text == date.formatted(.iso8601), "\(value)")
+        }
+        for outside in [-11_676_096_000.5, 253_402_300_800, .infinity] {
+            #expect(StoredDate.withISO8601(Date(timeIntervalSince1970: outside)) { _ in true } == nil)
+        }
+    }
+
     @Test func distantDatesAreWrittenAsGRDBWouldWriteThem() {
         for date in [Date.distantPast, Date.distantFuture] {
             #expect(StoredDate.value(date) == date.databaseValue)
