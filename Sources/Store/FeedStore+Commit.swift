@@ -254,7 +254,7 @@ struct CommitWriter {
         for index in fresh {
             let item = batch.items[index]
             let encoded = encoded[index]
-            var itemRow = try RowWrite(
+            var itemRow = try BoundRow(
                 db,
                 sql: """
                     INSERT OR IGNORE INTO items (feed_id, item_key, key_source, title, link, published_at, first_seen_at)
@@ -271,7 +271,7 @@ struct CommitWriter {
             try itemRow.run()
             guard db.changesCount == 1 else { continue }
             let itemID = db.lastInsertedRowID
-            var analysisRow = try RowWrite(
+            var analysisRow = try BoundRow(
                 db, sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
                 reusing: &statements.analysis)
             analysisRow.bind(itemID)
@@ -315,7 +315,7 @@ struct CommitWriter {
         let (feedID, time, stamp, feed) = (rows.feedID, rows.time, rows.stamp, rows.feed)
         let (placement, storyID) = (filed.placement, filed.storyID)
         if filed.startsStory {
-            var storyRow = try RowWrite(
+            var storyRow = try BoundRow(
                 db,
                 sql: """
                     INSERT INTO stories (id, first_seen_at, last_seen_at, title, topics, languages, sources, feeds)
@@ -330,7 +330,7 @@ struct CommitWriter {
         }
         touchedStories.insert(storyID)
         let distance: Int? = if case .text(let bits) = placement.match { bits } else { nil }
-        var sourceRow = try RowWrite(
+        var sourceRow = try BoundRow(
             db,
             sql: """
                 INSERT INTO story_sources (item_id, story_id, feed_id, language, joined_at, matched_by, distance,
@@ -366,7 +366,7 @@ struct CommitWriter {
             case .first: (kind, change) = (.new, nil)
             case .changed(let what): (kind, change) = (.update, what)
             }
-            var alertRow = try RowWrite(
+            var alertRow = try BoundRow(
                 db,
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
@@ -407,7 +407,7 @@ struct CommitWriter {
     mutating func writeStories() throws {
         for storyID in touchedStories.sorted() {
             guard let story = index?.stories[storyID] else { continue }
-            var storyRow = try RowWrite(
+            var storyRow = try BoundRow(
                 db,
                 sql: """
                     UPDATE stories SET last_seen_at = ?, topics = ?, languages = ?, sources = ?, feeds = ?
@@ -425,7 +425,7 @@ struct CommitWriter {
         touchedStories = []
         for (storyID, topics) in changedTopics.sorted(by: { $0.key < $1.key }) {
             for (topic, state) in topics.sorted(by: { $0.key < $1.key }) {
-                var topicRow = try RowWrite(
+                var topicRow = try BoundRow(
                     db,
                     sql: """
                         INSERT INTO story_topics (story_id, topic, modalities, last_modality, max_killed, max_wounded,

@@ -118,12 +118,16 @@ public final class FeedStore: Sendable {
     public func unseenKeys(feedID: Int64, among keys: [String]) async throws(StoreError) -> Set<String> {
         guard !keys.isEmpty else { return [] }
         return try await read("look up seen items") { db in
-            // One cached statement per key: compiling an IN list of a feed's keys cost more than the lookups.
-            let stored = try db.cachedStatement(
-                sql: "SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ? AND item_key = ?)")
-            var unseen = Set<String>()
-            for key in keys where try !(Bool.fetchOne(stored, arguments: [feedID, key]) ?? false) {
-                unseen.insert(key)
+            // One cached statement run per key: compiling an IN list of a feed's keys cost more than the lookups.
+            var statement: Statement?
+            var unseen = Set<String>(minimumCapacity: keys.count)
+            for key in keys {
+                var lookup = try BoundRow(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ? AND item_key = ?)",
+                    reusing: &statement)
+                lookup.bind(feedID)
+                lookup.bind(key)
+                if try !lookup.exists() { unseen.insert(key) }
             }
             // Items pruned by retention stay seen (the table is empty until a prune).
             guard !unseen.isEmpty,

@@ -2,22 +2,24 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// One row inserted or updated through a cached statement with SQLite's own bind calls.
+/// One run of a cached statement, with values bound by SQLite's own calls: a row inserted or updated, or a
+/// `SELECT EXISTS` asked.
 ///
 /// GRDB's argument lists (an array of enum values built per row, converted and bound value by value) were a
-/// seventh of the writer's time in a cold cycle; the commit's hot inserts bind their values directly. The
-/// statement stays GRDB's: it owns the `sqlite3_stmt`, and GRDB resets and rebinds it on its next use.
+/// seventh of the writer's time in a cold cycle, and its cursors most of a feed's lookup of its seen items;
+/// the commit's hot inserts and that lookup bind their values directly. The statement stays GRDB's: it owns
+/// the `sqlite3_stmt`, and GRDB resets and rebinds it on its next use.
 ///
-/// Texts are bound without a copy: SQLite reads them in place during the step, while ``run()`` holds their
-/// bytes, and the bindings are cleared before it lets them go. Bound at once, each would be copied into
+/// Texts are bound without a copy: SQLite reads them in place during the step, while ``run()`` or
+/// ``exists()`` holds their bytes, and the bindings are cleared before it lets them go. Bound at once, each would be copied into
 /// memory SQLite allocates, only to be copied again into the row. (GRDB's `execute(arguments:)` binds a few
 /// arguments the same way.)
-struct RowWrite: ~Copyable {
+struct BoundRow: ~Copyable {
     private let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
     private var position: Int32 = 1
-    /// The row's texts and their parameter positions, bound in ``run()``.
+    /// The row's texts and their parameter positions, bound for the step.
     private var texts: [(position: Int32, text: String)] = []
 
     /// Starts a row of the cached statement for `sql`, which `reused` keeps once found: GRDB finds a cached
@@ -92,13 +94,28 @@ struct RowWrite: ~Copyable {
     /// - Throws: `DatabaseError` with SQLite's extended result code and message, as GRDB would.
     consuming func run() throws {
         let failure = withTexts(boundFrom: 0) { () -> DatabaseError? in
-            guard sqlite3_step(handle) != SQLITE_DONE else { return nil }
-            let extended = sqlite3_extended_errcode(connection)
-            let message = connection.map { String(cString: sqlite3_errmsg($0)) }
-            return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+            sqlite3_step(handle) == SQLITE_DONE ? nil : error()
         }
         sqlite3_reset(handle)
         if let failure { throw failure }
+    }
+
+    /// Runs the row's statement, a `SELECT EXISTS (...)`, and returns its answer.
+    /// - Throws: `DatabaseError` with SQLite's extended result code and message, as GRDB would.
+    consuming func exists() throws -> Bool {
+        let answer = withTexts(boundFrom: 0) { () -> Result<Bool, DatabaseError> in
+            guard sqlite3_step(handle) == SQLITE_ROW else { return .failure(error()) }
+            return .success(sqlite3_column_int64(handle, 0) != 0)
+        }
+        sqlite3_reset(handle)
+        return try answer.get()
+    }
+
+    /// The connection's last error, as GRDB reports it.
+    private func error() -> DatabaseError {
+        let extended = sqlite3_extended_errcode(connection)
+        let message = connection.map { String(cString: sqlite3_errmsg($0)) }
+        return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
     }
 
     /// Binds the texts from `index` on, each in place while its bytes are held, runs `step`, and clears the
