@@ -20,7 +20,13 @@ struct BoundRow: ~Copyable {
     private let connection: OpaquePointer?
     private var position: Int32 = 1
     /// The row's texts and their parameter positions, bound for the step.
-    private var texts: [(position: Int32, text: String)] = []
+    private var texts: [(position: Int32, text: Text)] = []
+
+    /// A text value: a String, or UTF-8 bytes already encoded (JSON).
+    private enum Text {
+        case string(String)
+        case utf8(ArraySlice<UInt8>)
+    }
 
     /// Starts a row of the cached statement for `sql`, which `reused` keeps once found: GRDB finds a cached
     /// statement by hashing its SQL, which cost more than binding a row.
@@ -58,6 +64,15 @@ struct BoundRow: ~Copyable {
             position += 1
             return
         }
+        append(.string(text))
+    }
+
+    /// Binds UTF-8 bytes as text.
+    mutating func bind(utf8 bytes: ArraySlice<UInt8>) {
+        append(.utf8(bytes))
+    }
+
+    private mutating func append(_ text: Text) {
         if texts.isEmpty { texts.reserveCapacity(Int(sqlite3_bind_parameter_count(handle))) }
         texts.append((position, text))
         position += 1
@@ -126,17 +141,30 @@ struct BoundRow: ~Copyable {
             sqlite3_clear_bindings(handle)
             return result
         }
-        var text = texts[index].text
-        return text.withUTF8 { bytes in
-            if let address = bytes.baseAddress {
-                // A nil destructor is SQLITE_STATIC: the bytes are SQLite's to read, not to copy or free.
-                sqlite3_bind_text(handle, texts[index].position, address, Int32(bytes.count), nil)
-            } else {
-                // An empty buffer may have no address, which SQLite would take for NULL.
-                let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-                sqlite3_bind_text(handle, texts[index].position, "", 0, transient)
+        let position = texts[index].position
+        switch texts[index].text {
+        case .string(var text):
+            return text.withUTF8 { bytes in
+                bindText(bytes, at: position)
+                return withTexts(boundFrom: index + 1, step)
             }
-            return withTexts(boundFrom: index + 1, step)
+        case .utf8(let bytes):
+            return bytes.withUnsafeBufferPointer { bytes in
+                bindText(bytes, at: position)
+                return withTexts(boundFrom: index + 1, step)
+            }
+        }
+    }
+
+    /// Binds `bytes` in place: SQLite reads them during the step, which must come before they are let go.
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int32) {
+        if let address = bytes.baseAddress {
+            // A nil destructor is SQLITE_STATIC: the bytes are SQLite's to read, not to copy or free.
+            sqlite3_bind_text(handle, position, address, Int32(bytes.count), nil)
+        } else {
+            // An empty buffer may have no address, which SQLite would take for NULL.
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            sqlite3_bind_text(handle, position, "", 0, transient)
         }
     }
 }

@@ -9,13 +9,13 @@ struct EncodedItem: Sendable {
     var published: DatabaseValue
     /// `analyses.topics`: topic ids, comma-separated.
     var topics: String
-    /// `analyses.result`: the whole analysis as JSON.
-    var analysis: String
+    /// `analyses.result`: the whole analysis as JSON, in UTF-8.
+    var analysis: [UInt8]
     /// For an alerting item: `alerts.entities`, `alerts.quantities`, and `alerts.evidence` per alert topic
-    /// (in `alertTopics` order); empty otherwise.
-    var entities = ""
-    var quantities = ""
-    var evidence: [String] = []
+    /// (in `alertTopics` order), JSON in UTF-8, slices of `analysis` where it holds them; empty otherwise.
+    var entities: ArraySlice<UInt8> = []
+    var quantities: ArraySlice<UInt8> = []
+    var evidence: [ArraySlice<UInt8>] = []
     /// For an alerting item, its story report with placeholder ids and times (0, `distantPast`): only
     /// ``StoryReport/placed(itemID:feedID:time:published:)`` makes it a report the index may use.
     var storyDraft: StoryReport?
@@ -36,26 +36,20 @@ struct EncodedItem: Sendable {
         published = item.published.map(StoredDate.value) ?? .null
         topics = Self.commaSeparated(analysis.topics.map(\.id))
         // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster. The
-        // alert row's entities, quantities and evidence are slices of it.
+        // alert row's entities, quantities and evidence are slices of it, sharing its bytes. Kept as bytes: a
+        // String would check all of them again, and SQLite takes them as they are.
         let (json, entitiesRange, quantitiesRange, evidenceRanges) = AnalysisJSON.encodeWithArrays(analysis)
-        let text = String(decoding: json, as: UTF8.self)
-        self.analysis = text
+        self.analysis = json
         guard !item.alertTopics.isEmpty else { return }
-        // A slice of the analysis String: copied as it is, where decoding the bytes again would check them again.
-        func slice(_ range: Range<Int>) -> String {
-            let utf8 = text.utf8
-            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
-            return String(Substring(utf8[start..<utf8.index(start, offsetBy: range.count)]))
-        }
-        entities = slice(entitiesRange)
-        quantities = slice(quantitiesRange)
+        entities = json[entitiesRange]
+        quantities = json[quantitiesRange]
         evidence = item.alertTopics.map { topic in
             // An alert topic is one of the analysis's own (the monitor alerts on them all): its evidence is
             // already written there. Equal arrays that share storage compare at once.
             if let index = analysis.topics.firstIndex(where: { $0.id == topic.id && $0.evidence == topic.evidence }) {
-                return slice(evidenceRanges[index])
+                return json[evidenceRanges[index]]
             }
-            return String(decoding: AnalysisJSON.encode(evidence: topic.evidence), as: UTF8.self)
+            return AnalysisJSON.encode(evidence: topic.evidence)[...]
         }
         let report = StoryReport(draftOf: item)
         storyDraft = report

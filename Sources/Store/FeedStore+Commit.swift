@@ -277,7 +277,7 @@ struct CommitWriter {
             analysisRow.bind(itemID)
             analysisRow.bind(item.analysis.language)
             analysisRow.bind(encoded.topics)
-            analysisRow.bind(encoded.analysis)
+            analysisRow.bind(utf8: encoded.analysis[...])
             analysisRow.bind(stamp)
             try analysisRow.run()
             rows.items.append((index, itemID))
@@ -386,9 +386,9 @@ struct CommitWriter {
             alertRow.bind(filed.sources)
             alertRow.bind(analysis.language)
             alertRow.bind(change)
-            alertRow.bind(encoded.evidence[index])
-            alertRow.bind(encoded.entities)
-            alertRow.bind(encoded.quantities)
+            alertRow.bind(utf8: encoded.evidence[index])
+            alertRow.bind(utf8: encoded.entities)
+            alertRow.bind(utf8: encoded.quantities)
             try alertRow.run()
             let alert = Alert(
                 id: db.lastInsertedRowID, time: time, topic: topic.id, severity: topic.severity, score: topic.score,

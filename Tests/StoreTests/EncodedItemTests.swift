@@ -97,13 +97,10 @@ import Testing
     static func expectArraysWrittenAlone(_ item: ProcessedItem) throws {
         let encoded = try #require(item.encoded)
         let analysis = item.analysis
-        #expect(encoded.analysis == String(decoding: AnalysisJSON.encode(analysis), as: UTF8.self))
-        #expect(encoded.entities == String(decoding: AnalysisJSON.encode(entities: analysis.entities), as: UTF8.self))
-        #expect(
-            encoded.quantities == String(decoding: AnalysisJSON.encode(quantities: analysis.quantities), as: UTF8.self))
-        #expect(
-            encoded.evidence
-                == item.alertTopics.map { String(decoding: AnalysisJSON.encode(evidence: $0.evidence), as: UTF8.self) })
+        #expect(encoded.analysis == AnalysisJSON.encode(analysis))
+        #expect(Array(encoded.entities) == AnalysisJSON.encode(entities: analysis.entities))
+        #expect(Array(encoded.quantities) == AnalysisJSON.encode(quantities: analysis.quantities))
+        #expect(encoded.evidence.map(Array.init) == item.alertTopics.map { AnalysisJSON.encode(evidence: $0.evidence) })
         #expect(encoded.topics == "attack,rockets")
         #expect(encoded.storySource.simhash == "0000000000000abc")
         #expect(encoded.storySource.topics == item.alertTopics.map(\.id).joined(separator: ","))
