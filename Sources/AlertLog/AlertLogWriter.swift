@@ -144,12 +144,22 @@ public final class AlertLogWriter: Sendable {
             writer.number(burst.stories)
             writer.raw("}")
         }
-        writer.raw(",\"evidence\":")
-        writer.array(alert.evidence) { writer, evidence in writer.evidence(evidence) }
-        writer.raw(",\"entities\":")
-        writer.array(alert.entities) { writer, entity in writer.entity(entity) }
-        writer.raw(",\"quantities\":")
-        writer.array(alert.quantities) { writer, quantity in writer.quantity(quantity) }
+        if let (evidence, entities, quantities) = alert.encoded.json {
+            // As the store wrote them into the alert's row: the same bytes.
+            writer.raw(",\"evidence\":")
+            evidence.withUnsafeBufferPointer { writer.append($0) }
+            writer.raw(",\"entities\":")
+            entities.withUnsafeBufferPointer { writer.append($0) }
+            writer.raw(",\"quantities\":")
+            quantities.withUnsafeBufferPointer { writer.append($0) }
+        } else {
+            writer.raw(",\"evidence\":")
+            writer.array(alert.evidence) { writer, evidence in writer.evidence(evidence) }
+            writer.raw(",\"entities\":")
+            writer.array(alert.entities) { writer, entity in writer.entity(entity) }
+            writer.raw(",\"quantities\":")
+            writer.array(alert.quantities) { writer, quantity in writer.quantity(quantity) }
+        }
         writer.raw("}\n")
         return writer.bytes
     }

@@ -53,11 +53,11 @@ public struct Alert: Sendable, Codable, Equatable {
     /// The item's language, `ar` or `en`.
     public var language: String
     /// The sentences that prove the topic, with offsets into the item's title or text.
-    public var evidence: [Evidence]
+    public var evidence: [Evidence] { didSet { encoded = EncodedLists() } }
     /// People, groups and places named in the item.
-    public var entities: [EntityMatch]
+    public var entities: [EntityMatch] { didSet { encoded = EncodedLists() } }
     /// Figures found in the item: soldiers, years, rockets, casualties.
-    public var quantities: [Quantity]
+    public var quantities: [Quantity] { didSet { encoded = EncodedLists() } }
     /// The story the item belongs to (`feedwatch stories` lists them).
     public var story: Int64
     /// How many items report this story (in the store: updated as copies arrive; in the log: when written).
@@ -68,6 +68,23 @@ public struct Alert: Sendable, Codable, Equatable {
     public var change: String?
     /// For a burst: its figures.
     public var burst: Burst?
+    /// `evidence`, `entities` and `quantities` as the store wrote them into the alert's row, for the alert log
+    /// to copy instead of encoding the arrays again; changing any of the three drops them.
+    package var encoded = EncodedLists()
+
+    /// Three JSON arrays in UTF-8, when known. They take no part in comparing alerts: an alert read back from
+    /// the store or the log, without them, equals the one the commit returned.
+    package struct EncodedLists: Sendable, Equatable {
+        package var json: (evidence: ArraySlice<UInt8>, entities: ArraySlice<UInt8>, quantities: ArraySlice<UInt8>)?
+
+        package init(
+            json: (evidence: ArraySlice<UInt8>, entities: ArraySlice<UInt8>, quantities: ArraySlice<UInt8>)? = nil
+        ) {
+            self.json = json
+        }
+
+        package static func == (lhs: Self, rhs: Self) -> Bool { true }
+    }
 
     /// Creates an alert; the store assigns `id` when it commits one.
     public init(

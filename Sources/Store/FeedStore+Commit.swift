@@ -390,12 +390,13 @@ struct CommitWriter {
             alertRow.bind(utf8: encoded.entities)
             alertRow.bind(utf8: encoded.quantities)
             try alertRow.run()
-            let alert = Alert(
+            var alert = Alert(
                 id: db.lastInsertedRowID, time: time, topic: topic.id, severity: topic.severity, score: topic.score,
                 modality: topic.modality.rawValue, feed: feed,
                 item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
                 language: analysis.language, evidence: topic.evidence, entities: analysis.entities,
                 quantities: analysis.quantities, story: storyID, sources: filed.sources, kind: kind, change: change)
+            alert.encoded = Alert.EncodedLists(json: (encoded.evidence[index], encoded.entities, encoded.quantities))
             if kind == .new { newestNewAlert[topic.id] = alert }
             alerts.append(alert)
         }

@@ -38,4 +38,26 @@ import Testing
         let text = String(decoding: line, as: UTF8.self)
         #expect(text.hasPrefix(#"{"id":42,"time":"2026-11-18T11:06:40Z","topic":"militia-attack","kind":"#), "\(text)")
     }
+
+    /// The store hands the log the JSON it wrote into the alert's row; the line copies it, and an alert whose
+    /// arrays changed since is encoded afresh.
+    @Test func aLineCopiesTheListsTheStoreEncoded() {
+        var alert = Self.alert(kind: .new)
+        let encoded = AlertLogWriter.line(for: alert)
+        alert.encoded = Alert.EncodedLists(
+            json: (
+                AnalysisJSON.encode(evidence: alert.evidence)[...], AnalysisJSON.encode(entities: alert.entities)[...],
+                AnalysisJSON.encode(quantities: alert.quantities)[...]
+            ))
+        #expect(AlertLogWriter.line(for: alert) == encoded)
+        // Copied, not encoded again: bytes that are not the arrays' show up as they are.
+        alert.encoded = Alert.EncodedLists(json: (Array("[1]".utf8)[...], Array("[2]".utf8)[...], Array("[3]".utf8)[...]))
+        let copied = String(decoding: AlertLogWriter.line(for: alert), as: UTF8.self)
+        #expect(copied.hasSuffix(#","evidence":[1],"entities":[2],"quantities":[3]}"# + "\n"))
+        // Equal with or without them: an alert read back from the log equals the one the store returned.
+        #expect(alert == Self.alert(kind: .new))
+        alert.entities = []
+        #expect(alert.encoded.json == nil)
+        #expect(String(decoding: AlertLogWriter.line(for: alert), as: UTF8.self).contains(#""entities":[],"#))
+    }
 }
