@@ -45,31 +45,43 @@ public final class Analyzer: Sendable {
 
     private func run(_ article: Article, explain: Bool) -> (analysis: Analysis, traces: [RuleTrace]) {
         var fields: [PreparedField] = []
+        fields.reserveCapacity(2)
         if let title = article.title, !title.isEmpty {
             fields.append(PreparedField(title, name: .title, vocabulary: vocabulary))
         }
         fields.append(PreparedField(article.text, name: .text, vocabulary: vocabulary))
 
+        // One array of each kind for the whole article, each field appending to it.
         var sentenceMatches: [SentenceMatch] = []
-        var mentionsByField: [[EntityMentionSpan]] = []
+        sentenceMatches.reserveCapacity(8)
+        var mentions: [EntityMentionSpan] = []
+        mentions.reserveCapacity(16)
+        var mentionsByField: [Range<Int>] = []
+        mentionsByField.reserveCapacity(fields.count)
+        var scratch = RuleMatcher.Scratch()
         var found: [Quantity] = []
         var traces: [RuleTrace] = []
         for field in fields {
-            let mentions = gazetteer.mentions(in: field, vocabulary: vocabulary)
-            mentionsByField.append(mentions)
+            let firstMention = mentions.count
+            gazetteer.mentions(in: field, vocabulary: vocabulary, into: &mentions)
+            mentionsByField.append(firstMention..<mentions.count)
             var vetoes: [RuleVeto]? = explain ? [] : nil
-            let matches = matcher.match(field, mentions: mentions, entityTypes: entityTypes, vetoes: &vetoes)
-            sentenceMatches += matches
+            let firstMatch = sentenceMatches.count
+            matcher.match(
+                field,
+                mentions: mentions[firstMention...],
+                entityTypes: entityTypes,
+                scratch: &scratch,
+                into: &sentenceMatches,
+                vetoes: &vetoes
+            )
             if explain {
-                traces += matches.map { scorer.trace($0, in: field, veto: nil) }
+                traces += sentenceMatches[firstMatch...].map { scorer.trace($0, in: field, veto: nil) }
                 traces += (vetoes ?? []).map { scorer.trace($0.match, in: field, veto: $0) }
             }
-            for quantity in quantities.quantities(in: field)
-            where !found.contains(where: { $0.field == quantity.field && $0.start == quantity.start }) {
-                found.append(quantity)
-            }
+            quantities.quantities(in: field, into: &found)
         }
-        let entities = entityMatches(fields: fields, mentions: mentionsByField)
+        let entities = entityMatches(fields: fields, mentions: mentions, byField: mentionsByField)
         let analysis = Analysis(
             language: Self.language(of: article, fields: fields),
             topics: scorer.topics(from: sentenceMatches, fields: fields),
@@ -97,27 +109,51 @@ public final class Analyzer: Sendable {
         }
     }
 
-    private func entityMatches(fields: [PreparedField], mentions: [[EntityMentionSpan]]) -> [EntityMatch] {
-        var order: [Int32] = []
-        var byEntity: [Int32: [EntityMention]] = [:]
-        for (field, spans) in zip(fields, mentions) {
-            for span in spans {
-                let range = Int(span.tokenStart)..<Int(span.tokenEnd)
-                let mention = EntityMention(
-                    text: field.originalText(ofTokens: range),
-                    start: field.originalStart(ofToken: range.lowerBound),
-                    end: field.originalEnd(ofToken: range.upperBound - 1),
-                    field: field.name.rawValue,
-                    confidence: span.exact ? "high" : "low"
+    /// The entities of `mentions` in order of first mention, each with its mentions; `byField[i]` are the
+    /// mentions in `fields[i]`.
+    private func entityMatches(
+        fields: [PreparedField],
+        mentions: [EntityMentionSpan],
+        byField: [Range<Int>]
+    ) -> [EntityMatch] {
+        guard !mentions.isEmpty else { return [] }
+        let entries = gazetteer.entries
+        // Per entity, its place in the result (by first mention) and its number of mentions, so that every
+        // array is allocated once at its final size.
+        // (See `PreparedField.init` on `repeatElement`.)
+        var entities = Array(repeatElement((place: -1, count: 0), count: entries.count))
+        var distinct = 0
+        for span in mentions {
+            let entity = Int(span.entity)
+            if entities[entity].place < 0 {
+                entities[entity].place = distinct
+                distinct += 1
+            }
+            entities[entity].count += 1
+        }
+        var matches: [EntityMatch] = []
+        matches.reserveCapacity(distinct)
+        for span in mentions where entities[Int(span.entity)].place == matches.count {
+            let entry = entries[Int(span.entity)]
+            var entityMentions: [EntityMention] = []
+            entityMentions.reserveCapacity(entities[Int(span.entity)].count)
+            matches.append(EntityMatch(id: entry.id, type: entry.type, name: entry.name, mentions: entityMentions))
+        }
+        for (field, range) in zip(fields, byField) {
+            for span in mentions[range] {
+                let tokens = Int(span.tokenStart)..<Int(span.tokenEnd)
+                matches[entities[Int(span.entity)].place].mentions.append(
+                    EntityMention(
+                        text: field.originalText(ofTokens: tokens),
+                        start: field.originalStart(ofToken: tokens.lowerBound),
+                        end: field.originalEnd(ofToken: tokens.upperBound - 1),
+                        field: field.name.rawValue,
+                        confidence: span.exact ? "high" : "low"
+                    )
                 )
-                if byEntity[span.entity] == nil { order.append(span.entity) }
-                byEntity[span.entity, default: []].append(mention)
             }
         }
-        return order.map { entity in
-            let entry = gazetteer.entries[Int(entity)]
-            return EntityMatch(id: entry.id, type: entry.type, name: entry.name, mentions: byEntity[entity] ?? [])
-        }
+        return matches
     }
 
     /// The declared language when it is Arabic or English, else the majority script of the letters.

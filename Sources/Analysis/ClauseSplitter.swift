@@ -13,7 +13,7 @@ struct ClauseSplitter: Sendable {
         "but", "while", "whereas", "although", "though", "however", "meanwhile", "said", "added",
     ]
 
-    private var openerKeys: Set<Int32> = []
+    private var openerKeys = IDSet()
 
     /// An empty splitter (no opener words; punctuation only).
     init() {}
@@ -28,19 +28,24 @@ struct ClauseSplitter: Sendable {
     /// Fills `clauses` with a clause number for each token of `sentence` (index 0 is the sentence's first token).
     func assign(_ field: PreparedField, _ sentence: Sentence, into clauses: inout [Int32]) {
         clauses.removeAll(keepingCapacity: true)
-        let scalars = field.text.scalars
+        clauses.reserveCapacity(sentence.tokens.count)
         var clause: Int32 = 0
-        for index in sentence.tokens {
-            if index > sentence.tokenStart {
-                var separated = false
-                for position in Int(field.tokens[index - 1].end)..<Int(field.tokens[index].start)
-                where Self.isClauseBreak(scalars[position]) {
-                    separated = true
-                    break
+        // Through buffers: array accesses through the field would be checked (and may retain) per token.
+        field.text.scalars.withUnsafeBufferPointer { scalars in
+            field.tokens.withUnsafeBufferPointer { tokens in
+                for index in sentence.tokens {
+                    if index > sentence.tokenStart {
+                        var separated = false
+                        for position in Int(tokens[index - 1].end)..<Int(tokens[index].start)
+                        where Self.isClauseBreak(scalars[position]) {
+                            separated = true
+                            break
+                        }
+                        if separated || startsClause(field, index) { clause += 1 }
+                    }
+                    clauses.append(clause)
                 }
-                if separated || startsClause(field, index) { clause += 1 }
             }
-            clauses.append(clause)
         }
     }
 

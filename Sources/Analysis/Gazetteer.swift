@@ -164,12 +164,13 @@ struct Gazetteer: Sendable {
 
     // MARK: Matching
 
-    /// Every mention in `field`, in text order; names never cross a sentence boundary.
-    func mentions(in field: PreparedField, vocabulary: Vocabulary) -> [EntityMentionSpan] {
-        var found: [EntityMentionSpan] = []
+    /// Appends every mention in `field` to `found`, in text order; names never cross a sentence boundary.
+    func mentions(in field: PreparedField, vocabulary: Vocabulary, into found: inout [EntityMentionSpan]) {
         var scratch: [UInt32] = []
-        // The fuzzy match of each distinct word (by its first token), once tried.
-        var fuzzyResults = Array(repeatElement(Self.notTried, count: field.tokens.count))
+        // The fuzzy match of each distinct word (by its first token), once tried: a temporary allocation, on
+        // the stack unless the field is long.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: field.tokens.count) { fuzzyResults in
+        fuzzyResults.initialize(repeating: Self.notTried)
         for sentence in field.sentences {
             var position = sentence.tokenStart
             while position < sentence.tokenEnd {
@@ -213,7 +214,7 @@ struct Gazetteer: Sendable {
                 position += 1
             }
         }
-        return found
+        }
     }
 
     private func capitalizedIfLatin(_ field: PreparedField, _ token: Int) -> Bool {
@@ -250,7 +251,7 @@ struct Gazetteer: Sendable {
         let scalars = field.text.scalars
         let bare = token.kind == .arabic ? Stemmer.bare(scalars, token) : nil
         // The opening filter already said whether the skeleton's first three letters can name anything.
-        if let bare, skeletonOpenings.contains(opening: scalars, bare) {
+        if let bare, scalars.withUnsafeBufferPointer({ skeletonOpenings.contains(opening: $0, bare) }) {
             let length = Self.skeleton(scalars[bare], into: &scratch, trim: false)
             if length >= Self.skeletonMinimum,
                 let entity = entitiesBySkeleton[vocabulary.id(of: scratch[..<length], in: .skeleton)]?.first(where: allowed)
@@ -403,8 +404,9 @@ struct LetterTripleFilter: Sendable {
     }
 
     /// Whether the first three letters of the skeleton of `text[range]` (as `Gazetteer.skeleton` builds it)
-    /// are in the set; true when the skeleton is shorter. No buffer: the cheap test before the real one.
-    func contains(opening text: [UInt32], _ range: Range<Int>) -> Bool {
+    /// are in the set; true when the skeleton is shorter. No scratch array: the cheap test before the real one.
+    /// (It runs for most long words: the text comes as a buffer pointer, read with no bounds check per letter.)
+    func contains(opening text: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> Bool {
         var start = range.lowerBound
         let end = range.upperBound
         if end - start > 4, text[start] == 0x0627, text[start + 1] == 0x0644 { start += 2 }

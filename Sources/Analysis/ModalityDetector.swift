@@ -80,9 +80,9 @@ struct ModalityDetector: Sendable {
     private var cues = PhraseTable(mode: .stem)
     /// The modality of each cue phrase; nil for a negated consequence, which is no cue.
     private var modalityByCue: [Modality?] = []
-    private var adjacentIntent: Set<Int32> = []
+    private var adjacentIntent = IDSet()
     /// Words that start a new, contrasting statement: a demand before them does not govern what follows.
-    private var contrastKeys: Set<Int32> = []
+    private var contrastKeys = IDSet()
     private static let contrastWords = [
         "بينما", "فيما", "حين", "لكن", "لكنه", "لكنها", "لكنهم", "بيد", "ثم", "while", "but", "whereas", "meanwhile",
     ]
@@ -120,15 +120,21 @@ struct ModalityDetector: Sendable {
     func modality(in field: PreparedField, sentence: Sentence, trigger: GroupHit) -> Modality {
         let triggerStart = Int(trigger.start)
         let triggerEnd = Int(trigger.end)
-        var found: [Cue] = []
-        if trigger.future {
-            found.append(Cue(modality: .intent, start: triggerStart, end: triggerEnd, distance: 0, before: true))
-        }
-        if triggerStart > sentence.tokenStart, adjacentIntent.contains(field.keys[triggerStart - 1].stem) {
-            found.append(Cue(modality: .intent, start: triggerStart - 1, end: triggerStart, distance: 1, before: true))
-        }
         let low = max(sentence.tokenStart, triggerStart - Self.maximumDistance - 3)
         let high = min(sentence.tokenEnd, triggerEnd + Self.maximumDistance)
+        // The cues found, on the stack: at most one per token in reach, and the two intent cues of the trigger.
+        return withUnsafeTemporaryAllocation(of: Cue.self, capacity: 2 + max(0, high - low)) { buffer in
+        var count = 0
+        func add(_ cue: Cue) {
+            buffer.initializeElement(at: count, to: cue)
+            count += 1
+        }
+        if trigger.future {
+            add(Cue(modality: .intent, start: triggerStart, end: triggerEnd, distance: 0, before: true))
+        }
+        if triggerStart > sentence.tokenStart, adjacentIntent.contains(field.keys[triggerStart - 1].stem) {
+            add(Cue(modality: .intent, start: triggerStart - 1, end: triggerStart, distance: 1, before: true))
+        }
         var position = low
         while position < high {
             var longest: (phrase: Int32, end: Int)?
@@ -151,7 +157,7 @@ struct ModalityDetector: Sendable {
             } else {
                 distance = 0
             }
-            found.append(
+            add(
                 Cue(
                     modality: modality,
                     start: position,
@@ -162,20 +168,33 @@ struct ModalityDetector: Sendable {
             )
             position = match.end
         }
+        let found = UnsafeBufferPointer(rebasing: buffer[..<count])
         // A cue before a contrast word ("طالب المحتجون ...، فيما سحبت القوات") belongs to another statement.
         var contrast = -1
         for index in low..<triggerStart
         where field.keys[index].bare != Vocabulary.absent && contrastKeys.contains(field.keys[index].bare) {
             contrast = index
         }
-        let candidates = found.filter { $0.distance <= Self.maximumDistance && !($0.before && $0.end <= contrast) }
-        guard
-            let best = candidates.min(by: { a, b in
-                if a.distance != b.distance { return a.distance < b.distance }
-                if a.before != b.before { return a.before }
-                return Self.priority.firstIndex(of: a.modality)! < Self.priority.firstIndex(of: b.modality)!
-            })
-        else { return farDemand(in: field, sentence: sentence, triggerStart: triggerStart) ? .demand : .reportedFact }
+        // The first of the nearest cues in reach (scanned in place: no array of candidates).
+        var nearest: Cue?
+        for cue in found where cue.distance <= Self.maximumDistance && !(cue.before && cue.end <= contrast) {
+            guard let best = nearest else {
+                nearest = cue
+                continue
+            }
+            let closer: Bool
+            if cue.distance != best.distance {
+                closer = cue.distance < best.distance
+            } else if cue.before != best.before {
+                closer = cue.before
+            } else {
+                closer = Self.priority.firstIndex(of: cue.modality)! < Self.priority.firstIndex(of: best.modality)!
+            }
+            if closer { nearest = cue }
+        }
+        guard let best = nearest else {
+            return farDemand(in: field, sentence: sentence, triggerStart: triggerStart) ? .demand : .reportedFact
+        }
         if best.modality == .completed,
             let modal = found.last(where: {
                 $0.end <= best.start && best.start - $0.end <= 2 && $0.modality != .completed
@@ -184,6 +203,7 @@ struct ModalityDetector: Sendable {
             return modal.modality
         }
         return best.modality
+        }
     }
 
     /// Cues farther back than `maximumDistance` that still govern the trigger: a demand verb whose object is

@@ -32,7 +32,11 @@ struct NormalizedText: Sendable {
 
     /// The original text of the scalar range `start..<end` (original offsets).
     func originalText(_ start: Int, _ end: Int) -> String {
-        String(source[sourceIndex(start)..<sourceIndex(end)])
+        let bytes = Int(utf8Offsets[start])..<Int(utf8Offsets[end])
+        // Copied from the bytes: slicing the string would check both ends for scalar alignment first.
+        return source.utf8.withContiguousStorageIfAvailable {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[bytes]), as: UTF8.self)
+        } ?? String(source[sourceIndex(start)..<sourceIndex(end)])
     }
 
     /// The index in `source` where original scalar `index` starts (O(1) in contiguous UTF-8).
@@ -80,23 +84,25 @@ enum Normalizer {
         var text = input
         text.makeContiguousUTF8()
         let source = text
-        // The three arrays are filled in place, uninitialized until then (a scalar takes at least one byte, so
-        // the byte count bounds them): zero-filling and trimming them cost as much as a quarter of the fold.
+        // The three arrays are filled in place, then trimmed (a scalar takes at least one byte, so the byte count
+        // bounds them). Zero-filled first rather than `Array(unsafeUninitializedCapacity:)`, which allocates
+        // through an unspecialized runtime path that looks up the array type's metadata each time (more
+        // instructions than the zero fill, for all but long texts; see `PreparedField.init`).
         let capacity = text.utf8.count
-        var counts: (scalars: Int, folded: Int)?
-        var folded: [UInt32] = []
-        var origins: [Int32] = []
-        let offsets = [Int32](unsafeUninitializedCapacity: capacity + 1) { offsets, offsetCount in
-            folded = [UInt32](unsafeUninitializedCapacity: capacity) { folded, foldedCount in
-                origins = [Int32](unsafeUninitializedCapacity: capacity) { origins, originCount in
-                    counts = text.withUTF8 { bytes in fold(bytes, offsets: offsets, folded: folded, origins: origins) }
-                    originCount = counts?.folded ?? 0
+        var offsets = Array(repeatElement(Int32(0), count: capacity + 1))
+        var folded = Array(repeatElement(UInt32(0), count: capacity))
+        var origins = Array(repeatElement(Int32(0), count: capacity))
+        let counts = offsets.withUnsafeMutableBufferPointer { offsets in
+            folded.withUnsafeMutableBufferPointer { folded in
+                origins.withUnsafeMutableBufferPointer { origins in
+                    text.withUTF8 { bytes in fold(bytes, offsets: offsets, folded: folded, origins: origins) }
                 }
-                foldedCount = counts?.folded ?? 0
             }
-            offsetCount = counts.map { $0.scalars + 1 } ?? 0
         }
-        guard counts != nil else { return nil }
+        guard let counts else { return nil }
+        offsets.removeLast(capacity - counts.scalars)
+        folded.removeLast(capacity - counts.folded)
+        origins.removeLast(capacity - counts.folded)
         return NormalizedText(source: source, utf8Offsets: offsets, scalars: folded, originStart: origins)
     }
 

@@ -50,22 +50,24 @@ final class PreparedField: Sendable {
         self.tokens = tokens
         sentences = SentenceSplitter.split(text, tokens: tokens)
         var variants: [TokenVariant] = []
-        // About one distinct Arabic word in four has a reading: room for them all without regrowing.
-        variants.reserveCapacity(tokens.count / 2)
+        // About one distinct Arabic word in four has a reading, a few have two or three: room for them all
+        // without regrowing, short titles included.
+        variants.reserveCapacity(tokens.count / 2 + 4)
         // Words repeat within a field (particles, names, the story's own words): a repeat takes the keys of
         // the first token with its letters (sharing its readings in `variants`) instead of stemming and
         // looking up again. Open addressing on the folded form's hash, at most half full.
         var tableSize = 16
         while tableSize < tokens.count * 2 { tableSize *= 2 }
-        // `Array(repeatElement(_:count:))` rather than `Array(repeating:count:)`: the latter allocates through
-        // an unspecialized runtime path that looks up the array type's metadata on every call (hundreds of
-        // instructions, per article).
-        var firstWithText = Array(repeatElement(Int32(-1), count: tableSize))
         let scalars = text.scalars
         // Token `index`'s keys are written in place, the table through a buffer: an array's `append` and
         // subscript setter check its uniqueness (and capacity) on every token.
+        // The table lives only while the keys are made: a temporary allocation, on the stack unless it is large.
+        // (Where an array is needed, `Array(repeatElement(_:count:))` rather than `Array(repeating:count:)`: the
+        // latter allocates through an unspecialized runtime path that looks up the array type's metadata on
+        // every call, hundreds of instructions per article.)
         keys = [TokenKeys](unsafeUninitializedCapacity: tokens.count) { keys, initialized in
-        firstWithText.withUnsafeMutableBufferPointer { firstWithText in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: tableSize) { firstWithText in
+        firstWithText.initialize(repeating: -1)
         vocabulary.withLookup { vocabulary in scalars.withUnsafeBufferPointer { buffer in
             for (index, token) in tokens.enumerated() {
                 let surfaceHash = Vocabulary.sequenceHash(buffer, token.range)

@@ -52,9 +52,13 @@ struct QuantityExtractor: Sendable {
         var endsWithMultiplier: Bool
     }
 
-    /// Every quantity in `field`, in text order.
-    func quantities(in field: PreparedField) -> [Quantity] {
-        var found: [Quantity] = []
+    /// Appends every quantity in `field` to `found`, in text order, each start once (a quantity that starts
+    /// where one already found in this field starts is left out).
+    func quantities(in field: PreparedField, into found: inout [Quantity]) {
+        let fieldStart = found.count
+        func add(_ quantity: Quantity) {
+            if !found[fieldStart...].contains(where: { $0.start == quantity.start }) { found.append(quantity) }
+        }
         for sentence in field.sentences {
             var position = sentence.tokenStart
             while position < sentence.tokenEnd {
@@ -66,13 +70,13 @@ struct QuantityExtractor: Sendable {
                 }
                 if let reading = readNumber(field, at: position, limit: sentence.tokenEnd) {
                     if let quantity = attachUnit(reading, start: position, field: field, sentence: sentence) {
-                        found.append(quantity)
+                        add(quantity)
                     }
                     position = reading.end
                     continue
                 }
                 if let dual = dualUnit(field, position, sentence: sentence) {
-                    found.append(
+                    add(
                         Quantity(
                             value: 2,
                             unit: dual,
@@ -86,7 +90,6 @@ struct QuantityExtractor: Sendable {
                 position += 1
             }
         }
-        return found
     }
 
     private func numberWord(_ field: PreparedField, _ index: Int) -> NumberWord? {

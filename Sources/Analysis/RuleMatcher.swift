@@ -243,13 +243,13 @@ struct RuleMatcher: Sendable {
 
     // MARK: Matching
 
-    private struct PendingHit {
+    fileprivate struct PendingHit {
         var rule: Int32
         var hit: GroupHit
     }
 
     /// An exclusion term found in a sentence: tokens `start..<end`, vetoing a rule or a whole topic.
-    private struct ExclusionHit {
+    fileprivate struct ExclusionHit {
         /// The rule index, or -1 - topic index for a topic-wide exclusion.
         var scope: Int32
         var start: Int32
@@ -258,7 +258,7 @@ struct RuleMatcher: Sendable {
 
     /// What the terms and mentions of one sentence contribute, collected before the rules are checked.
     /// (A value passed `inout`, not locals captured by a nested function: those would be boxed.)
-    private struct SentenceHits {
+    fileprivate struct SentenceHits {
         var pending: [PendingHit] = []
         var clauseExclusions: [ExclusionHit] = []
         var vetoedRules: [Int32: ExclusionHit] = [:]
@@ -300,49 +300,65 @@ struct RuleMatcher: Sendable {
         }
     }
 
-    /// Finds every rule satisfied in each sentence of `field`. `mentions` are the field's entity mentions.
-    /// When `vetoes` is not nil, each rule that would have matched but for an exclusion is appended to it.
+    /// The working buffers of `match`, kept from sentence to sentence and from field to field of one analysis,
+    /// so that they grow once per article rather than once per sentence.
+    struct Scratch {
+        fileprivate var found = SentenceHits()
+        fileprivate var clauseOfToken: [Int32] = []
+        /// One rule's hits in a sentence, less those an exclusion takes out.
+        fileprivate var hits: [GroupHit] = []
+
+        /// Buffers with room for a typical article's hits.
+        init() {
+            found.pending.reserveCapacity(32)
+            hits.reserveCapacity(16)
+        }
+    }
+
+    /// Appends to `results` every rule satisfied in each sentence of `field`. `mentions` are the field's entity
+    /// mentions. When `vetoes` is not nil, each rule that would have matched but for an exclusion is appended to it.
     func match(
         _ field: PreparedField,
-        mentions: [EntityMentionSpan],
+        mentions: ArraySlice<EntityMentionSpan>,
         entityTypes: [String],
+        scratch: inout Scratch,
+        into results: inout [SentenceMatch],
         vetoes: inout [RuleVeto]?
-    ) -> [SentenceMatch] {
-        var results: [SentenceMatch] = []
-        var found = SentenceHits()
-        var clauseOfToken: [Int32] = []
-        var mentionCursor = 0
+    ) {
+        var mentionCursor = mentions.startIndex
         // A local, so the closure below does not capture a copy of the whole matcher.
         let phrases = phrases
         for (sentenceIndex, sentence) in field.sentences.enumerated() {
-            found.reset()
+            scratch.found.reset()
             // Through a buffer: a captured array would be retained and released around every token's call.
             targetsByPhrase.withUnsafeBufferPointer { targetsByPhrase in
                 for start in sentence.tokens {
                     phrases.forEachMatch(in: field, at: start, limit: sentence.tokenEnd) { phrase, end, future in
-                        found.record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
+                        scratch.found.record(targetsByPhrase[Int(phrase)], start: start, end: end, future: future)
                     }
                 }
             }
-            while mentionCursor < mentions.count, mentions[mentionCursor].tokenStart < sentence.tokenEnd {
+            while mentionCursor < mentions.endIndex, mentions[mentionCursor].tokenStart < sentence.tokenEnd {
                 let mention = mentions[mentionCursor]
                 mentionCursor += 1
                 guard mention.tokenStart >= sentence.tokenStart, !mention.adjective else { continue }
                 let start = Int(mention.tokenStart)
                 let end = Int(mention.tokenEnd)
                 if let targets = targetsByEntity[Int(mention.entity)] {
-                    found.record(targets, start: start, end: end, future: false)
+                    scratch.found.record(targets, start: start, end: end, future: false)
                 }
                 if let targets = targetsByEntityType[entityTypes[Int(mention.entity)]] {
-                    found.record(targets, start: start, end: end, future: false)
+                    scratch.found.record(targets, start: start, end: end, future: false)
                 }
             }
-            guard !found.pending.isEmpty else { continue }
-            found.pending.sort { ($0.rule, $0.hit.group, $0.hit.start) < ($1.rule, $1.hit.group, $1.hit.start) }
-            let pending = found.pending
-            let clauseExclusions = found.clauseExclusions
+            guard !scratch.found.pending.isEmpty else { continue }
+            scratch.found.pending.sort {
+                ($0.rule, $0.hit.group, $0.hit.start) < ($1.rule, $1.hit.group, $1.hit.start)
+            }
+            let pending = scratch.found.pending
+            let clauseExclusions = scratch.found.clauseExclusions
             if !clauseExclusions.isEmpty {
-                clauses.assign(field, sentence, into: &clauseOfToken)
+                clauses.assign(field, sentence, into: &scratch.clauseOfToken)
             }
             let location = Rule.bit(field.location(ofSentence: sentenceIndex))
             var index = 0
@@ -358,43 +374,47 @@ struct RuleMatcher: Sendable {
                 let definition = rules[Int(rule)]
                 let topicScope = -1 - Int32(definition.topic)
                 guard definition.locationBits & location != 0 else { continue }
-                let allHits = pending[index..<end].map(\.hit)
-                var veto = found.vetoedRules[rule] ?? found.vetoedTopics[Int32(definition.topic)]
-                var hits = allHits
-                if veto == nil, !clauseExclusions.isEmpty {
-                    // An exclusion takes out every hit that shares its clause; the rule may still match elsewhere.
-                    hits.removeAll { hit in
-                        let clause = clauseOfToken[Int(hit.start) - sentence.tokenStart]
-                        guard
-                            let blocker = clauseExclusions.first(where: { exclusion in
+                var veto = scratch.found.vetoedRules[rule] ?? scratch.found.vetoedTopics[Int32(definition.topic)]
+                // A sentence-wide veto leaves no hit; an exclusion takes out every hit that shares its clause, and
+                // the rule may still match elsewhere.
+                scratch.hits.removeAll(keepingCapacity: true)
+                if veto == nil {
+                    for position in index..<end {
+                        let hit = pending[position].hit
+                        if !clauseExclusions.isEmpty {
+                            let clauses = scratch.clauseOfToken
+                            let first = sentence.tokenStart
+                            let clause = clauses[Int(hit.start) - first]
+                            if let blocker = clauseExclusions.first(where: { exclusion in
                                 (exclusion.scope == rule || exclusion.scope == topicScope)
-                                    && (clauseOfToken[Int(exclusion.start) - sentence.tokenStart] == clause
-                                        || clauseOfToken[Int(exclusion.end) - 1 - sentence.tokenStart] == clause)
-                            })
-                        else { return false }
-                        veto = veto ?? blocker
-                        return true
+                                    && (clauses[Int(exclusion.start) - first] == clause
+                                        || clauses[Int(exclusion.end) - 1 - first] == clause)
+                            }) {
+                                veto = veto ?? blocker
+                                continue
+                            }
+                        }
+                        scratch.hits.append(hit)
                     }
-                } else if veto != nil {
-                    hits = []
                 }
-                if let window = bestWindow(hits, definition) {
+                if let window = bestWindow(scratch.hits, definition) {
                     results.append(
                         SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window)
                     )
-                } else if vetoes != nil, let blocker = veto, let window = bestWindow(allHits, definition) {
+                } else if vetoes != nil, let blocker = veto,
+                    let window = bestWindow(pending[index..<end].map(\.hit), definition)
+                {
                     vetoes?.append(
                         RuleVeto(
                             match: SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window),
                             exclusion: Int(blocker.start)..<Int(blocker.end),
-                            wholeSentence: found.vetoedRules[rule] != nil
-                                || found.vetoedTopics[Int32(definition.topic)] != nil
+                            wholeSentence: scratch.found.vetoedRules[rule] != nil
+                                || scratch.found.vetoedTopics[Int32(definition.topic)] != nil
                         )
                     )
                 }
             }
         }
-        return results
     }
 
     /// The tightest choice of one non-overlapping hit per group within `near`, or nil. `hits` are sorted
@@ -407,17 +427,41 @@ struct RuleMatcher: Sendable {
             groups += 1
         }
         guard groups == rule.groupCount else { return nil }
-        var best: [GroupHit]?
+        // The choice being tried and the best one so far live on the stack; only the answer becomes an array.
+        return hits.withUnsafeBufferPointer { hits in
+            withUnsafeTemporaryAllocation(of: GroupHit.self, capacity: 2 * groups) { buffer in
+                buffer.initialize(repeating: GroupHit(group: 0, start: 0, end: 0, future: false))
+                var search = WindowSearch(
+                    hits: hits,
+                    groupCount: groups,
+                    near: rule.near,
+                    chosen: UnsafeMutableBufferPointer(rebasing: buffer[..<groups]),
+                    best: UnsafeMutableBufferPointer(rebasing: buffer[groups...])
+                )
+                search.search(0, 0, 0, 0)
+                return search.bestSpan == Int.max ? nil : Array(search.best)
+            }
+        }
+    }
+
+    /// The depth-first search of `bestWindow`: one group at a time, pruned by the best span found so far.
+    private struct WindowSearch {
+        let hits: UnsafeBufferPointer<GroupHit>
+        let groupCount: Int
+        let near: Int?
+        /// `chosen[..<group]` holds the hits chosen for the groups before `group`.
+        let chosen: UnsafeMutableBufferPointer<GroupHit>
+        let best: UnsafeMutableBufferPointer<GroupHit>
+        /// `Int.max` until a choice is found.
         var bestSpan = Int.max
-        var chosen: [GroupHit] = []
-        chosen.reserveCapacity(rule.groupCount)
+
         /// Tries each hit of `group`, whose hits start at `first`.
-        func search(_ group: Int, _ first: Int, _ low: Int32, _ high: Int32) {
+        mutating func search(_ group: Int, _ first: Int, _ low: Int32, _ high: Int32) {
             let span = group == 0 ? 0 : Int(high - low)
             if span >= bestSpan { return }
-            if let near = rule.near, span > near { return }
-            if group == rule.groupCount {
-                best = chosen
+            if let near, span > near { return }
+            if group == groupCount {
+                _ = best.update(fromContentsOf: chosen)
                 bestSpan = span
                 return
             }
@@ -425,24 +469,22 @@ struct RuleMatcher: Sendable {
             while next < hits.count, Int(hits[next].group) == group { next += 1 }
             // At most `maximumHitsPerGroup` candidates per group, a repeat of the same span once.
             var tried = 0
-            for position in first..<next where tried < Self.maximumHitsPerGroup {
+            for position in first..<next where tried < RuleMatcher.maximumHitsPerGroup {
                 let hit = hits[position]
-                let previous = position > first ? hits[position - 1] : nil
-                if let previous, previous.start == hit.start, previous.end == hit.end { continue }
+                if position > first, hits[position - 1].start == hit.start, hits[position - 1].end == hit.end {
+                    continue
+                }
                 tried += 1
-                if chosen.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
-                chosen.append(hit)
+                if chosen[..<group].contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
+                chosen[group] = hit
                 search(
                     group + 1,
                     next,
                     group == 0 ? hit.start : min(low, hit.start),
                     group == 0 ? hit.start : max(high, hit.start)
                 )
-                chosen.removeLast()
             }
         }
-        search(0, 0, 0, 0)
-        return best
     }
 }
 

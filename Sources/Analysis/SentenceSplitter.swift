@@ -58,6 +58,8 @@ enum SentenceSplitter {
 
     static func split(_ text: NormalizedText, tokens: [Token]) -> [Sentence] {
         var sentences: [Sentence] = []
+        // Room for sentences of eight words on average: allocated once for nearly any text.
+        sentences.reserveCapacity(tokens.count / 8 + 2)
         text.scalars.withUnsafeBufferPointer { scalars in
             tokens.withUnsafeBufferPointer { tokens in
                 let count = scalars.count

@@ -24,7 +24,9 @@ enum Tokenizer {
         text.scalars.withUnsafeBufferPointer { scalars in
             // Built inside the closure: a captured `var` would be boxed and checked on every append.
             var tokens: [Token] = []
-            tokens.reserveCapacity(scalars.count / 5)
+            // Room for words of three letters and a space on average: news text rarely needs more, so the
+            // array is allocated once.
+            tokens.reserveCapacity(scalars.count / 4 + 4)
             var index = 0
             let count = scalars.count
             while index < count {

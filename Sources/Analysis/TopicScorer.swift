@@ -11,8 +11,9 @@ struct TopicScorer {
     let matcher: RuleMatcher
     let modality: ModalityDetector
 
-    /// Whether a topic fired, on its own score or through a child, and its score.
+    /// A topic's own score (from its rules), whether it fired (on that score or through a child), and its score.
     private struct TopicState {
+        var ownScore = 0.0
         var ownFired = false
         var fired = false
         var score = 0.0
@@ -39,9 +40,11 @@ struct TopicScorer {
         // ties (same sentence, same weight) and score sums come out the same on every run.
         let byRule = matches.indices.sorted { (matches[$0].rule, $0) < (matches[$1].rule, $1) }
 
-        var ownScore = Array(repeatElement(0.0, count: topics.count))  // (see `PreparedField.init`)
+        var state = Array(repeatElement(TopicState(), count: topics.count))  // (see `PreparedField.init`)
         var candidates: [Candidate] = []
+        candidates.reserveCapacity(matches.count)
         var ruleMatches: [Int] = []
+        ruleMatches.reserveCapacity(matches.count)
         var position = 0
         while position < byRule.count {
             let rule = matches[byRule[position]].rule
@@ -57,7 +60,7 @@ struct TopicScorer {
             }
             let definition = matcher.rules[rule]
             let repeats = min(ruleMatches.count - 1, Self.maximumRepeats)
-            ownScore[definition.topic] += definition.weight * (1 + Self.repeatBonus * Double(repeats))
+            state[definition.topic].ownScore += definition.weight * (1 + Self.repeatBonus * Double(repeats))
             for index in ruleMatches {
                 let match = matches[index]
                 guard let field = fields.firstIndex(where: { $0.name == match.field }) else { continue }
@@ -76,12 +79,11 @@ struct TopicScorer {
 
         // Children come before parents, so a parent has collected every fired child when it is visited.
         // A topic's own matches below its threshold are not evidence, even when a child fires.
-        var state = Array(repeatElement(TopicState(), count: topics.count))
         for topic in matcher.childrenFirst {
-            if ownScore[topic] >= topics[topic].threshold - 1e-9 {
+            if state[topic].ownScore >= topics[topic].threshold - 1e-9 {
                 state[topic].ownFired = true
                 state[topic].fired = true
-                state[topic].score = max(state[topic].score, ownScore[topic])
+                state[topic].score = max(state[topic].score, state[topic].ownScore)
             }
             guard state[topic].fired, let parent = topics[topic].parent else { continue }
             state[parent].fired = true
@@ -95,38 +97,54 @@ struct TopicScorer {
                 for candidate in candidates where candidate.topic == topic { evidence.append(candidate) }
             }
         }
-        var results: [(order: Int, match: TopicMatch)] = []
+        // Appended in topic order; the stable sort below keeps that order among equal scores.
+        var results: [TopicMatch] = []
+        results.reserveCapacity(state.count(where: \.fired))
         var evidence: [Candidate] = []
+        evidence.reserveCapacity(candidates.count)
         // A parent's evidence repeats its children's: each match's evidence is built once.
         var made = Array(repeatElement(Evidence?.none, count: matches.count))  // (see `PreparedField.init`)
-        for (index, topic) in topics.enumerated() where state[index].fired {
+        for index in topics.indices where state[index].fired {
+            let topic = topics[index]
             evidence.removeAll(keepingCapacity: true)
             collect(index, into: &evidence)
-            let chosen = selectEvidence(evidence, matches: matches, fields: fields, made: &made)
+            let chosen = selectEvidence(&evidence, matches: matches, fields: fields, made: &made)
             guard let first = chosen.first else { continue }
             results.append(
-                (
-                    index,
-                    TopicMatch(
-                        id: topic.id,
-                        score: (state[index].score * 1000).rounded() / 1000,
-                        severity: topic.severity,
-                        modality: first.modality,
-                        evidence: chosen
-                    )
+                TopicMatch(
+                    id: topic.id,
+                    score: (state[index].score * 1000).rounded() / 1000,
+                    severity: topic.severity,
+                    modality: first.modality,
+                    evidence: chosen
                 )
             )
         }
-        results.sort { $0.match.score != $1.match.score ? $0.match.score > $1.match.score : $0.order < $1.order }
-        return results.map(\.match)
+        results.sort { $0.score > $1.score }
+        return results
+    }
+
+    /// Calls `body` with the hits of `match` in text order (by start; the sort is stable), sorting a copy on
+    /// the stack: a match has a hit per group of its rule, a handful.
+    private func forEachHitInTextOrder(_ match: SentenceMatch, _ body: (GroupHit) -> Void) {
+        match.hits.withUnsafeBufferPointer { hits in
+            withUnsafeTemporaryAllocation(of: GroupHit.self, capacity: hits.count) { buffer in
+                var buffer = buffer
+                _ = buffer.initialize(fromContentsOf: hits)
+                buffer.sort { $0.start < $1.start }
+                for hit in buffer { body(hit) }
+            }
+        }
     }
 
     /// The evidence for one chosen match: its sentence, terms and modality.
     private func makeEvidence(_ match: SentenceMatch, in field: PreparedField) -> Evidence {
         let sentence = field.sentences[match.sentence]
-        let terms = match.hits
-            .sorted { $0.start < $1.start }
-            .map { field.originalText(ofTokens: Int($0.start)..<Int($0.end)) }
+        var terms: [String] = []
+        terms.reserveCapacity(match.hits.count)
+        forEachHitInTextOrder(match) { hit in
+            terms.append(field.originalText(ofTokens: Int(hit.start)..<Int(hit.end)))
+        }
         return Evidence(
             text: field.text.originalText(sentence.originalStart, sentence.originalEnd),
             start: sentence.originalStart,
@@ -140,22 +158,24 @@ struct TopicScorer {
 
     /// One evidence per sentence (terms merged), title first then text order, at most `maximumEvidence`.
     /// Texts and modality are built only for the candidates that end up in the chosen sentences (once per
-    /// match: `made` keeps them for the other topics of the article).
+    /// match: `made` keeps them for the other topics of the article). Sorts `candidates` in place.
     private func selectEvidence(
-        _ candidates: [Candidate],
+        _ candidates: inout [Candidate],
         matches: [SentenceMatch],
         fields: [PreparedField],
         made: inout [Evidence?]
     ) -> [Evidence] {
-        let ordered = candidates.sorted { $0.sortKey != $1.sortKey ? $0.sortKey < $1.sortKey : $0.weight > $1.weight }
+        candidates.sort { $0.sortKey != $1.sortKey ? $0.sortKey < $1.sortKey : $0.weight > $1.weight }
         var chosen: [Evidence] = []
-        var chosenKeys: [(Int, Int)] = []
-        for candidate in ordered {
-            if let index = chosenKeys.firstIndex(where: { $0 == candidate.sortKey }) {
+        chosen.reserveCapacity(Self.maximumEvidence)
+        // Sorted, the candidates of one sentence are adjacent: a sentence already chosen is the last one.
+        var lastKey: (Int, Int)?
+        for candidate in candidates {
+            if let lastKey, lastKey == candidate.sortKey {
                 let field = fields[candidate.field]
-                for hit in matches[candidate.match].hits.sorted(by: { $0.start < $1.start }) {
+                forEachHitInTextOrder(matches[candidate.match]) { hit in
                     let term = field.originalText(ofTokens: Int(hit.start)..<Int(hit.end))
-                    if !chosen[index].terms.contains(term) { chosen[index].terms.append(term) }
+                    if !chosen[chosen.count - 1].terms.contains(term) { chosen[chosen.count - 1].terms.append(term) }
                 }
                 continue
             }
@@ -163,7 +183,7 @@ struct TopicScorer {
             let built = made[candidate.match] ?? makeEvidence(matches[candidate.match], in: fields[candidate.field])
             made[candidate.match] = built
             chosen.append(built)
-            chosenKeys.append(candidate.sortKey)
+            lastKey = candidate.sortKey
         }
         return chosen
     }
