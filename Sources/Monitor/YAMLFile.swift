@@ -5,6 +5,12 @@ import Yams
 /// with the line it is on: syntax errors from libyaml's mark, decoding errors by walking the
 /// coding path back through the composed node tree.
 enum YAMLFile {
+    /// Resolves only merge keys (`<<: *defaults`), as Yams' own decoder does; every other plain scalar is a
+    /// string. The decoder reads values from their text (numbers, `true`, `~`) whatever their tag, but compares
+    /// and hashes keys by their resolved tags, and the default resolver ran seven regular expressions on each
+    /// key it looked up: most of the time a 1,000-feed config took to load.
+    private static let resolver = Resolver.basic.appending(.merge)
+
     static func decode<T: Decodable>(_ type: T.Type, at path: String, shownAs name: String) throws(ConfigError) -> T {
         let text: String
         do {
@@ -20,11 +26,7 @@ enum YAMLFile {
         }
         let node: Node
         do {
-            // Tags resolved by Yams' basic resolver: every plain scalar is a string. The decoder reads values
-            // from their text (numbers, true, ~) either way, but compares and hashes keys by their resolved
-            // tags, and the default resolver ran its seven regular expressions on each key it looked up
-            // (most of the time a 1,000-feed config took to load). Keys are plain words, strings to both.
-            guard let composed = try Yams.compose(yaml: text, .basic) else {
+            guard let composed = try Yams.compose(yaml: text, Self.resolver) else {
                 throw ConfigError(file: name, line: 1, message: "the file is empty")
             }
             node = composed

@@ -133,6 +133,30 @@ import Testing
         #expect(error.message.contains("allow_file"))
     }
 
+    /// Feeds share settings through YAML anchors and merge keys, and plain `yes`, `true` and numbers read as
+    /// booleans and numbers.
+    @Test func mergeKeysAndPlainScalarsDecode() throws {
+        let path = try write(
+            """
+            poll: {concurrency: 3}
+            feeds:
+              - &local
+                url: file:local/a.xml
+                allow_file: yes
+                interval: 2h
+              - <<: *local
+                url: file:local/b.xml
+              - url: https://example.org/rss
+                allow_private_addresses: true
+            """)
+        let settings = try ConfigurationLoader.loadSettings(path: path, environment: [:])
+        #expect(settings.poll.concurrency == 3)
+        #expect(settings.feeds.map(\.allowFile) == [true, true, false])
+        #expect(settings.feeds[1].url.hasSuffix("local/b.xml"))
+        #expect(settings.feeds[1].interval == 7200)
+        #expect(settings.feeds[2].allowPrivateAddresses == true)
+    }
+
     @Test func aFeedListedTwiceIsAnError() throws {
         let path = try write(
             """
