@@ -361,6 +361,7 @@ struct RuleMatcher: Sendable {
                 clauses.assign(field, sentence, into: &scratch.clauseOfToken)
             }
             let location = Rule.bit(field.location(ofSentence: sentenceIndex))
+            let clauseOfToken = scratch.clauseOfToken
             var index = 0
             while index < pending.count {
                 let rule = pending[index].rule
@@ -382,13 +383,12 @@ struct RuleMatcher: Sendable {
                     for position in index..<end {
                         let hit = pending[position].hit
                         if !clauseExclusions.isEmpty {
-                            let clauses = scratch.clauseOfToken
                             let first = sentence.tokenStart
-                            let clause = clauses[Int(hit.start) - first]
+                            let clause = clauseOfToken[Int(hit.start) - first]
                             if let blocker = clauseExclusions.first(where: { exclusion in
                                 (exclusion.scope == rule || exclusion.scope == topicScope)
-                                    && (clauses[Int(exclusion.start) - first] == clause
-                                        || clauses[Int(exclusion.end) - 1 - first] == clause)
+                                    && (clauseOfToken[Int(exclusion.start) - first] == clause
+                                        || clauseOfToken[Int(exclusion.end) - 1 - first] == clause)
                             }) {
                                 veto = veto ?? blocker
                                 continue
@@ -406,7 +406,8 @@ struct RuleMatcher: Sendable {
                 {
                     vetoes?.append(
                         RuleVeto(
-                            match: SentenceMatch(rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window),
+                            match: SentenceMatch(
+                                rule: Int(rule), field: field.name, sentence: sentenceIndex, hits: window),
                             exclusion: Int(blocker.start)..<Int(blocker.end),
                             wholeSentence: scratch.found.vetoedRules[rule] != nil
                                 || scratch.found.vetoedTopics[Int32(definition.topic)] != nil

@@ -69,7 +69,8 @@ public struct Alert: Sendable, Codable, Equatable {
     /// For a burst: its figures.
     public var burst: Burst?
     /// `evidence`, `entities` and `quantities` as the store wrote them into the alert's row, for the alert log
-    /// to copy instead of encoding the arrays again; changing any of the three drops them.
+    /// to copy instead of encoding the arrays again; changing any of the three drops them. They are slices of
+    /// the item's whole analysis JSON, which they keep alive as long as the alert (until its line is written).
     package var encoded = EncodedLists()
 
     /// Three JSON arrays in UTF-8, when known. They take no part in comparing alerts: an alert read back from

@@ -8,12 +8,13 @@ import GRDBSQLite
 /// GRDB's argument lists (an array of enum values built per row, converted and bound value by value) were a
 /// seventh of the writer's time in a cold cycle, and its cursors most of a feed's lookup of its seen items;
 /// the commit's hot inserts and that lookup bind their values directly. The statement stays GRDB's: it owns
-/// the `sqlite3_stmt`, and GRDB resets and rebinds it on its next use.
+/// the `sqlite3_stmt`, and resets and rebinds it when it runs it with arguments (each of these statements is
+/// only ever run through `BoundRow`).
 ///
 /// Texts are bound without a copy: SQLite reads them in place during the step, while ``run()`` or
-/// ``exists()`` holds their bytes, and the bindings are cleared before it lets them go. Bound at once, each would be copied into
-/// memory SQLite allocates, only to be copied again into the row. (GRDB's `execute(arguments:)` binds a few
-/// arguments the same way.)
+/// ``exists()`` holds their bytes, and the bindings are cleared before it lets them go. Bound at once, each
+/// would be copied into memory SQLite allocates, only to be copied again into the row. (GRDB's
+/// `execute(arguments:)` binds a few arguments the same way.)
 struct BoundRow: ~Copyable {
     private let statement: Statement
     private let handle: OpaquePointer
@@ -32,6 +33,7 @@ struct BoundRow: ~Copyable {
     /// statement by hashing its SQL, which cost more than binding a row.
     init(_ db: Database, sql: String, reusing reused: inout Statement?) throws {
         if let reused {
+            assert(reused.sql == sql, "a statement slot reused for another statement")
             statement = reused
         } else {
             statement = try db.cachedStatement(sql: sql)
@@ -135,7 +137,7 @@ struct BoundRow: ~Copyable {
 
     /// Binds the texts from `index` on, each in place while its bytes are held, runs `step`, and clears the
     /// bindings before the bytes are let go.
-    private func withTexts<Result>(boundFrom index: Int, _ step: () -> Result) -> Result {
+    private func withTexts<Value>(boundFrom index: Int, _ step: () -> Value) -> Value {
         guard index < texts.count else {
             let result = step()
             sqlite3_clear_bindings(handle)

@@ -31,7 +31,7 @@ package enum StoredDate {
     /// Calls `body` with `date` as Foundation's `.iso8601` format style writes it (`2026-11-30T02:29:08Z`:
     /// UTC, whole seconds, the fraction dropped), in ASCII; nil outside the years 1600...9999, which are left
     /// to Foundation as in ``text(_:)``. The format style took 4,000 instructions a date.
-    package static func withISO8601<Result>(_ date: Date, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+    package static func withISO8601<Value>(_ date: Date, _ body: (UnsafeBufferPointer<UInt8>) -> Value) -> Value? {
         // Foundation counts from the reference date: whole seconds before it, then shifted to 1970.
         let sinceReference = date.timeIntervalSinceReferenceDate.rounded(.down)
         guard sinceReference.isFinite, sinceReference >= -12_654_403_200, sinceReference < 252_423_993_600 else {
@@ -65,7 +65,9 @@ package enum StoredDate {
     }
 
     /// Writes `value` in `digits` decimal digits, zero-padded, at `offset`.
-    private static func put(_ value: Int64, at offset: Int, digits: Int, into bytes: UnsafeMutableBufferPointer<UInt8>) {
+    private static func put(
+        _ value: Int64, at offset: Int, digits: Int, into bytes: UnsafeMutableBufferPointer<UInt8>
+    ) {
         var value = value
         for index in stride(from: offset + digits - 1, through: offset, by: -1) {
             bytes[index] = UInt8(truncatingIfNeeded: 48 + value % 10)
