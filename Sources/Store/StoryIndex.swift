@@ -141,9 +141,9 @@ struct StoryIndex: Sendable {
             }
         }
 
-        /// The set folded into one word (bit = number mod 64): sets whose signatures share no bit share nothing.
-        var signature: UInt64 {
-            overflow.reduce(word0 | word1 | word2 | word3, |)
+        /// Whether `number` is in the set.
+        func contains(_ number: Int) -> Bool {
+            self[number >> 6] & (1 << UInt64(number & 63)) != 0
         }
 
         func sharedCount(with other: EntityBits) -> Int {
@@ -188,8 +188,7 @@ struct StoryIndex: Sendable {
         var lastSeen: Date
         var languages: Set<String> = []
         /// Every entity any report named: a place outside this set is a new place.
-        var entities: Set<String> = []
-        var keyEntities: Set<String> = []
+        var entities = EntityBits()
         var topics: [String: TopicState] = [:]
         var sources = 0
         var feeds: Set<Int64> = []
@@ -207,44 +206,22 @@ struct StoryIndex: Sendable {
         var members: [Member] = []
         /// The key entities of all its reports: no member shares more of a report's key names than this.
         var keyEntities = EntityBits()
-        /// Each member's key entities as a signature, kept inline: the loops skip a member that shares no key
-        /// name without reading it (in a crowded hour 8 in 10 members checked share none).
-        var memberKeys = MemberSignatures()
-    }
+        /// Per key entity its members name, which of them do (bit i for member i): the loops visit only the
+        /// members sharing a key name with a report, without reading the others (in a crowded hour most
+        /// members of a story listed under a name share none of the report's).
+        var keyMembers: [(entity: Int, members: UInt8)] = []
 
-    /// One signature per member (0 past the last member or for a member naming no key entity).
-    private struct MemberSignatures {
-        static let capacity = 8
+        /// The members naming one of `keyEntities`, as bits.
+        func members(naming keyEntities: EntityBits) -> UInt8 {
+            var found: UInt8 = 0
+            for entry in keyMembers where keyEntities.contains(entry.entity) { found |= entry.members }
+            return found
+        }
 
-        private var s0: UInt64 = 0, s1: UInt64 = 0, s2: UInt64 = 0, s3: UInt64 = 0
-        private var s4: UInt64 = 0, s5: UInt64 = 0, s6: UInt64 = 0, s7: UInt64 = 0
-
-        subscript(index: Int) -> UInt64 {
-            get {
-                switch index {
-                case 0: s0
-                case 1: s1
-                case 2: s2
-                case 3: s3
-                case 4: s4
-                case 5: s5
-                case 6: s6
-                default: s7
-                }
-            }
-            set {
-                precondition(index < Self.capacity, "member \(index) past the inline signatures")
-                switch index {
-                case 0: s0 = newValue
-                case 1: s1 = newValue
-                case 2: s2 = newValue
-                case 3: s3 = newValue
-                case 4: s4 = newValue
-                case 5: s5 = newValue
-                case 6: s6 = newValue
-                default: s7 = newValue
-                }
-            }
+        /// The members naming no key entity, as bits.
+        var membersNamingNone: UInt8 {
+            let all = UInt8(truncatingIfNeeded: (1 << members.count) - 1)
+            return keyMembers.reduce(all) { $0 & ~$1.members }
         }
     }
     /// The open stories' matching data, by slot. The lists below hold slots, not story ids, so that a
@@ -254,9 +231,11 @@ struct StoryIndex: Sendable {
     private var slots: [Int64: Int] = [:]
     /// Slots of stories the sweep dropped (no list holds them any more), to be reused.
     private var freeSlots: [Int] = []
-    /// Per slot, how many of the lists being counted hold it: scratch for ``listings(of:in:tally:)``, all 0
-    /// between calls.
+    /// Per slot, how many of the lists being counted hold it: scratch for ``listings(of:in:tally:into:)``, all
+    /// 0 between calls.
     private var tally: [Int32] = []
+    /// What ``listings(of:in:tally:into:)`` found last, kept so that its storage is reused.
+    private var listed: [(slot: Int, count: Int)] = []
     /// Entity id → its number in `EntityBits`.
     private var entityNumbers: [String: Int] = [:]
     /// SimHash band key (``bandKey(_:band:)``) → the reports in it, with their story's slot.
@@ -268,8 +247,8 @@ struct StoryIndex: Sendable {
     private var storiesByTitle: [UInt64: [Int]] = [:]
     /// Topic id → its bit in `Matchable.topicMask` (the 64th and later share the last bit).
     private var topicNumbers: [String: Int] = [:]
-    /// Key entity → slots of the stories naming it (the newest `entityListLimit`).
-    private var storiesByEntity: [String: [Int]] = [:]
+    /// Key entity (its number) → slots of the stories naming it (the newest `entityListLimit`).
+    private var storiesByEntity: [Int: [Int]] = [:]
     private var nextSweep = Date.distantPast
     /// Longest per-entity list kept: reports of one event arrive close in time.
     private static let entityListLimit = 128
@@ -279,8 +258,8 @@ struct StoryIndex: Sendable {
     private static let pairListLimit = 64
     /// The least Dice overlap of two titles' word pairs for one story.
     private static let titleDice = 0.6
-    /// Reports kept per story for matching (as many as the inline member signatures hold).
-    private static let memberLimit = MemberSignatures.capacity
+    /// Reports kept per story for matching (as many as ``Matchable/keyMembers`` has bits for).
+    private static let memberLimit = UInt8.bitWidth
     /// A report that shares names but no figure with a story joins it only this close in event time to the
     /// report it matches: the same names days apart are more often two events.
     private static let namesOnlyWindow: TimeInterval = 24 * 3600
@@ -296,31 +275,32 @@ struct StoryIndex: Sendable {
 
     // MARK: Placing a report
 
-    /// Decides which open story `report` belongs to and what each of its topics should alert.
-    mutating func place(_ report: StoryReport) -> StoryPlacement {
+    /// Decides which open story `report` (with its entities as `names` numbers them) belongs to and what
+    /// each of its topics should alert.
+    mutating func place(_ report: StoryReport, names: Names) -> StoryPlacement {
         sweep(now: report.time)
-        let keyEntities = lookup(report.keyEntities)
         let probe = Probe(
-            cutoff: report.time.addingTimeInterval(-policy.storyWindow), topicMask: topicMask(report),
-            keyEntities: keyEntities, keySignature: keyEntities.signature)
+            cutoff: report.time.addingTimeInterval(-policy.storyWindow),
+            topicMask: names.topics.reduce(0) { mask, number in number.map { mask | Self.topicBit($0) } ?? mask },
+            names: names)
         var match = StoryPlacement.Match.none
-        var chosen: Story?
-        if let (story, distance) = closestByText(report, probe) {
-            chosen = story
+        var chosen: Int64?
+        if let (id, distance) = closestByText(report, probe) {
+            chosen = id
             match = .text(distance: distance)
-        } else if let story = sameTitle(report, probe) {
-            chosen = story
+        } else if let id = sameTitle(report, probe) {
+            chosen = id
             match = .title
-        } else if let (story, shared) = bestByEntities(report, probe) {
-            chosen = story
+        } else if let (id, shared) = bestByEntities(report, probe) {
+            chosen = id
             match = .entities(shared: shared)
         }
-        guard let story = chosen else {
+        guard let id = chosen, let story = stories[id] else {
             return StoryPlacement(storyID: nil, match: .none, outcomes: report.topics.map { ($0.id, .first) })
         }
         let outcomes = report.topics.map { topic -> (topic: String, outcome: StoryPlacement.Outcome) in
             guard let state = story.topics[topic.id] else { return (topic.id, .first) }
-            let change = Self.change(from: state, to: topic, of: report, storyEntities: story.entities)
+            let change = change(from: state, to: topic, of: report, storyEntities: story.entities)
             return (topic.id, change.map { .changed($0) } ?? .repeated)
         }
         return StoryPlacement(storyID: story.id, match: match, outcomes: outcomes)
@@ -328,19 +308,39 @@ struct StoryIndex: Sendable {
 
     /// Adds `report` to story `storyID` (a new one when the index does not hold it yet).
     mutating func record(_ report: StoryReport, in storyID: Int64) {
+        record(report, names: names(of: report), in: storyID)
+    }
+
+    /// Adds `report`, with its entities as `names` numbers them, to story `storyID` (a new one when the index
+    /// does not hold it yet). Returns the topics whose state the report changed, in the report's topic order,
+    /// with their new state, and the story's sources once the report joined.
+    @discardableResult
+    mutating func record(
+        _ report: StoryReport, names: Names, in storyID: Int64
+    ) -> (changedTopics: [(topic: String, state: TopicState)], sources: Int) {
         // Taken out of the dictionary, so its arrays and sets are changed in place, not copied.
         var story = stories.removeValue(forKey: storyID) ?? Story(id: storyID, lastSeen: report.time)
         story.lastSeen = max(story.lastSeen, report.time)
         let slot = slots[storyID] ?? openSlot(for: storyID)
-        let keyEntities = bits(report.keyEntities)
+        let keyEntities = names.keyEntities
+        for number in names.keyNumbers where !matchable[slot].keyEntities.contains(number) {
+            Self.append(slot, to: &storiesByEntity[number, default: []], limit: Self.entityListLimit)
+        }
         matchable[slot].keyEntities.formUnion(keyEntities)
         let memberCount = matchable[slot].members.count
         if memberCount < Self.memberLimit {
-            matchable[slot].memberKeys[memberCount] = keyEntities.signature
+            let bit: UInt8 = 1 << UInt8(memberCount)
+            for number in names.keyNumbers {
+                if let entry = matchable[slot].keyMembers.firstIndex(where: { $0.entity == number }) {
+                    matchable[slot].keyMembers[entry].members |= bit
+                } else {
+                    matchable[slot].keyMembers.append((number, bit))
+                }
+            }
             matchable[slot].members.append(
                 Member(
                     language: report.language, eventTime: report.eventTime, simhash: report.simhash,
-                    titlePairs: report.titlePairs, entities: bits(report.entities),
+                    titlePairs: report.titlePairs, entities: names.entities,
                     keyEntities: keyEntities, figures: report.figures))
             if report.simhash != 0 {
                 for band in 0..<Self.bandCount {
@@ -360,32 +360,34 @@ struct StoryIndex: Sendable {
                 Self.append(slot, to: &storiesByTitle[title, default: []], limit: Self.pairListLimit)
             }
         }
-        for entity in report.keyEntities where !story.keyEntities.contains(entity) {
-            Self.append(slot, to: &storiesByEntity[entity, default: []], limit: Self.entityListLimit)
-        }
         story.languages.insert(report.language)
-        story.entities.formUnion(report.entities)
-        story.keyEntities.formUnion(report.keyEntities)
-        for topic in report.topics {
+        story.entities.formUnion(names.entities)
+        var changed: [(topic: String, state: TopicState)] = []
+        for (position, topic) in report.topics.enumerated() {
             let before = story.topics[topic.id]
             var state =
                 before
                 ?? TopicState(modalities: [], lastModality: topic.modality, maxKilled: 0, maxWounded: 0, places: [])
-            // Sets changed only by what the report adds, and the state written back only when it changed: the
-            // caller may hold the story's states from before the report, and a set or dictionary shared with
-            // them is copied whole by any change, even inserting a member it already has.
+            // Sets changed only by what the report adds, and the state written back only when it changed: a set
+            // shared with the dictionary's copy is copied whole by any change, even inserting a member it
+            // already has.
             if !state.modalities.contains(topic.modality) { state.modalities.insert(topic.modality) }
             state.lastModality = topic.modality
             state.maxKilled = max(state.maxKilled, report.killed)
             state.maxWounded = max(state.maxWounded, report.wounded)
             for place in topic.places.keys where !state.places.contains(place) { state.places.insert(place) }
-            if state != before { story.topics[topic.id] = state }
-            matchable[slot].topicMask |= topicBit(topic.id)
+            if state != before {
+                story.topics[topic.id] = state
+                changed.append((topic.id, state))
+            }
+            matchable[slot].topicMask |= Self.topicBit(names.topics[position] ?? number(ofTopic: topic.id))
         }
         story.sources += 1
         story.feeds.insert(report.feedID)
+        let sources = story.sources
         stories[storyID] = story
         matchable[slot].lastSeen = story.lastSeen
+        return (changed, sources)
     }
 
     /// Appends `slot` to `list` unless it is the last already, keeping the newest `limit`.
@@ -413,7 +415,7 @@ struct StoryIndex: Sendable {
 
     /// Restores a topic's state as the `story_topics` table holds it (when loading the index).
     mutating func restore(topic: String, state: TopicState, of storyID: Int64) {
-        let bit = topicBit(topic)
+        let bit = Self.topicBit(number(ofTopic: topic))
         stories[storyID]?.topics[topic] = state
         if let slot = slots[storyID] { matchable[slot].topicMask |= bit }
     }
@@ -427,18 +429,52 @@ struct StoryIndex: Sendable {
 
     // MARK: Matching
 
+    /// A report's entities and topics as numbers, worked out once per filing for placing and recording.
+    struct Names {
+        var entities: EntityBits
+        var keyEntities: EntityBits
+        /// The numbers in `keyEntities`.
+        var keyNumbers: [Int]
+        /// Per topic of the report, its number, or nil for a topic no report recorded yet (numbered when this
+        /// one is).
+        var topics: [Int?]
+    }
+
+    /// `report`'s entities and topics as numbers, numbering entity ids not seen before.
+    mutating func names(of report: StoryReport) -> Names {
+        var names = Names(
+            entities: EntityBits(), keyEntities: EntityBits(), keyNumbers: [],
+            topics: report.topics.map { topicNumbers[$0.id] })
+        names.keyNumbers.reserveCapacity(report.keyEntities.count)
+        for id in report.keyEntities {
+            let number = number(of: id)
+            names.keyEntities.insert(number)
+            names.keyNumbers.append(number)
+        }
+        for id in report.entities {
+            names.entities.insert(number(of: id))
+        }
+        return names
+    }
+
+    /// The number of entity `id` in ``EntityBits``, numbering it when it is new.
+    private mutating func number(of id: String) -> Int {
+        let number = entityNumbers[id, default: entityNumbers.count]
+        if number == entityNumbers.count { entityNumbers[id] = number }
+        return number
+    }
+
     /// What every matcher compares a report by, worked out once per placement.
     private struct Probe {
         /// Stories last seen before this are closed.
         var cutoff: Date
         /// The report's topics as ``Matchable/topicMask`` bits.
         var topicMask: UInt64
-        /// The report's key entities that some story named (others cannot be shared), and their signature.
-        var keyEntities: EntityBits
-        var keySignature: UInt64
+        var names: Names
     }
 
-    private func closestByText(_ report: StoryReport, _ probe: Probe) -> (Story, Int)? {
+    /// The story with a report closest in SimHash, at most `maxTextDistance` bits away, and the distance.
+    private func closestByText(_ report: StoryReport, _ probe: Probe) -> (Int64, Int)? {
         guard report.simhash != 0 else { return nil }
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
         var best: (id: Int64, distance: Int)?
@@ -453,17 +489,17 @@ struct StoryIndex: Sendable {
                 best = (id, distance)
             }
         }
-        return best.flatMap { best in stories[best.id].map { ($0, best.distance) } }
+        return best.map { ($0.id, $0.distance) }
     }
 
     /// A story with a report in the same language whose title shares most word pairs with the item's
     /// (Dice ≥ 0.6), that shares a topic, at least half of the key names the two use (or neither names
     /// any) and, when both carry figures, a figure: a copy under the same headline whose text was cut or
     /// padded.
-    private mutating func sameTitle(_ report: StoryReport, _ probe: Probe) -> Story? {
+    private mutating func sameTitle(_ report: StoryReport, _ probe: Probe) -> Int64? {
         guard report.titlePairs.count >= 2 else { return nil }
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
-        let (keyEntities, keySignature) = (probe.keyEntities, probe.keySignature)
+        let keyEntities = probe.names.keyEntities
         // An identical headline (the same pairs: Dice 1, the best there is) is found by its hash; as in the
         // scan below, the lowest story id wins a tie.
         if let listed = storiesByTitle[Self.titleSignature(report.titlePairs)] {
@@ -477,12 +513,13 @@ struct StoryIndex: Sendable {
                     lowest = matchable[slot].id
                 }
             }
-            if let lowest { return stories[lowest] }
+            if let lowest { return lowest }
         }
         let neededHits = Self.titleDice * Double(report.titlePairs.count)
         var best: (id: Int64, dice: Double)?
         // A story listed under fewer of the title's pairs than Dice 0.6 needs cannot match.
-        for (slot, hits) in Self.listings(of: report.titlePairs, in: storiesByTitlePair, tally: &tally) {
+        Self.listings(of: report.titlePairs, in: storiesByTitlePair, tally: &tally, into: &listed)
+        for (slot, hits) in listed {
             guard Double(2 * hits) >= neededHits, matchable[slot].lastSeen >= cutoff,
                 matchable[slot].topicMask & mask != 0
             else { continue }
@@ -495,12 +532,14 @@ struct StoryIndex: Sendable {
                 continue
             }
             // A member passes the names test only when it shares a key name with the report or, when the
-            // report names none, names none itself: the signatures rule out the others unread.
+            // report names none, names none itself: the others are not read.
             let id = matchable[slot].id
-            for index in matchable[slot].members.indices
-            where report.keyEntities.isEmpty
-                ? matchable[slot].memberKeys[index] == 0 : matchable[slot].memberKeys[index] & keySignature != 0
-            {
+            var candidates =
+                report.keyEntities.isEmpty
+                ? matchable[slot].membersNamingNone : matchable[slot].members(naming: keyEntities)
+            while candidates != 0 {
+                let index = candidates.trailingZeroBitCount
+                candidates &= candidates - 1
                 // Passed straight from the array, as in bestByEntities.
                 guard let dice = titleDice(matchable[slot].members[index], report, keyEntities: keyEntities) else {
                     continue
@@ -508,7 +547,7 @@ struct StoryIndex: Sendable {
                 if best.map({ dice > $0.dice || (dice == $0.dice && id < $0.id) }) ?? true { best = (id, dice) }
             }
         }
-        return best.flatMap { stories[$0.id] }
+        return best?.id
     }
 
     /// The Dice overlap of a member's and the report's title pairs when the two are one story's headline:
@@ -533,22 +572,16 @@ struct StoryIndex: Sendable {
         return dice
     }
 
-    /// The slots listed under `keys` in `lists`, each once, with the number of times those lists hold it, in
-    /// the order first met. Counted in `tally` (a count per slot, all 0 before and after): a few hundred slots
-    /// per placement, where a hash table of them cost more than the matching that follows.
+    /// Sets `counted` to the slots listed under `keys` in `lists`, each once, with the number of times those
+    /// lists hold it, in the order first met. Counted in `tally` (a count per slot, all 0 before and after): a
+    /// few hundred slots per placement, where a hash table of them cost more than the matching that follows.
     static func listings<Key: Hashable>(
-        of keys: some Collection<Key>, in lists: [Key: [Int]], tally: inout [Int32]
-    ) -> [(slot: Int, count: Int)] {
-        var found: [[Int]] = []
-        var total = 0
+        of keys: some Collection<Key>, in lists: [Key: [Int]], tally: inout [Int32],
+        into counted: inout [(slot: Int, count: Int)]
+    ) {
+        counted.removeAll(keepingCapacity: true)
         for key in keys {
             guard let slots = lists[key] else { continue }
-            found.append(slots)
-            total += slots.count
-        }
-        var counted: [(slot: Int, count: Int)] = []
-        counted.reserveCapacity(total)
-        for slots in found {
             for slot in slots {
                 if tally[slot] == 0 { counted.append((slot, 0)) }
                 tally[slot] += 1
@@ -559,7 +592,6 @@ struct StoryIndex: Sendable {
             counted[position].count = Int(tally[slot])
             tally[slot] = 0
         }
-        return counted
     }
 
     /// One hash of a title's whole (sorted) pair list.
@@ -597,18 +629,16 @@ struct StoryIndex: Sendable {
         return shared
     }
 
-    private func topicMask(_ report: StoryReport) -> UInt64 {
-        var mask: UInt64 = 0
-        for topic in report.topics {
-            if let number = topicNumbers[topic.id] { mask |= 1 << UInt64(min(number, 63)) }
-        }
-        return mask
+    /// The number of topic `id`, numbering it when it is new.
+    private mutating func number(ofTopic id: String) -> Int {
+        let number = topicNumbers[id, default: topicNumbers.count]
+        if number == topicNumbers.count { topicNumbers[id] = number }
+        return number
     }
 
-    private mutating func topicBit(_ topic: String) -> UInt64 {
-        let number = topicNumbers[topic, default: topicNumbers.count]
-        if number == topicNumbers.count { topicNumbers[topic] = number }
-        return 1 << UInt64(min(number, 63))
+    /// Topic number `number`'s bit in ``Matchable/topicMask`` (the 64th and later share the last bit).
+    private static func topicBit(_ number: Int) -> UInt64 {
+        1 << UInt64(min(number, 63))
     }
 
     /// A story with a report that names the same event: it shares one of the item's topics, at least half
@@ -617,23 +647,25 @@ struct StoryIndex: Sendable {
     /// figures, a figure. Without a shared figure it also needs two shared key entities (or, across
     /// languages, the same single one) and to be within a day of that report. This is how an Arabic and an English report of one event meet, and how a rewrite joins
     /// its wire copy.
-    private mutating func bestByEntities(_ report: StoryReport, _ probe: Probe) -> (Story, Int)? {
+    private mutating func bestByEntities(_ report: StoryReport, _ probe: Probe) -> (Int64, Int)? {
         guard !report.keyEntities.isEmpty else { return nil }
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
-        let (keyEntities, keySignature) = (probe.keyEntities, probe.keySignature)
-        let entities = lookup(report.entities)
+        let (entities, keyEntities) = (probe.names.entities, probe.names.keyEntities)
         var best: (id: Int64, score: Int, shared: Int)?
-        for (slot, _) in Self.listings(of: report.keyEntities, in: storiesByEntity, tally: &tally) {
+        Self.listings(of: probe.names.keyNumbers, in: storiesByEntity, tally: &tally, into: &listed)
+        for (slot, _) in listed {
             // Half of all key names shared needs 3 × shared ≥ the member's key names + the report's, and no
             // member shares more than the whole story does.
             guard matchable[slot].lastSeen >= cutoff, matchable[slot].topicMask & mask != 0,
                 3 * matchable[slot].keyEntities.sharedCount(with: keyEntities) >= report.keyEntities.count + 1
             else { continue }
             let id = matchable[slot].id
-            // Only members sharing a key name can pass; the signatures rule out most others unread (the slots
-            // past the last member are 0, so the loop needs no member count). Members are passed straight from
-            // the array, not copied to a local first, which would retain and release each of their arrays.
-            for index in 0..<Self.memberLimit where matchable[slot].memberKeys[index] & keySignature != 0 {
+            // Only members sharing a key name can pass: the others are not read. Members are passed straight
+            // from the array, not copied to a local first, which would retain and release each of their arrays.
+            var candidates = matchable[slot].members(naming: keyEntities)
+            while candidates != 0 {
+                let index = candidates.trailingZeroBitCount
+                candidates &= candidates - 1
                 guard
                     let (score, shared) = namesMatch(
                         matchable[slot].members[index], report, entities: entities, keyEntities: keyEntities)
@@ -643,7 +675,7 @@ struct StoryIndex: Sendable {
                 }
             }
         }
-        return best.flatMap { best in stories[best.id].map { ($0, best.shared) } }
+        return best.map { ($0.id, $0.shared) }
     }
 
     /// The score (shared entities, and twice the shared figures) and shared entities of a member naming the
@@ -674,44 +706,25 @@ struct StoryIndex: Sendable {
         return (shared + 2 * sharedFigures, shared)
     }
 
-    /// `ids` as bits, numbering ids not seen before.
-    private mutating func bits(_ ids: Set<String>) -> EntityBits {
-        var bits = EntityBits()
-        for id in ids {
-            let number = entityNumbers[id, default: entityNumbers.count]
-            if number == entityNumbers.count { entityNumbers[id] = number }
-            bits.insert(number)
-        }
-        return bits
-    }
-
-    /// `ids` as bits, leaving out ids no story has named (they cannot be shared).
-    private func lookup(_ ids: Set<String>) -> EntityBits {
-        var bits = EntityBits()
-        for id in ids {
-            if let number = entityNumbers[id] { bits.insert(number) }
-        }
-        return bits
-    }
-
     /// What `topic` in `report` adds to what the story's alerts on it have said, or nil when nothing: the
     /// event moving on (planned, threatened or demanded → reported or completed; anything → completed), a
     /// higher casualty figure, or a place in the topic's evidence that no report of the story named.
-    private static func change(
-        from state: TopicState, to topic: StoryReport.Topic, of report: StoryReport, storyEntities: Set<String>
+    private func change(
+        from state: TopicState, to topic: StoryReport.Topic, of report: StoryReport, storyEntities: EntityBits
     ) -> String? {
         var changes: [String] = []
-        if !state.modalities.contains(topic.modality), movesOn(from: state.modalities, to: topic.modality) {
+        if !state.modalities.contains(topic.modality), Self.movesOn(from: state.modalities, to: topic.modality) {
             changes.append("modality \(state.lastModality) → \(topic.modality)")
         }
         if report.killed > state.maxKilled {
-            changes.append("killed \(figure(state.maxKilled)) → \(figure(report.killed))")
+            changes.append("killed \(Self.figure(state.maxKilled)) → \(Self.figure(report.killed))")
         }
         if report.wounded > state.maxWounded {
-            changes.append("wounded \(figure(state.maxWounded)) → \(figure(report.wounded))")
+            changes.append("wounded \(Self.figure(state.maxWounded)) → \(Self.figure(report.wounded))")
         }
         var newPlaces: [String] = []
-        for (place, name) in topic.places where !state.places.contains(place) && !storyEntities.contains(place) {
+        for (place, name) in topic.places where !state.places.contains(place) {
+            if let number = entityNumbers[place], storyEntities.contains(number) { continue }
             newPlaces.append(name)
         }
         if !newPlaces.isEmpty {

@@ -19,7 +19,8 @@ extension StoryIndex {
     /// Places `report`, records it in its story (a new story takes `nextStoryID`, which then advances), and
     /// says what the writer must write for it.
     mutating func file(_ report: StoryReport, nextStoryID: inout Int64) -> PlacedReport {
-        let placement = place(report)
+        let names = names(of: report)
+        let placement = place(report, names: names)
         let storyID: Int64
         if let existing = placement.storyID {
             storyID = existing
@@ -27,18 +28,11 @@ extension StoryIndex {
             storyID = nextStoryID
             nextStoryID += 1
         }
-        let topicsBefore = stories[storyID]?.topics ?? [:]
-        record(report, in: storyID)
-        let story = stories[storyID]
-        var changed: [(topic: String, state: TopicState)] = []
-        for topic in report.topics {
-            // Only what changed: most copies add nothing to what the story's alerts have said.
-            guard let state = story?.topics[topic.id], state != topicsBefore[topic.id] else { continue }
-            changed.append((topic.id, state))
-        }
+        // Only what changed: most copies add nothing to what the story's alerts have said.
+        let (changed, sources) = record(report, names: names, in: storyID)
         return PlacedReport(
             placement: placement, storyID: storyID, startsStory: placement.storyID == nil, changedTopics: changed,
-            sources: story?.sources ?? 1)
+            sources: sources)
     }
 }
 
