@@ -56,10 +56,12 @@ public final class AlertLogWriter: Sendable {
         try state.withLock { (state: inout State) throws(AlertLogError) -> Int in
             let fresh = alerts.filter { $0.id > state.lastWrittenID }.sorted { $0.id < $1.id }
             guard let last = fresh.last else { return 0 }
-            var bytes: [UInt8] = []
+            // All the lines in one buffer, copied out once.
+            var writer = AnalysisJSON.Writer(capacity: 2048 * fresh.count)
             for alert in fresh {
-                bytes += Self.line(for: alert)
+                Self.writeLine(alert, into: &writer)
             }
+            let bytes = writer.bytes
             let sizeBefore = lseek(state.descriptor, 0, SEEK_END)
             do throws(AlertLogError) {
                 try Self.writeAll(bytes, to: state.descriptor, path: path)
@@ -87,71 +89,58 @@ public final class AlertLogWriter: Sendable {
     /// The JSON line for an alert, newline included: the fields in a fixed, readable order (`id`, `time`,
     /// `topic`, `kind`, ... `change` or `burst` when set, with the long `evidence`, `entities` and `quantities` last), ISO 8601 dates, UTF-8 text.
     public static func line(for alert: Alert) -> [UInt8] {
+        var writer = AnalysisJSON.Writer(capacity: 2048)
+        writeLine(alert, into: &writer)
+        return writer.bytes
+    }
+
+    /// Writes ``line(for:)`` of `alert` into `writer`.
+    private static func writeLine(_ alert: Alert, into writer: inout AnalysisJSON.Writer) {
         // Written by hand with the analyzer's JSON writer, in its buffer: the same bytes JSONEncoder (sorted
         // keys inside the nested objects, ISO 8601 dates, slashes unescaped) gives, without its cost on the
         // commit path, nor an array per field (a line took 44,000 instructions with one).
-        var writer = AnalysisJSON.Writer(capacity: 2048)
-        writer.raw("{\"id\":")
-        writer.number(Int(alert.id))
+        writer.member("{\"id\":", Int(alert.id))
         writer.raw(",\"time\":")
         date(alert.time, into: &writer)
-        writer.raw(",\"topic\":")
-        writer.string(alert.topic)
-        writer.raw(",\"kind\":")
-        writer.string(alert.kind.rawValue)
-        writer.raw(",\"severity\":")
-        writer.string(alert.severity)
-        writer.raw(",\"score\":")
-        writer.number(alert.score)
-        writer.raw(",\"modality\":")
-        writer.string(alert.modality)
-        writer.raw(",\"feed\":{\"name\":")
-        writer.string(alert.feed.name)
-        writer.raw(",\"url\":")
-        writer.string(alert.feed.url)
-        writer.raw("},\"item\":{\"guid\":")
-        writer.string(alert.item.guid)
+        writer.member(",\"topic\":", alert.topic)
+        writer.member(",\"kind\":", alert.kind.rawValue)
+        writer.member(",\"severity\":", alert.severity)
+        writer.member(",\"score\":", alert.score)
+        writer.member(",\"modality\":", alert.modality)
+        writer.member(",\"feed\":{\"name\":", alert.feed.name)
+        writer.member(",\"url\":", alert.feed.url)
+        writer.member("},\"item\":{\"guid\":", alert.item.guid)
         if let link = alert.item.link {
-            writer.raw(",\"link\":")
-            writer.string(link)
+            writer.member(",\"link\":", link)
         }
         if let published = alert.item.published {
             writer.raw(",\"published\":")
             date(published, into: &writer)
         }
         if let title = alert.item.title {
-            writer.raw(",\"title\":")
-            writer.string(title)
+            writer.member(",\"title\":", title)
         }
-        writer.raw("},\"language\":")
-        writer.string(alert.language)
-        writer.raw(",\"story\":")
-        writer.number(Int(alert.story))
-        writer.raw(",\"sources\":")
-        writer.number(alert.sources)
+        writer.member("},\"language\":", alert.language)
+        writer.member(",\"story\":", Int(alert.story))
+        writer.member(",\"sources\":", alert.sources)
         if let change = alert.change {
-            writer.raw(",\"change\":")
-            writer.string(change)
+            writer.member(",\"change\":", change)
         }
         if let burst = alert.burst {
-            writer.raw(",\"burst\":{\"baseline\":")
-            writer.number(burst.baseline)
-            writer.raw(",\"ratio\":")
-            writer.number(burst.ratio)
-            writer.raw(",\"sources\":")
-            writer.number(burst.sources)
-            writer.raw(",\"stories\":")
-            writer.number(burst.stories)
+            writer.member(",\"burst\":{\"baseline\":", burst.baseline)
+            writer.member(",\"ratio\":", burst.ratio)
+            writer.member(",\"sources\":", burst.sources)
+            writer.member(",\"stories\":", burst.stories)
             writer.raw("}")
         }
         if let (evidence, entities, quantities) = alert.encoded.json {
             // As the store wrote them into the alert's row: the same bytes.
             writer.raw(",\"evidence\":")
-            evidence.withUnsafeBufferPointer { writer.append($0) }
+            writer.append(evidence)
             writer.raw(",\"entities\":")
-            entities.withUnsafeBufferPointer { writer.append($0) }
+            writer.append(entities)
             writer.raw(",\"quantities\":")
-            quantities.withUnsafeBufferPointer { writer.append($0) }
+            writer.append(quantities)
         } else {
             writer.raw(",\"evidence\":")
             writer.array(alert.evidence) { writer, evidence in writer.evidence(evidence) }
@@ -161,7 +150,6 @@ public final class AlertLogWriter: Sendable {
             writer.array(alert.quantities) { writer, quantity in writer.quantity(quantity) }
         }
         writer.raw("}\n")
-        return writer.bytes
     }
 
     /// Writes `date` as a JSON string in Foundation's `.iso8601` format.

@@ -110,9 +110,9 @@ public struct Fingerprint: Sendable, Codable, Equatable {
         }
     }
 
-    /// Digit `index` (0 is the most significant) of `simhash` in lowercase hexadecimal, as a UTF-8 byte.
-    static func hexDigit(_ simhash: UInt64, at index: Int) -> UInt8 {
-        let digit = UInt8(truncatingIfNeeded: simhash >> UInt64(60 - 4 * index)) & 0xF
+    /// Digit `index` (0 is the most significant of 16) of `value` in lowercase hexadecimal, as a UTF-8 byte.
+    static func hexDigit(_ value: UInt64, at index: Int) -> UInt8 {
+        let digit = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
         return digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
     }
 

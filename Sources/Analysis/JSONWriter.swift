@@ -31,11 +31,9 @@ public enum AnalysisJSON {
         writer.raw(",\"fingerprint\":")
         writer.fingerprint(analysis.fingerprint)
         if let id {
-            writer.raw(",\"id\":")
-            writer.string(id)
+            writer.member(",\"id\":", id)
         }
-        writer.raw(",\"language\":")
-        writer.string(analysis.language)
+        writer.member(",\"language\":", analysis.language)
         writer.raw(",\"quantities\":")
         let quantitiesStart = writer.count
         writer.array(analysis.quantities) { writer, quantity in writer.quantity(quantity) }
@@ -66,21 +64,6 @@ public enum AnalysisJSON {
     public static func encode(quantities: [Quantity]) -> [UInt8] {
         var writer = Writer()
         writer.array(quantities) { writer, quantity in writer.quantity(quantity) }
-        return writer.bytes
-    }
-
-    /// A JSON string literal, escaped as `JSONEncoder` escapes it (slashes unescaped).
-    public static func encode(string: String) -> [UInt8] {
-        var writer = Writer()
-        writer.string(string)
-        return writer.bytes
-    }
-
-    /// A JSON number, written as `JSONEncoder` writes it (integral values without a fraction); `null` for
-    /// infinity and NaN, which JSON cannot hold.
-    public static func encode(number: Double) -> [UInt8] {
-        var writer = Writer()
-        writer.number(number)
         return writer.bytes
     }
 
@@ -133,6 +116,12 @@ public enum AnalysisJSON {
 
         /// Appends bytes as they are (JSON already).
         @inline(__always)
+        package mutating func append(_ bytes: ArraySlice<UInt8>) {
+            bytes.withUnsafeBufferPointer { append($0) }
+        }
+
+        /// Appends bytes as they are (JSON already).
+        @inline(__always)
         package mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
             reserve(bytes.count)
             UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: UnsafeRawBufferPointer(bytes))
@@ -143,6 +132,27 @@ public enum AnalysisJSON {
         @inline(__always)
         package mutating func raw(_ text: StaticString) {
             text.withUTF8Buffer { append($0) }
+        }
+
+        /// Writes `key` (literal JSON: the comma or brace before it, its quoted name and the colon), then `value`.
+        @inline(__always)
+        package mutating func member(_ key: StaticString, _ value: String) {
+            raw(key)
+            string(value)
+        }
+
+        /// Writes `key` as ``member(_:_:)-(_,String)`` does, then the number `value`.
+        @inline(__always)
+        package mutating func member(_ key: StaticString, _ value: Int) {
+            raw(key)
+            number(value)
+        }
+
+        /// Writes `key` as ``member(_:_:)-(_,String)`` does, then the number `value`.
+        @inline(__always)
+        package mutating func member(_ key: StaticString, _ value: Double) {
+            raw(key)
+            number(value)
         }
 
         /// Writes `items` as a JSON array, each by `body`.
@@ -211,10 +221,9 @@ public enum AnalysisJSON {
             case 0x08: append(UInt8(ascii: "b"))
             case 0x0C: append(UInt8(ascii: "f"))
             default:
-                let hex = Array("0123456789abcdef".utf8)
                 raw("u00")
-                append(hex[Int(byte >> 4)])
-                append(hex[Int(byte & 0xF)])
+                append(Fingerprint.hexDigit(UInt64(byte), at: 14))
+                append(Fingerprint.hexDigit(UInt64(byte), at: 15))
             }
         }
 
@@ -252,26 +261,18 @@ public enum AnalysisJSON {
 
         /// Writes an entity as the analysis JSON holds it.
         package mutating func entity(_ entity: EntityMatch) {
-            raw("{\"id\":")
-            string(entity.id)
+            member("{\"id\":", entity.id)
             raw(",\"mentions\":")
             array(entity.mentions) { writer, mention in
-                writer.raw("{\"confidence\":")
-                writer.string(mention.confidence)
-                writer.raw(",\"end\":")
-                writer.number(mention.end)
-                writer.raw(",\"field\":")
-                writer.string(mention.field)
-                writer.raw(",\"start\":")
-                writer.number(mention.start)
-                writer.raw(",\"text\":")
-                writer.string(mention.text)
+                writer.member("{\"confidence\":", mention.confidence)
+                writer.member(",\"end\":", mention.end)
+                writer.member(",\"field\":", mention.field)
+                writer.member(",\"start\":", mention.start)
+                writer.member(",\"text\":", mention.text)
                 writer.raw("}")
             }
-            raw(",\"name\":")
-            string(entity.name)
-            raw(",\"type\":")
-            string(entity.type)
+            member(",\"name\":", entity.name)
+            member(",\"type\":", entity.type)
             raw("}")
         }
 
@@ -279,18 +280,12 @@ public enum AnalysisJSON {
         package mutating func quantity(_ quantity: Quantity) {
             raw("{\"approximate\":")
             bool(quantity.approximate)
-            raw(",\"end\":")
-            number(quantity.end)
-            raw(",\"field\":")
-            string(quantity.field)
-            raw(",\"start\":")
-            number(quantity.start)
-            raw(",\"text\":")
-            string(quantity.text)
-            raw(",\"unit\":")
-            string(quantity.unit)
-            raw(",\"value\":")
-            number(quantity.value)
+            member(",\"end\":", quantity.end)
+            member(",\"field\":", quantity.field)
+            member(",\"start\":", quantity.start)
+            member(",\"text\":", quantity.text)
+            member(",\"unit\":", quantity.unit)
+            member(",\"value\":", quantity.value)
             raw("}")
         }
 
@@ -300,34 +295,24 @@ public enum AnalysisJSON {
             let evidenceStart = count
             array(topic.evidence) { writer, evidence in writer.evidence(evidence) }
             let evidence = evidenceStart..<count
-            raw(",\"id\":")
-            string(topic.id)
-            raw(",\"modality\":")
-            string(topic.modality.rawValue)
-            raw(",\"score\":")
-            number(topic.score)
-            raw(",\"severity\":")
-            string(topic.severity)
+            member(",\"id\":", topic.id)
+            member(",\"modality\":", topic.modality.rawValue)
+            member(",\"score\":", topic.score)
+            member(",\"severity\":", topic.severity)
             raw("}")
             return evidence
         }
 
         /// Writes an evidence sentence as the analysis JSON holds it.
         package mutating func evidence(_ evidence: Evidence) {
-            raw("{\"end\":")
-            number(evidence.end)
-            raw(",\"field\":")
-            string(evidence.field)
-            raw(",\"modality\":")
-            string(evidence.modality.rawValue)
-            raw(",\"rule\":")
-            string(evidence.rule)
-            raw(",\"start\":")
-            number(evidence.start)
+            member("{\"end\":", evidence.end)
+            member(",\"field\":", evidence.field)
+            member(",\"modality\":", evidence.modality.rawValue)
+            member(",\"rule\":", evidence.rule)
+            member(",\"start\":", evidence.start)
             raw(",\"terms\":")
             array(evidence.terms) { writer, term in writer.string(term) }
-            raw(",\"text\":")
-            string(evidence.text)
+            member(",\"text\":", evidence.text)
             raw("}")
         }
 
@@ -336,10 +321,8 @@ public enum AnalysisJSON {
             array(fingerprint.entities) { writer, id in writer.string(id) }
             raw(",\"quantities\":")
             array(fingerprint.quantities) { writer, key in
-                writer.raw("{\"unit\":")
-                writer.string(key.unit)
-                writer.raw(",\"value\":")
-                writer.number(key.value)
+                writer.member("{\"unit\":", key.unit)
+                writer.member(",\"value\":", key.value)
                 writer.raw("}")
             }
             raw(",\"simhash\":\"")

@@ -156,13 +156,20 @@ import Testing
         return bytes
     }
 
+    /// `text` as the analyzer's JSON writer writes a string.
+    static func written(_ text: String) -> [UInt8] {
+        var writer = AnalysisJSON.Writer()
+        writer.string(text)
+        return writer.bytes
+    }
+
     @Test(arguments: ["abcdefghijklmnopqrstuvwxyz", "قالت الوزارة إن القوات ستغادر"])
     func everyEscapeAtEveryOffset(_ base: String) throws {
         for special in ["\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1F}", "/", "\u{7F}"] {
             for offset in 0...base.count {
                 var text = base
                 text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
-                let written = AnalysisJSON.encode(string: text)
+                let written = Self.written(text)
                 #expect(written == Self.reference(text), "\(special.debugDescription) at \(offset)")
                 #expect(try JSONDecoder().decode(String.self, from: Data(written)) == text)
             }
@@ -172,7 +179,7 @@ import Testing
     /// The writer starts with a small buffer and grows it: a long string, escapes included, is written whole.
     @Test func aStringPastTheWritersFirstBufferIsWrittenWhole() throws {
         let text = String(repeating: "قالت \"الوزارة\"\n abcdefgh\u{1} ", count: 300)
-        let written = AnalysisJSON.encode(string: text)
+        let written = Self.written(text)
         #expect(written.count > 8_000)
         #expect(written == Self.reference(text))
         #expect(try JSONDecoder().decode(String.self, from: Data(written)) == text)
@@ -187,7 +194,9 @@ import Testing
         (Double.infinity, "null"), (-Double.infinity, "null"), (Double.nan, "null"),
     ])
     func numbersAreWrittenAsJSON(_ value: Double, _ expected: String) {
-        #expect(String(decoding: AnalysisJSON.encode(number: value), as: UTF8.self) == expected)
+        var writer = AnalysisJSON.Writer()
+        writer.number(value)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
     }
 }
 
