@@ -34,7 +34,7 @@ struct EncodedItem: Sendable {
     init(_ item: ProcessedItem) {
         let analysis = item.analysis
         published = item.published.map(StoredDate.value) ?? .null
-        topics = Self.commaSeparated(analysis.topics.map(\.id))
+        topics = analysis.topics.map(\.id).commaSeparated
         // The analyzer's own writer: the same JSON as JSONEncoder with sorted keys, several times faster. The
         // alert row's entities, quantities and evidence are slices of it, sharing its bytes. Kept as bytes: a
         // String would check all of them again, and SQLite takes them as they are.
@@ -54,16 +54,18 @@ struct EncodedItem: Sendable {
         let report = StoryReport(draftOf: item)
         storyDraft = report
         storySource = StorySourceColumns(
-            simhash: Fingerprint.hex(report.simhash), entities: Self.commaSeparated(report.entities.sorted()),
-            keyEntities: Self.commaSeparated(report.keyEntities.sorted()),
-            quantities: StoryIndex.text(of: report.quantities), topics: Self.commaSeparated(report.topics.map(\.id)))
+            simhash: Fingerprint.hex(report.simhash), entities: report.entities.sorted().commaSeparated,
+            keyEntities: report.keyEntities.sorted().commaSeparated,
+            quantities: StoryIndex.text(of: report.quantities), topics: report.topics.map(\.id).commaSeparated)
     }
+}
 
-    /// `parts` joined with commas, as `joined(separator: ",")` joins them: for the few short ids a column
+extension [String] {
+    /// The strings joined with commas, as `joined(separator: ",")` joins them: for the few short ids a column
     /// holds, appending them costs a fraction of the general join.
-    private static func commaSeparated(_ parts: [String]) -> String {
+    var commaSeparated: String {
         var text = ""
-        for (index, part) in parts.enumerated() {
+        for (index, part) in enumerated() {
             if index > 0 { text += "," }
             text += part
         }

@@ -175,7 +175,7 @@ struct CommitWriter {
     private var statements = RowStatements()
 
     private struct RowStatements {
-        var item, analysis, story, source, alert, storyUpdate, storyTopic: Statement?
+        var item, analysis, story, source, alert, storyUpdate, storyTopic, burst: Statement?
     }
 
     init(db: Database, policy: AlertPolicy, index: StoryIndex?) {
@@ -416,8 +416,8 @@ struct CommitWriter {
                     """,
                 reusing: &statements.storyUpdate)
             storyRow.bind(StoredDate.value(story.lastSeen))
-            storyRow.bind(story.topics.keys.sorted().joined(separator: ","))
-            storyRow.bind(story.languages.sorted().joined(separator: ","))
+            storyRow.bind(story.topics.keys.sorted().commaSeparated)
+            storyRow.bind(story.languages.sorted().commaSeparated)
             storyRow.bind(story.sources)
             storyRow.bind(story.feeds.count)
             storyRow.bind(storyID)
@@ -439,11 +439,11 @@ struct CommitWriter {
                     reusing: &statements.storyTopic)
                 topicRow.bind(storyID)
                 topicRow.bind(topic)
-                topicRow.bind(state.modalities.sorted().joined(separator: ","))
+                topicRow.bind(state.modalities.sorted().commaSeparated)
                 topicRow.bind(state.lastModality)
                 topicRow.bind(state.maxKilled)
                 topicRow.bind(state.maxWounded)
-                topicRow.bind(state.places.sorted().joined(separator: ","))
+                topicRow.bind(state.places.sorted().commaSeparated)
                 try topicRow.run()
             }
         }
@@ -459,23 +459,38 @@ struct CommitWriter {
             guard let latest = newestNewAlert[topic],
                 let burst = try BurstDetector.check(topic: topic, now: now, policy: policy.bursts, in: db)
             else { continue }
-            let evidence = String(decoding: AnalysisJSON.encode(evidence: latest.evidence), as: UTF8.self)
             let figures = String(decoding: try encoder.encode(burst), as: UTF8.self)
-            let entities = String(decoding: AnalysisJSON.encode(entities: latest.entities), as: UTF8.self)
-            let quantities = String(decoding: AnalysisJSON.encode(quantities: latest.quantities), as: UTF8.self)
+            // The arrays as the latest alert's row holds them.
+            let lists =
+                latest.encoded.json
+                ?? (AnalysisJSON.encode(evidence: latest.evidence)[...],
+                    AnalysisJSON.encode(entities: latest.entities)[...],
+                    AnalysisJSON.encode(quantities: latest.quantities)[...])
             guard let row = try Row.fetchOne(db, sql: "SELECT feed_id, item_id FROM alerts WHERE id = ?", arguments: [latest.id])
             else { continue }
-            let (feedID, itemID): (Int64, Int64) = (row["feed_id"], row["item_id"])
-            try db.execute(
+            var burstRow = try BoundRow(
+                db,
                 sql: """
                     INSERT INTO alerts (created_at, topic, kind, severity, score, modality, feed_id, item_id, story,
                         sources, language, burst, evidence, entities, quantities)
                     VALUES (?, ?, 'burst', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
-                    StoredDate.value(now), topic, latest.severity, burst.ratio, latest.modality, feedID, itemID,
-                    latest.story, burst.sources, latest.language, figures, evidence, entities, quantities,
-                ])
+                reusing: &statements.burst)
+            burstRow.bind(StoredDate.value(now))
+            burstRow.bind(topic)
+            burstRow.bind(latest.severity)
+            burstRow.bind(burst.ratio)
+            burstRow.bind(latest.modality)
+            burstRow.bind(row["feed_id"] as Int64)
+            burstRow.bind(row["item_id"] as Int64)
+            burstRow.bind(latest.story)
+            burstRow.bind(burst.sources)
+            burstRow.bind(latest.language)
+            burstRow.bind(figures)
+            burstRow.bind(utf8: lists.evidence)
+            burstRow.bind(utf8: lists.entities)
+            burstRow.bind(utf8: lists.quantities)
+            try burstRow.run()
             var alert = latest
             alert.id = db.lastInsertedRowID
             alert.time = now
