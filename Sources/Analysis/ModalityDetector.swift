@@ -172,25 +172,16 @@ struct ModalityDetector: Sendable {
         // A cue before a contrast word ("طالب المحتجون ...، فيما سحبت القوات") belongs to another statement.
         var contrast = -1
         for index in low..<triggerStart
-        where field.keys[index].bare != Vocabulary.absent && contrastKeys.contains(field.keys[index].bare) {
+        where contrastKeys.contains(field.keys[index].bare) {
             contrast = index
         }
-        // The first of the nearest cues in reach (scanned in place: no array of candidates).
-        var nearest: Cue?
-        for cue in found where cue.distance <= Self.maximumDistance && !(cue.before && cue.end <= contrast) {
-            guard let best = nearest else {
-                nearest = cue
-                continue
-            }
-            let closer: Bool
-            if cue.distance != best.distance {
-                closer = cue.distance < best.distance
-            } else if cue.before != best.before {
-                closer = cue.before
-            } else {
-                closer = Self.priority.firstIndex(of: cue.modality)! < Self.priority.firstIndex(of: best.modality)!
-            }
-            if closer { nearest = cue }
+        // The first of the nearest cues in reach (filtered lazily: no array of candidates).
+        let nearest = found.lazy.filter { cue in
+            cue.distance <= Self.maximumDistance && !(cue.before && cue.end <= contrast)
+        }.min { cue, best in
+            if cue.distance != best.distance { return cue.distance < best.distance }
+            if cue.before != best.before { return cue.before }
+            return Self.priority.firstIndex(of: cue.modality)! < Self.priority.firstIndex(of: best.modality)!
         }
         guard let best = nearest else {
             return farDemand(in: field, sentence: sentence, triggerStart: triggerStart) ? .demand : .reportedFact
