@@ -261,6 +261,11 @@ import Testing
         #expect(burst.ratio >= 3)
         let logged = try await store.alerts(matching: AlertQuery(topic: "rocket-drone-attack"))
         #expect(logged.contains { $0.kind == .burst && $0.burst == burst })
+        // Its row holds the arrays of the alert it points at, read back as they were raised.
+        let stored = try #require(logged.first { $0.kind == .burst })
+        let raisedBurst = try #require(bursts.first)
+        #expect(stored.evidence == raisedBurst.evidence && !stored.evidence.isEmpty)
+        #expect(stored.entities == raisedBurst.entities && stored.quantities == raisedBurst.quantities)
     }
 
     @Test func aSecondAttackTwoDaysLaterIsAnotherStoryEvenWithTheSameFigures() async throws {
