@@ -1,4 +1,5 @@
 import Foundation
+import Store
 public import Logging
 
 /// The daemon's log lines on standard error: under journald (`$JOURNAL_STREAM` set) each line starts with
@@ -54,7 +55,7 @@ public struct DaemonLogHandler: LogHandler {
         if journal {
             return "<\(Self.priority(event.level))>\(label): \(message)\(suffix)\n"
         }
-        let time = Date().formatted(.iso8601)
+        let time = StoredDate.iso8601(Date())
         return "\(time) \(event.level) \(label): \(message)\(suffix)\n"
     }
 

@@ -219,7 +219,7 @@ public final class MonitorService: Service, Sendable {
         state.withLock { state in
             if let problem = state.storeProblem { return problem }
             let feeds = state.monitor.config.feeds.count
-            let last = state.lastCycle.map { "last cycle \($0.formatted(.iso8601))" } ?? "no cycle yet"
+            let last = state.lastCycle.map { "last cycle \(StoredDate.iso8601($0))" } ?? "no cycle yet"
             let failed = state.lastCycleFailures > 0 ? " (\(state.lastCycleFailures) failed)" : ""
             return "\(feeds) feed(s), \(last)\(failed), \(state.alertsToday) alert(s) today"
         }
@@ -240,13 +240,13 @@ public final class MonitorService: Service, Sendable {
     }
 
     private static func startOfToday() -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.startOfDay(for: Date())
+        // UTC days are 86,400 s long (no leap seconds in Unix time); a Calendar would load ICU.
+        let now = Date().timeIntervalSince1970
+        return Date(timeIntervalSince1970: (now / 86_400).rounded(.down) * 86_400)
     }
 
     private static func day(_ date: Date) -> String {
-        String(date.formatted(.iso8601).prefix(10))
+        String(StoredDate.iso8601(date).prefix(10))
     }
 
     // MARK: Signals: SIGHUP reloads and reopens the log, SIGUSR1 reopens the log

@@ -15,15 +15,16 @@ enum BurstDetector {
         let historyStart = now.addingTimeInterval(-hour * Double(policy.baselineHours + 1))
         // Not before the store has a baseline's worth of history: a new database's first cycle is no burst.
         guard
-            let firstSeen = try Date.fetchOne(
+            let first = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT first_seen_at FROM items ORDER BY id LIMIT 1")),
+            let firstSeen: Date = StoredDate.read(first, "first_seen_at"),
             firstSeen <= historyStart
         else { return nil }
         if thresholds.cooldown > 0,
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT EXISTS (SELECT 1 FROM alerts WHERE topic = ? AND kind = 'burst' AND created_at > ?)"),
-                arguments: [topic, now.addingTimeInterval(-thresholds.cooldown)]) ?? false
+                arguments: [topic, StoredDate.value(now.addingTimeInterval(-thresholds.cooldown))]) ?? false
         {
             return nil
         }
@@ -34,7 +35,7 @@ enum BurstDetector {
                         SELECT COUNT(DISTINCT story) FROM alerts
                         WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?
                         """),
-                arguments: [topic, windowStart, now]) ?? 0
+                arguments: [topic, StoredDate.value(windowStart), StoredDate.value(now)]) ?? 0
         guard stories > 0 else { return nil }
         let sources =
             try Int.fetchOne(
@@ -45,7 +46,10 @@ enum BurstDetector {
                             SELECT story FROM alerts
                             WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?)
                         """),
-                arguments: [windowStart, now, topic, windowStart, now]) ?? 0
+                arguments: [
+                    StoredDate.value(windowStart), StoredDate.value(now), topic, StoredDate.value(windowStart),
+                    StoredDate.value(now),
+                ]) ?? 0
         // Hourly counts of new stories before the window, oldest hour first; hours without one count 0.
         var hourly = [Int](repeating: 0, count: policy.baselineHours)
         let rows = try Row.fetchAll(
@@ -54,12 +58,12 @@ enum BurstDetector {
                     SELECT created_at, story FROM alerts
                     WHERE topic = ? AND kind = 'new' AND created_at > ? AND created_at <= ?
                     """),
-            arguments: [topic, historyStart, windowStart])
+            arguments: [topic, StoredDate.value(historyStart), StoredDate.value(windowStart)])
         var seen = Set<Int64>()
         for row in rows {
             let story: Int64 = row["story"]
             guard seen.insert(story).inserted else { continue }
-            let created: Date = row["created_at"]
+            let created: Date = StoredDate.read(row, "created_at")
             let hoursBefore = Int(windowStart.timeIntervalSince(created) / hour)
             guard hoursBefore >= 0, hoursBefore < hourly.count else { continue }
             hourly[hourly.count - 1 - hoursBefore] += 1

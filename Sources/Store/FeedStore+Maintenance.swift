@@ -17,7 +17,9 @@ extension FeedStore {
     public func alertCount(since date: Date) async throws(StoreError) -> Int {
         do {
             return try await pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts WHERE created_at >= ?", arguments: [date]) ?? 0
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM alerts WHERE created_at >= ?", arguments: [StoredDate.value(date)])
+                    ?? 0
             }
         } catch {
             throw StoreError(path: path, operation: "count alerts", error: error)

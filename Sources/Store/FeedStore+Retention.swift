@@ -30,10 +30,11 @@ extension FeedStore {
     public func prune(before cutoff: Date, keepingAlertsAfter loggedID: Int64, now: Date = Date()) async throws(StoreError)
         -> PruneReport
     {
-        return try await write("prune before \(cutoff.formatted(.iso8601))") { db in
+        return try await write("prune before \(StoredDate.iso8601(cutoff))") { db in
             // The open stories are reloaded from what is left, by the next commit.
             self.alerting.withLock { $0.index = nil }
-            try db.execute(sql: "DELETE FROM alerts WHERE created_at < ? AND id <= ?", arguments: [cutoff, loggedID])
+            try db.execute(
+                sql: "DELETE FROM alerts WHERE created_at < ? AND id <= ?", arguments: [StoredDate.value(cutoff), loggedID])
             let alerts = db.changesCount
             let stale = "first_seen_at < ? AND id NOT IN (SELECT item_id FROM alerts)"
             try db.execute(
@@ -41,19 +42,20 @@ extension FeedStore {
                     INSERT OR IGNORE INTO removed_items (feed_id, item_key, removed_at)
                     SELECT feed_id, item_key, ? FROM items WHERE \(stale)
                     """,
-                arguments: [now, cutoff])
+                arguments: [StoredDate.value(now), StoredDate.value(cutoff)])
             // Their analyses and story memberships go with them (ON DELETE CASCADE).
-            try db.execute(sql: "DELETE FROM items WHERE \(stale)", arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM items WHERE \(stale)", arguments: [StoredDate.value(cutoff)])
             let items = db.changesCount
             // Their topic states go with them (ON DELETE CASCADE).
             try db.execute(
                 sql: "DELETE FROM stories WHERE last_seen_at < ? AND id NOT IN (SELECT story FROM alerts)",
-                arguments: [cutoff])
+                arguments: [StoredDate.value(cutoff)])
             let stories = db.changesCount
             // Keys of removed items are kept four retentions long: a feed that still lists an item after
             // that is rare, and the table must not grow forever.
             let keepKeysSince = cutoff.addingTimeInterval(-3 * now.timeIntervalSince(cutoff))
-            try db.execute(sql: "DELETE FROM removed_items WHERE removed_at < ?", arguments: [keepKeysSince])
+            try db.execute(
+                sql: "DELETE FROM removed_items WHERE removed_at < ?", arguments: [StoredDate.value(keepKeysSince)])
             return PruneReport(alerts: alerts, items: items, stories: stories)
         }
     }

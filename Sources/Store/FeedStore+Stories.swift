@@ -78,12 +78,13 @@ extension FeedStore {
                 ).map { source in
                     StorySummary.Source(
                         feed: source["feed"], guid: source["item_key"], title: source["title"], link: source["link"],
-                        language: source["language"], joined: source["joined_at"], matchedBy: source["matched_by"],
-                        distance: source["distance"])
+                        language: source["language"], joined: StoredDate.read(source, "joined_at"),
+                        matchedBy: source["matched_by"], distance: source["distance"])
                 }
                 func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
                 return StorySummary(
-                    id: id, firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], title: row["title"],
+                    id: id, firstSeen: StoredDate.read(row, "first_seen_at"),
+                    lastSeen: StoredDate.read(row, "last_seen_at"), title: row["title"],
                     topics: list(row["topics"]), languages: list(row["languages"]), feeds: row["feeds"],
                     sources: sources)
             }

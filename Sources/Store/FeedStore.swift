@@ -268,18 +268,18 @@ public final class FeedStore: Sendable {
                 name: row["name"],
                 etag: row["etag"],
                 lastModified: row["last_modified"],
-                lastFetchAt: row["last_fetch_at"],
+                lastFetchAt: StoredDate.read(row, "last_fetch_at"),
                 lastStatus: row["last_status"],
                 lastError: row["last_error"],
                 consecutiveFailures: row["consecutive_failures"],
-                nextDueAt: row["next_due_at"],
+                nextDueAt: StoredDate.read(row, "next_due_at"),
                 lastBytes: row["last_bytes"],
                 lastDuration: row["last_duration"],
                 fetchURL: row["fetch_url"],
                 pendingRedirect: (row["pending_redirect_url"] as String?).map {
                     PendingRedirect(url: $0, seen: row["pending_redirect_seen"])
                 },
-                lastSuccessAt: row["last_success_at"],
+                lastSuccessAt: StoredDate.read(row, "last_success_at"),
                 ttlMinutes: row["ttl_minutes"]
             )
         }
@@ -330,14 +330,14 @@ public final class FeedStore: Sendable {
             }
             return Alert(
                 id: row["id"],
-                time: row["created_at"],
+                time: StoredDate.read(row, "created_at"),
                 topic: row["topic"],
                 severity: row["severity"],
                 score: row["score"],
                 modality: row["modality"],
                 feed: Alert.Feed(name: row["feed_name"], url: row["feed_url"]),
                 item: Alert.Item(
-                    title: row["item_title"], link: row["item_link"], published: row["item_published"],
+                    title: row["item_title"], link: row["item_link"], published: StoredDate.read(row, "item_published"),
                     guid: row["item_key"]),
                 language: row["language"],
                 evidence: try json("evidence", as: [Evidence].self),

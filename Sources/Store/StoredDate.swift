@@ -1,15 +1,63 @@
 import Foundation
 import GRDB
 
-/// Dates as GRDB stores them, `yyyy-MM-dd HH:mm:ss.SSS` in UTC, written with integer arithmetic instead of
-/// GRDB's shared ICU `DateFormatter` (a lock and a format call per date: a tenth of a cold cycle's writer).
-/// Reading them back is GRDB's usual `Date` decoding; the text is identical (StoredDateTests).
+/// Dates as GRDB stores them, `yyyy-MM-dd HH:mm:ss.SSS` in UTC, written and read with integer arithmetic
+/// instead of GRDB's shared ICU `DateFormatter` (a lock and a format call per date: a tenth of a cold cycle's
+/// writer) and its UTC `Calendar`. Either of those loads ICU's code and time zone data, about 4 MB of the
+/// daemon's resident memory that nothing else needs. The text and the dates are GRDB's own (StoredDateTests).
 ///
 /// It also writes the alert log's dates as Foundation's `.iso8601` format style does.
 package enum StoredDate {
     /// The text GRDB would store for `date`.
     static func value(_ date: Date) -> DatabaseValue {
         text(date).map { $0.databaseValue } ?? date.databaseValue
+    }
+
+    /// `row[column]` as a date, as GRDB would read it; nil for NULL.
+    static func read(_ row: Row, _ column: String) -> Date? {
+        let value: DatabaseValue = row[column]
+        if case .string(let text) = value.storage, let date = date(text) { return date }
+        return row[column]
+    }
+
+    /// `row[column]` as a date, as GRDB would read it; like GRDB, a fatal error when the column holds none.
+    static func read(_ row: Row, _ column: String) -> Date {
+        let value: DatabaseValue = row[column]
+        if case .string(let text) = value.storage, let date = date(text) { return date }
+        return row[column]
+    }
+
+    /// The date `text` holds when it is in the stored format (``text(_:)``'s years and valid fields); nil
+    /// otherwise, for GRDB to read.
+    static func date(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                bytes[19] == UInt8(ascii: ".")
+            else { return nil }
+            func number(at offset: Int, digits: Int) -> Int64? {
+                var value: Int64 = 0
+                for byte in bytes[offset..<offset + digits] {
+                    guard byte &- 48 < 10 else { return nil }
+                    value = value * 10 + Int64(byte &- 48)
+                }
+                return value
+            }
+            guard let year = number(at: 0, digits: 4), year >= 1600,
+                let month = number(at: 5, digits: 2), (1...12).contains(month),
+                let day = number(at: 8, digits: 2), day >= 1, day <= daysInMonth(month, of: year),
+                let hour = number(at: 11, digits: 2), hour < 24,
+                let minute = number(at: 14, digits: 2), minute < 60,
+                let second = number(at: 17, digits: 2), second < 60,
+                let millisecond = number(at: 20, digits: 3)
+            else { return nil }
+            let days = self.days(fromYear: year, month: month, day: day)
+            let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - 978_307_200
+            // As Foundation's Calendar builds it from the components GRDB parses: whole seconds since the
+            // reference date plus the nanoseconds.
+            return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(millisecond * 1_000_000) / 1e9)
+        }
     }
 
     /// The text GRDB would store for `date`, or nil outside the years 1600...9999, where ICU's calendar
@@ -26,6 +74,12 @@ package enum StoredDate {
             put(millisOfDay % 1000, at: 20, digits: 3, into: bytes)
             return String(decoding: bytes, as: UTF8.self)
         }
+    }
+
+    /// `date` as Foundation's `.iso8601` format style writes it (`2026-11-30T02:29:08Z`), without the format
+    /// style's calendar, which loads ICU.
+    package static func iso8601(_ date: Date) -> String {
+        withISO8601(date) { String(decoding: $0, as: UTF8.self) } ?? date.formatted(.iso8601)
     }
 
     /// Calls `body` with `date` as Foundation's `.iso8601` format style writes it (`2026-11-30T02:29:08Z`:
@@ -78,6 +132,24 @@ package enum StoredDate {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
         return (quotient, value - quotient * divisor)
+    }
+
+    /// Days since 1970-01-01 of a day of the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+    private static func days(fromYear year: Int64, month: Int64, day: Int64) -> Int64 {
+        let year = month <= 2 ? year - 1 : year
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func daysInMonth(_ month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Year, month and day of the proleptic Gregorian calendar for days since 1970-01-01 (H. Hinnant's

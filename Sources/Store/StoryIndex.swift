@@ -844,21 +844,22 @@ extension StoryIndex {
                 FROM story_sources ss JOIN stories s ON s.id = ss.story_id JOIN items i ON i.id = ss.item_id
                 WHERE s.last_seen_at >= ? ORDER BY ss.joined_at, ss.item_id
                 """,
-            arguments: [cutoff])
+            arguments: [StoredDate.value(cutoff)])
         var counts: [Int64: (Int, Date)] = [:]
         for row in sources {
             let storyID: Int64 = row["story_id"]
             let figures = quantities(from: row["quantities"])
+            let joined: Date = StoredDate.read(row, "joined_at")
             let report = StoryReport(
-                itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: row["joined_at"],
-                eventTime: eventTime(published: row["item_published"], committed: row["joined_at"]),
+                itemID: row["item_id"], feedID: row["feed_id"], language: row["language"], time: joined,
+                eventTime: eventTime(published: StoredDate.read(row, "item_published"), committed: joined),
                 simhash: UInt64(row["simhash"] as String, radix: 16) ?? 0,
                 titlePairs: titlePairs(row["item_title"]),
                 entities: list(row["entities"]), keyEntities: list(row["key_entities"]),
                 quantities: figures, figures: figureHashes(figures),
                 topics: [], killed: 0, wounded: 0)
             index.record(report, in: storyID)
-            counts[storyID] = (row["story_sources"], row["story_last_seen"])
+            counts[storyID] = (row["story_sources"], StoredDate.read(row, "story_last_seen"))
         }
         for (storyID, (sources, lastSeen)) in counts {
             index.restore(sources: sources, lastSeen: lastSeen, of: storyID)
@@ -868,7 +869,7 @@ extension StoryIndex {
             sql: """
                 SELECT st.* FROM story_topics st JOIN stories s ON s.id = st.story_id WHERE s.last_seen_at >= ?
                 """,
-            arguments: [cutoff])
+            arguments: [StoredDate.value(cutoff)])
         for row in topics {
             let state = TopicState(
                 modalities: list(row["modalities"]), lastModality: row["last_modality"], maxKilled: row["max_killed"],

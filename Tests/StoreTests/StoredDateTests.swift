@@ -33,6 +33,48 @@ import Testing
         }
     }
 
+    /// Reading: the stored text gives back exactly the date GRDB's decoding gives, to the last bit.
+    @Test func readsStoredTextAsGRDBDoes() throws {
+        var state: UInt64 = 0x5851_F42D_4C95_7F2D
+        var texts = ["1600-01-01 00:00:00.000", "1970-01-01 00:00:00.000", "1969-12-31 23:59:59.999",
+            "2000-02-29 12:34:56.789", "2100-02-28 23:59:59.999", "9999-12-31 23:59:59.999"]
+        for _ in 0..<5_000 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            let date = Date(timeIntervalSince1970: -11_676_096_000 + Double(state % 265_078_396_800_000) / 1000)
+            texts.append(try #require(StoredDate.text(date)))
+        }
+        for text in texts {
+            let expected = try #require(Date.fromDatabaseValue(text.databaseValue), "\(text)")
+            let read = try #require(StoredDate.date(text), "\(text)")
+            #expect(
+                read.timeIntervalSinceReferenceDate.bitPattern == expected.timeIntervalSinceReferenceDate.bitPattern,
+                "\(text)")
+        }
+    }
+
+    /// Other texts are left to GRDB: other formats, impossible days, years before 1600.
+    @Test(arguments: [
+        "2026-11-30", "2026-11-30 10:00", "2026-11-30T10:00:00.000", "2026-11-30 10:00:00.000Z",
+        "2026-02-29 10:00:00.000", "2026-13-01 10:00:00.000", "2026-11-31 10:00:00.000", "2026-11-30 24:00:00.000",
+        "1599-12-31 23:59:59.999", "2026-11-30 10:00:0x.000", "",
+    ])
+    func leavesOtherTextToGRDB(text: String) throws {
+        #expect(StoredDate.date(text) == nil)
+        // What GRDB cannot read is a fatal error for it, as before.
+        guard let expected = Date.fromDatabaseValue(text.databaseValue) else { return }
+        let row: Row = ["at": text]
+        let read: Date? = StoredDate.read(row, "at")
+        #expect(read == expected)
+    }
+
+    @Test func readsNullAsNoDate() {
+        let row: Row = ["at": nil]
+        let read: Date? = StoredDate.read(row, "at")
+        #expect(read == nil)
+    }
+
     @Test(arguments: [
         -20_000_000_000,  // 1336
         -11_676_096_000.001,  // the last millisecond of 1599
