@@ -1,6 +1,8 @@
 public import Analysis
 import Foundation
 public import Store
+import Synchronization
+import Yams
 
 /// How often and how hard feeds are polled.
 public struct PollSettings: Sendable, Equatable {
@@ -92,10 +94,7 @@ public enum ConfigurationLoader {
         } catch {
             throw ConfigErrors([error])
         }
-        var errors: [ConfigError] = []
-        let topics = decodeOrCollect(TopicsFile.self, at: config.topicsPath, into: &errors)
-        let entities = decodeOrCollect(EntitiesFile.self, at: config.entitiesPath, into: &errors)
-        guard let topics, let entities, errors.isEmpty else { throw ConfigErrors(errors) }
+        let (topics, entities) = try decodeRuleFiles(topicsPath: config.topicsPath, entitiesPath: config.entitiesPath)
         let unknown = config.alerting.bursts.topics.keys.filter { id in !topics.topics.contains { $0.id == id } }
         if let id = unknown.sorted().first {
             throw ConfigErrors([
@@ -118,10 +117,7 @@ public enum ConfigurationLoader {
 
     /// Loads only the topics and entities files (for `feedwatch analyze` without a config).
     public static func loadAnalyzer(topicsPath: String, entitiesPath: String) throws(ConfigErrors) -> Analyzer {
-        var errors: [ConfigError] = []
-        let topics = decodeOrCollect(TopicsFile.self, at: topicsPath, into: &errors)
-        let entities = decodeOrCollect(EntitiesFile.self, at: entitiesPath, into: &errors)
-        guard let topics, let entities, errors.isEmpty else { throw ConfigErrors(errors) }
+        let (topics, entities) = try decodeRuleFiles(topicsPath: topicsPath, entitiesPath: entitiesPath)
         do {
             return try Analyzer(topics: topics.topics, entities: entities.entities)
         } catch {
@@ -132,7 +128,9 @@ public enum ConfigurationLoader {
 
     /// Loads and resolves `feedwatch.yaml` alone.
     static func loadSettings(path: String, environment: [String: String]) throws(ConfigError) -> FeedwatchConfig {
-        let raw = try YAMLFile.decode(RawConfig.self, at: path, shownAs: path)
+        let root = try YAMLFile.compose(at: path, shownAs: path)
+        let raw = try YAMLFile.read(root, file: path) { try YAMLDecoder().decode(RawConfig.self, from: $0) }
+        let rawFeeds = try YAMLFile.read(root, file: path) { try RawFeed.list(in: $0) }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolve(_ value: String) -> String {
             value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
@@ -147,7 +145,7 @@ public enum ConfigurationLoader {
             return resolve(value)
         }
         var feeds: [FeedConfig] = []
-        for feed in raw.feeds {
+        for feed in rawFeeds {
             let url = URL(string: feed.url)
             let allowFile = feed.allowFile ?? false
             var feedURL = feed.url
@@ -218,12 +216,30 @@ public enum ConfigurationLoader {
         return config
     }
 
-    private static func decodeOrCollect<T: Decodable>(_ type: T.Type, at path: String, into errors: inout [ConfigError]) -> T? {
-        do {
-            return try YAMLFile.decode(type, at: path, shownAs: path)
-        } catch {
-            errors.append(error)
-            return nil
+    /// Decodes the topics and the entities file at once, on two threads (they are a third of a 1,000-feed
+    /// config's load, which the daemon waits for on one core); throws the errors of both.
+    private static func decodeRuleFiles(
+        topicsPath: String, entitiesPath: String
+    ) throws(ConfigErrors) -> (TopicsFile, EntitiesFile) {
+        let topics = Mutex<Result<TopicsFile, ConfigError>?>(nil)
+        let entities = Mutex<Result<EntitiesFile, ConfigError>?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                let result = Result { () throws(ConfigError) in
+                    try YAMLFile.decode(TopicsFile.self, at: topicsPath, shownAs: topicsPath)
+                }
+                topics.withLock { $0 = result }
+            } else {
+                let result = Result { () throws(ConfigError) in
+                    try YAMLFile.decode(EntitiesFile.self, at: entitiesPath, shownAs: entitiesPath)
+                }
+                entities.withLock { $0 = result }
+            }
+        }
+        switch (topics.withLock { $0! }, entities.withLock { $0! }) {
+        case (.success(let topics), .success(let entities)): return (topics, entities)
+        case (.failure(let error), .success), (.success, .failure(let error)): throw ConfigErrors([error])
+        case (.failure(let topicsError), .failure(let entitiesError)): throw ConfigErrors([topicsError, entitiesError])
         }
     }
 
@@ -280,23 +296,41 @@ struct DurationValue: Decodable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
+        try self.init(number: try? container.decode(Double.self), at: container.codingPath) {
+            try container.decode(String.self)
+        }
+    }
+
+    /// Reads `node`, at `codingPath`, as `init(from:)` reads it through Yams' decoder.
+    init(_ node: Node, at codingPath: [any CodingKey]) throws {
+        try self.init(number: node.scalar.flatMap(Double.construct), at: codingPath) {
+            try YAMLMapping.scalar(node, as: String.self, at: codingPath)
+        }
+    }
+
+    /// A positive number of seconds, else the text `text` gives with a unit.
+    private init(number: Double?, at codingPath: [any CodingKey], text: () throws -> String) throws {
+        if let number {
             guard number > 0 else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a duration must be positive")
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath, debugDescription: "a duration must be positive"))
             }
             seconds = number
             return
         }
-        let text = try container.decode(String.self)
+        let text = try text()
         if let value = Durations.seconds(in: text), value > 0 {
             seconds = value
             return
         }
-        throw DecodingError.dataCorruptedError(
-            in: container, debugDescription: "'\(text)' is not a duration (write e.g. 30s, 15m, 2h or a number of seconds)")
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: codingPath,
+                debugDescription: "'\(text)' is not a duration (write e.g. 30s, 15m, 2h or a number of seconds)"))
     }
 }
 
+/// The config's settings; its `feeds` are read apart, by ``RawFeed/list(in:)``.
 struct RawConfig: Decodable {
     var database: String?
     var alertLog: String?
@@ -305,7 +339,6 @@ struct RawConfig: Decodable {
     var metricsFile: String?
     var poll: RawPoll?
     var allowPrivateAddresses: Bool?
-    var feeds: [RawFeed]
     var alerting: RawAlerting?
     var retention: DurationValue?
 
@@ -326,7 +359,6 @@ struct RawConfig: Decodable {
         metricsFile = try container.decodeIfPresent(String.self, forKey: .metricsFile)
         poll = try container.decodeIfPresent(RawPoll.self, forKey: .poll)
         allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
-        feeds = try container.decodeIfPresent([RawFeed].self, forKey: .feeds) ?? []
         alerting = try container.decodeIfPresent(RawAlerting.self, forKey: .alerting)
         retention = try container.decodeIfPresent(DurationValue.self, forKey: .retention)
         if let retention {
@@ -336,13 +368,6 @@ struct RawConfig: Decodable {
                     forKey: .retention, in: container,
                     debugDescription: "must be at least 7 days and the story window (it would prune open stories)")
             }
-        }
-        var seen: Set<String> = []
-        for (index, feed) in feeds.enumerated() where !seen.insert(feed.url).inserted {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: [CodingKeys.feeds, AnyCodingKey(intValue: index)!, RawFeed.CodingKeys.url],
-                    debugDescription: "listed twice: \(feed.url)"))
         }
     }
 }
@@ -386,7 +411,9 @@ struct RawPoll: Decodable {
     }
 }
 
-struct RawFeed: Decodable {
+/// One item of the config's `feeds` list, read straight from its node: a thousand feeds through the `Decodable`
+/// machinery took most of the time a config took to load (see ``YAMLMapping``).
+struct RawFeed {
     var url: String
     var name: String?
     var interval: DurationValue?
@@ -399,21 +426,40 @@ struct RawFeed: Decodable {
         case allowPrivateAddresses = "allow_private_addresses"
     }
 
-    init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a feed")
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        url = try container.decode(String.self, forKey: .url)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        interval = try container.decodeIfPresent(DurationValue.self, forKey: .interval)
-        allowFile = try container.decodeIfPresent(Bool.self, forKey: .allowFile)
-        allowPrivateAddresses = try container.decodeIfPresent(Bool.self, forKey: .allowPrivateAddresses)
+    /// The feeds of the config `root` (a mapping, as decoding ``RawConfig`` found), each URL listed once.
+    static func list(in root: Node) throws -> [RawFeed] {
+        let key = RawConfig.CodingKeys.feeds
+        guard let node = try YAMLMapping(root, at: []).nodeIfPresent(forKey: key) else { return [] }
+        guard case .sequence(let items) = node else { throw YAMLMapping.typeMismatch(Node.Sequence.self, at: [key]) }
+        let feeds = try items.enumerated().map { index, item in
+            try RawFeed(YAMLMapping(item, at: [key, AnyCodingKey(intValue: index)!]))
+        }
+        var seen: Set<String> = []
+        for (index, feed) in feeds.enumerated() where !seen.insert(feed.url).inserted {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [key, AnyCodingKey(intValue: index)!, CodingKeys.url],
+                    debugDescription: "listed twice: \(feed.url)"))
+        }
+        return feeds
+    }
+
+    /// Reads one feed, throwing what Yams' decoder threw for it, at the same coding paths.
+    init(_ mapping: YAMLMapping) throws {
+        try mapping.rejectUnknownKeys(CodingKeys.self, in: "a feed")
+        url = try mapping.decode(String.self, forKey: CodingKeys.url)
+        name = try mapping.decodeIfPresent(String.self, forKey: CodingKeys.name)
+        interval = try mapping.nodeIfPresent(forKey: CodingKeys.interval).map {
+            try DurationValue($0, at: mapping.codingPath + [CodingKeys.interval])
+        }
+        allowFile = try mapping.decodeIfPresent(Bool.self, forKey: CodingKeys.allowFile)
+        allowPrivateAddresses = try mapping.decodeIfPresent(Bool.self, forKey: CodingKeys.allowPrivateAddresses)
         guard let scheme = URL(string: url)?.scheme?.lowercased() else {
-            throw DecodingError.dataCorruptedError(forKey: .url, in: container, debugDescription: "not a URL: '\(url)'")
+            throw mapping.corrupted(CodingKeys.url, "not a URL: '\(url)'")
         }
         guard scheme == "http" || scheme == "https" || (scheme == "file" && allowFile == true) else {
             let hint = scheme == "file" ? " (set allow_file: true on this feed to read a local file)" : ""
-            throw DecodingError.dataCorruptedError(
-                forKey: .url, in: container, debugDescription: "scheme '\(scheme)' is not allowed\(hint)")
+            throw mapping.corrupted(CodingKeys.url, "scheme '\(scheme)' is not allowed\(hint)")
         }
     }
 }

@@ -121,6 +121,29 @@ import Testing
         #expect(error.message.contains("cannot read"))
     }
 
+    /// The topics and entities files are read at once; the errors of both are reported, the topics file's first.
+    @Test func errorsInBothRuleFilesAreReported() throws {
+        let path = try write(
+            """
+            topics: nowhere.yaml
+            entities: broken.yaml
+            feeds: []
+            """)
+        _ = try write("entities:\n  - id: x\n    name: [unclosed\n", to: "broken.yaml")
+        let errors = loadErrors(path)
+        #expect(errors.map(\.file) == ["nowhere.yaml", "broken.yaml"].map { folder.appendingPathComponent($0).path })
+        #expect(errors.first?.message.contains("cannot read") == true)
+        #expect(errors.last?.message.hasPrefix("invalid YAML") == true)
+        #expect(errors.last?.line != nil)
+
+        let topics = folder.appendingPathComponent("topics.yaml").path
+        let broken = folder.appendingPathComponent("broken.yaml").path
+        #expect(throws: ConfigErrors.self) { try ConfigurationLoader.loadAnalyzer(topicsPath: topics, entitiesPath: broken) }
+        let entities = folder.appendingPathComponent("entities.yaml").path
+        let analyzer = try ConfigurationLoader.loadAnalyzer(topicsPath: topics, entitiesPath: entities)
+        #expect(analyzer.topicIDs.contains("protest"))
+    }
+
     @Test func aLocalFileNeedsAllowFile() throws {
         let path = try write(
             """
