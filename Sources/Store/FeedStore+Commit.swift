@@ -416,8 +416,8 @@ struct CommitWriter {
                     """,
                 reusing: &statements.storyUpdate)
             storyRow.bind(StoredDate.value(story.lastSeen))
-            storyRow.bind(story.topics.keys.sorted().commaSeparated)
-            storyRow.bind(story.languages.sorted().commaSeparated)
+            storyRow.bind(Array(story.topics.keys).commaSeparated)
+            storyRow.bind(story.languages.commaSeparated)
             storyRow.bind(story.sources)
             storyRow.bind(story.feeds.count)
             storyRow.bind(storyID)
@@ -439,11 +439,11 @@ struct CommitWriter {
                     reusing: &statements.storyTopic)
                 topicRow.bind(storyID)
                 topicRow.bind(topic)
-                topicRow.bind(state.modalities.sorted().commaSeparated)
+                topicRow.bind(state.modalities.commaSeparated)
                 topicRow.bind(state.lastModality)
                 topicRow.bind(state.maxKilled)
                 topicRow.bind(state.maxWounded)
-                topicRow.bind(state.places.sorted().commaSeparated)
+                topicRow.bind(state.places.commaSeparated)
                 try topicRow.run()
             }
         }

@@ -90,11 +90,13 @@ struct StoryIndex: Sendable {
 
     /// What the index keeps of a topic of a story: what its alerts have said so far.
     struct TopicState: Sendable, Equatable {
-        var modalities: Set<String>
+        /// Sorted, each once (a few: an array costs a fraction of a set).
+        var modalities: [String]
         var lastModality: String
         var maxKilled: Double
         var maxWounded: Double
-        var places: Set<String>
+        /// Sorted, each once.
+        var places: [String]
     }
 
     /// What the index keeps of one report of a story, to compare new reports with.
@@ -186,12 +188,14 @@ struct StoryIndex: Sendable {
     struct Story: Sendable {
         var id: Int64
         var lastSeen: Date
-        var languages: Set<String> = []
+        /// Sorted, each once.
+        var languages: [String] = []
         /// Every entity any report named: a place outside this set is a new place.
         var entities = EntityBits()
-        var topics: [String: TopicState] = [:]
+        var topics = TopicStates()
         var sources = 0
-        var feeds: Set<Int64> = []
+        /// The feeds of its reports, sorted, each once.
+        var feeds: [Int64] = []
     }
 
     private(set) var stories: [Int64: Story] = [:]
@@ -239,16 +243,16 @@ struct StoryIndex: Sendable {
     /// Entity id → its number in `EntityBits`.
     private var entityNumbers: [String: Int] = [:]
     /// SimHash band key (``bandKey(_:band:)``) → the reports in it, with their story's slot.
-    private var bands = [[(slot: Int, simhash: UInt64)]](repeating: [], count: bandCount << bandBits)
+    private var bands = [BandList](repeating: BandList(), count: bandCount << bandBits)
     /// Title word pair → slots of the stories whose reports' titles have it (the newest `pairListLimit`).
-    private var storiesByTitlePair: [UInt64: [Int]] = [:]
+    private var storiesByTitlePair: [UInt64: SlotList] = [:]
     /// A title's whole pair list (hashed) → slots of the stories whose reports' titles have exactly those pairs
     /// (the newest `pairListLimit`): identical headlines, found without counting pairs.
-    private var storiesByTitle: [UInt64: [Int]] = [:]
+    private var storiesByTitle: [UInt64: SlotList] = [:]
     /// Topic id → its bit in `Matchable.topicMask` (the 64th and later share the last bit).
     private var topicNumbers: [String: Int] = [:]
     /// Key entity (its number) → slots of the stories naming it (the newest `entityListLimit`).
-    private var storiesByEntity: [Int: [Int]] = [:]
+    private var storiesByEntity: [Int: SlotList] = [:]
     private var nextSweep = Date.distantPast
     /// Longest per-entity list kept: reports of one event arrive close in time.
     private static let entityListLimit = 128
@@ -324,7 +328,7 @@ struct StoryIndex: Sendable {
         let slot = slots[storyID] ?? openSlot(for: storyID)
         let keyEntities = names.keyEntities
         for number in names.keyNumbers where !matchable[slot].keyEntities.contains(number) {
-            Self.append(slot, to: &storiesByEntity[number, default: []], limit: Self.entityListLimit)
+            storiesByEntity[number, default: .empty].append(slot, limit: Self.entityListLimit)
         }
         matchable[slot].keyEntities.formUnion(keyEntities)
         let memberCount = matchable[slot].members.count
@@ -344,23 +348,19 @@ struct StoryIndex: Sendable {
                     keyEntities: keyEntities, figures: report.figures))
             if report.simhash != 0 {
                 for band in 0..<Self.bandCount {
-                    let key = Self.bandKey(report.simhash, band: band)
-                    bands[key].append((slot, report.simhash))
-                    // The newest reports per band: a busy hour must not make every lookup scan all of them.
-                    if bands[key].count > 2 * Self.bandListLimit {
-                        bands[key].removeFirst(bands[key].count - Self.bandListLimit)
-                    }
+                    bands[Self.bandKey(report.simhash, band: band)].append(
+                        report.simhash, slot: slot, limit: Self.bandListLimit)
                 }
             }
             for pair in report.titlePairs {
-                Self.append(slot, to: &storiesByTitlePair[pair, default: []], limit: Self.pairListLimit)
+                storiesByTitlePair[pair, default: .empty].append(slot, limit: Self.pairListLimit)
             }
             if report.titlePairs.count >= 2 {
                 let title = Self.titleSignature(report.titlePairs)
-                Self.append(slot, to: &storiesByTitle[title, default: []], limit: Self.pairListLimit)
+                storiesByTitle[title, default: .empty].append(slot, limit: Self.pairListLimit)
             }
         }
-        story.languages.insert(report.language)
+        Self.insert(report.language, into: &story.languages)
         story.entities.formUnion(names.entities)
         var changed: [(topic: String, state: TopicState)] = []
         for (position, topic) in report.topics.enumerated() {
@@ -368,14 +368,13 @@ struct StoryIndex: Sendable {
             var state =
                 before
                 ?? TopicState(modalities: [], lastModality: topic.modality, maxKilled: 0, maxWounded: 0, places: [])
-            // Sets changed only by what the report adds, and the state written back only when it changed: a set
-            // shared with the dictionary's copy is copied whole by any change, even inserting a member it
-            // already has.
-            if !state.modalities.contains(topic.modality) { state.modalities.insert(topic.modality) }
+            // Lists changed only by what the report adds, and the state written back only when it changed: a
+            // list shared with the story's copy of the state is copied whole by any change.
+            Self.insert(topic.modality, into: &state.modalities)
             state.lastModality = topic.modality
             state.maxKilled = max(state.maxKilled, report.killed)
             state.maxWounded = max(state.maxWounded, report.wounded)
-            for place in topic.places.keys where !state.places.contains(place) { state.places.insert(place) }
+            for place in topic.places.keys { Self.insert(place, into: &state.places) }
             if state != before {
                 story.topics[topic.id] = state
                 changed.append((topic.id, state))
@@ -383,18 +382,11 @@ struct StoryIndex: Sendable {
             matchable[slot].topicMask |= Self.topicBit(names.topics[position] ?? number(ofTopic: topic.id))
         }
         story.sources += 1
-        story.feeds.insert(report.feedID)
+        Self.insert(report.feedID, into: &story.feeds)
         let sources = story.sources
         stories[storyID] = story
         matchable[slot].lastSeen = story.lastSeen
         return (changed, sources)
-    }
-
-    /// Appends `slot` to `list` unless it is the last already, keeping the newest `limit`.
-    private static func append(_ slot: Int, to list: inout [Int], limit: Int) {
-        guard list.last != slot else { return }
-        list.append(slot)
-        if list.count > limit { list.removeFirst(list.count - limit) }
     }
 
     /// A slot for story `storyID`, which has none.
@@ -479,12 +471,14 @@ struct StoryIndex: Sendable {
         let (cutoff, mask) = (probe.cutoff, probe.topicMask)
         var best: (id: Int64, distance: Int)?
         for band in 0..<Self.bandCount {
-            for entry in bands[Self.bandKey(report.simhash, band: band)] {
-                let distance = (entry.simhash ^ report.simhash).nonzeroBitCount
+            let listed = bands[Self.bandKey(report.simhash, band: band)]
+            for (position, hash) in listed.hashes.enumerated() {
+                let distance = (hash ^ report.simhash).nonzeroBitCount
                 guard distance <= policy.maxTextDistance else { continue }
-                let id = matchable[entry.slot].id
+                let slot = Int(listed.slots[position])
+                let id = matchable[slot].id
                 guard best.map({ distance < $0.distance || (distance == $0.distance && id < $0.id) }) ?? true,
-                    matchable[entry.slot].lastSeen >= cutoff, matchable[entry.slot].topicMask & mask != 0
+                    matchable[slot].lastSeen >= cutoff, matchable[slot].topicMask & mask != 0
                 else { continue }
                 best = (id, distance)
             }
@@ -575,8 +569,8 @@ struct StoryIndex: Sendable {
     /// Sets `counted` to the slots listed under `keys` in `lists`, each once, with the number of times those
     /// lists hold it, in the order first met. Counted in `tally` (a count per slot, all 0 before and after): a
     /// few hundred slots per placement, where a hash table of them cost more than the matching that follows.
-    static func listings<Key: Hashable>(
-        of keys: some Collection<Key>, in lists: [Key: [Int]], tally: inout [Int32],
+    static func listings<Key: Hashable, List: Collection<Int>>(
+        of keys: some Collection<Key>, in lists: [Key: List], tally: inout [Int32],
         into counted: inout [(slot: Int, count: Int)]
     ) {
         counted.removeAll(keepingCapacity: true)
@@ -735,10 +729,10 @@ struct StoryIndex: Sendable {
 
     /// True when `modality` is a step forward from every modality alerted so far. A denial is not a step
     /// anyone waits on, and reading one wrongly is the analyzer's likeliest slip, so it never leads anywhere.
-    private static func movesOn(from seen: Set<String>, to modality: String) -> Bool {
+    private static func movesOn(from seen: [String], to modality: String) -> Bool {
         switch modality {
         case "completed": return true
-        case "reported_fact": return !seen.isDisjoint(with: pendingModalities) && !seen.contains("completed")
+        case "reported_fact": return seen.contains(where: pendingModalities.contains) && !seen.contains("completed")
         default: return false
         }
     }
@@ -767,10 +761,9 @@ struct StoryIndex: Sendable {
                 freeSlots.append(slot)
             }
         }
-        bands = bands.map { entries in entries.filter { matchable[$0.slot].id != 0 } }
-        func keepOpen(_ slots: [Int]) -> [Int]? {
-            let open = slots.filter { matchable[$0].id != 0 }
-            return open.isEmpty ? nil : open
+        bands = bands.map { $0.keeping { matchable[$0].id != 0 } }
+        func keepOpen(_ slots: SlotList) -> SlotList? {
+            slots.keeping { matchable[$0].id != 0 }
         }
         storiesByEntity = storiesByEntity.compactMapValues(keepOpen)
         storiesByTitlePair = storiesByTitlePair.compactMapValues(keepOpen)
@@ -818,8 +811,9 @@ struct StoryIndex: Sendable {
             pairs[unique] = pairs[index]
             unique += 1
         }
-        pairs.removeLast(pairs.count - unique)
-        return pairs
+        // An array of its own size: a member keeps it while its story is open, and most headlines have fewer
+        // pairs than the 16 reserved.
+        return pairs.withUnsafeBufferPointer { Array($0[..<unique]) }
     }
 
     /// Where `hash` is listed for band `band`: the band's number, then its bits.
@@ -872,8 +866,8 @@ extension StoryIndex {
             arguments: [StoredDate.value(cutoff)])
         for row in topics {
             let state = TopicState(
-                modalities: list(row["modalities"]), lastModality: row["last_modality"], maxKilled: row["max_killed"],
-                maxWounded: row["max_wounded"], places: list(row["places"]))
+                modalities: list(row["modalities"]).sorted(), lastModality: row["last_modality"],
+                maxKilled: row["max_killed"], maxWounded: row["max_wounded"], places: list(row["places"]).sorted())
             index.restore(topic: row["topic"], state: state, of: row["story_id"])
         }
         return index
