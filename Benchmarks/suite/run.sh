@@ -39,7 +39,7 @@
 #   OUT [/tmp/feedwatch-suite] work folder (corpus, states, logs, results.md)   VENV [$OUT/venv]
 #   SCRATCH [<repo>/.build] swift build --scratch-path   SWIFT [swift]   FEEDWATCH [build it] use this binary
 #   NB_THREADS [4] newsboat reload-threads (as ../shared/bench/baseline.sh)
-#   CONCURRENCY [24] poll.concurrency (the default)   CONNECTIONS [8] poll.connections_per_host (curl's --parallel-max)
+#   CONCURRENCY [32] poll.concurrency (the default)   CONNECTIONS [8] poll.connections_per_host (curl's --parallel-max)
 #   TIMEOUT [900] seconds, cap on any one measured command   BIG_TIMEOUT [900] cap on the N_BIG cycle
 #   INSTALL [1] 0 = never apt-get / pip
 # Needs: Debian 12 (apt-get as root, or sudo), swift, python3, and ../shared beside the repository.
@@ -69,7 +69,7 @@ OUT=${OUT:-/tmp/feedwatch-suite}
 VENV=${VENV:-$OUT/venv}
 SCRATCH=${SCRATCH:-$REPO/.build}
 NB_THREADS=${NB_THREADS:-4}
-CONCURRENCY=${CONCURRENCY:-24}
+CONCURRENCY=${CONCURRENCY:-32}
 CONNECTIONS=${CONNECTIONS:-8}
 TIMEOUT=${TIMEOUT:-900}
 BIG_TIMEOUT=${BIG_TIMEOUT:-900}

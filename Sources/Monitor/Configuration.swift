@@ -17,7 +17,7 @@ public struct PollSettings: Sendable, Equatable {
     public var scheduling = SchedulingSettings()
 
     /// Creates poll settings.
-    public init(interval: Double = 900, concurrency: Int = 24, timeout: Double = 30) {
+    public init(interval: Double = 900, concurrency: Int = 32, timeout: Double = 30) {
         self.interval = interval
         self.concurrency = concurrency
         self.timeout = timeout
@@ -166,7 +166,7 @@ public enum ConfigurationLoader {
         }
         var poll = PollSettings(
             interval: raw.poll?.interval?.seconds ?? 900,
-            concurrency: raw.poll?.concurrency ?? 24,
+            concurrency: raw.poll?.concurrency ?? 32,
             timeout: raw.poll?.timeout?.seconds ?? 30
         )
         if let p = raw.poll {

@@ -40,9 +40,9 @@ public final class FeedStore: Sendable {
                 try db.execute(sql: "PRAGMA page_size = \(Self.newFilePageSize)")
             }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Page cache: SQLite's default 2 MB for the writer (4 MB made a 1,000-feed cycle no faster and
-            // 2 MB bigger), 512 KB for each reader.
-            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -512" : "PRAGMA cache_size = -2048")
+            // Page cache: 1 MB for the writer (SQLite's default 2 MB made a 1,000-feed cycle no faster, median
+            // of 6 alternating, and its peak 1.2 MB bigger; 4 MB no faster still), 512 KB for each reader.
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -512" : "PRAGMA cache_size = -1024")
             if !db.configuration.readonly { try checkpointer.hook(db) }
         }
         do {
