@@ -8,7 +8,7 @@ import Yams
 public struct PollSettings: Sendable, Equatable {
     /// Seconds between polls of a feed, unless the feed says otherwise.
     public var interval: Double
-    /// Feeds fetching, parsing and analysing at once (a quarter as many more may hold batches waiting for
+    /// Feeds fetching, parsing and analysing at once (an eighth as many more may hold batches waiting for
     /// the store).
     public var concurrency: Int
     /// Seconds a whole fetch may take.
