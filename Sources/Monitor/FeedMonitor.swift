@@ -327,10 +327,11 @@ public final class FeedMonitor: Sendable {
             }
         }
 
-        // Returns once the batch is committed and its alerts are in the log; meanwhile the next feed may start.
+        // Returns once the batch is committed and its alerts are in the log; meanwhile the next feed may start
+        // (signalled once the batch is queued, so batches are committed in the order feeds hand them off).
         report.newItems = processed.count
-        handedOff()
-        let alerts = try await committer.commit(FeedBatch(feedID: state.feedID, fetch: record, items: consume processed))
+        let alerts = try await committer.commit(
+            FeedBatch(feedID: state.feedID, fetch: record, items: consume processed), queued: handedOff)
         report.alerts = alerts.count
         report.alertTopics = alerts.map(\.topic)
         report.duration = record.duration
@@ -479,10 +480,11 @@ final class GroupCommitter: Sendable {
         busy = nanoseconds(grouping.busy)
     }
 
-    /// Commits `batch` (alone or with others), appends its alerts to the log, and returns them.
+    /// Commits `batch` (alone or with others), appends its alerts to the log, and returns them; `queued` is
+    /// called once the batch is in line, before any batch handed in after it.
     /// - Throws: ``StoreError`` when the commit failed. A failed append does not fail the batch: its alerts
     ///   are committed, and the log catches up at the end of the cycle (which reports the error) or on start.
-    func commit(_ batch: FeedBatch) async throws -> [Alert] {
+    func commit(_ batch: FeedBatch, queued: @Sendable () -> Void = {}) async throws -> [Alert] {
         let result = await withCheckedContinuation { continuation in
             let (starts, completes) = state.withLock { state in
                 state.waiting.append((batch, continuation))
@@ -491,6 +493,7 @@ final class GroupCommitter: Sendable {
                 if completes { state.isWaitingForMore = false }
                 return (!state.isDraining, completes)
             }
+            queued()
             if starts { queue.async { self.drain() } }
             if completes { arrivals.signal() }
         }
