@@ -3,10 +3,13 @@ import GRDB
 
 /// Dates as GRDB stores them, `yyyy-MM-dd HH:mm:ss.SSS` in UTC, written and read with integer arithmetic
 /// instead of GRDB's shared ICU `DateFormatter` (a lock and a format call per date: a tenth of a cold cycle's
-/// writer) and its UTC `Calendar`. Either of those loads ICU's code and time zone data, about 4 MB of the
-/// daemon's resident memory that nothing else needs. The text and the dates are GRDB's own (StoredDateTests).
+/// writer) and its UTC `Calendar`. Either of those loads ICU's locale and time zone data: without them a
+/// 1,000-feed cold cycle peaked 2.4 MB lower (median of 3). The text and the dates are GRDB's own
+/// (StoredDateTests). `FeedParse`'s date parser has the same calendar arithmetic; the modules share no
+/// dependency to hold one copy.
 ///
-/// It also writes the alert log's dates as Foundation's `.iso8601` format style does.
+/// It also writes dates as Foundation's `.iso8601` format style does, for the alert log, the daemon's log
+/// lines and its status.
 package enum StoredDate {
     /// The text GRDB would store for `date`.
     static func value(_ date: Date) -> DatabaseValue {
