@@ -33,9 +33,12 @@ extension StoryIndex {
 
         subscript(position: Int) -> Int {
             switch self {
-            case .empty: preconditionFailure("no slot in an empty list")
-            case .one(let slot): Int(slot)
-            case .many(let slots): Int(slots[position])
+            case .empty:
+                preconditionFailure("no slot in an empty list")
+            case .one(let slot):
+                precondition(position == 0, "a one-slot list has only position 0")
+                return Int(slot)
+            case .many(let slots): return Int(slots[position])
             }
         }
 

@@ -30,6 +30,11 @@ import Testing
         }
     }
 
+    /// The point of the type: a list of one slot takes no memory beyond the dictionary's value.
+    @Test func slotListsFitInTheValueOfADictionaryOfArrays() {
+        #expect(MemoryLayout<StoryIndex.SlotList>.size == MemoryLayout<[Int]>.size)
+    }
+
     @Test func bandListsKeepHashesAndSlotsTogether() {
         var numbers = StoryIndexPartsTests.Numbers()
         for round in 0..<100 {
