@@ -98,7 +98,7 @@ let package = Package(
             name: "MonitorTests",
             dependencies: [
                 "Monitor", "Store", "AlertLog", "Analysis", "FeedFetch", "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),

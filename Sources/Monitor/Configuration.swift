@@ -330,7 +330,8 @@ struct DurationValue: Decodable, Equatable {
     }
 }
 
-/// The config's settings; its `feeds` are read apart, by ``RawFeed/list(in:)``.
+/// The config's settings; its `feeds` are read apart, by ``RawFeed/list(in:)``, after them: in a file with
+/// errors in both, the settings' error is the one reported.
 struct RawConfig: Decodable {
     var database: String?
     var alertLog: String?
