@@ -25,9 +25,7 @@ package enum StoredDate {
 
     /// `row[column]` as a date, as GRDB would read it; like GRDB, a fatal error when the column holds none.
     static func read(_ row: Row, _ column: String) -> Date {
-        let value: DatabaseValue = row[column]
-        if case .string(let text) = value.storage, let date = date(text) { return date }
-        return row[column]
+        (read(row, column) as Date?) ?? row[column]
     }
 
     /// The date `text` holds when it is in the stored format (``text(_:)``'s years and valid fields); nil
