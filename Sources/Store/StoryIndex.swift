@@ -813,7 +813,7 @@ struct StoryIndex: Sendable {
         }
         // An array of its own size: a member keeps it while its story is open, and most headlines have fewer
         // pairs than the 16 reserved.
-        return pairs.withUnsafeBufferPointer { Array($0[..<unique]) }
+        return Array(pairs[..<unique])
     }
 
     /// Where `hash` is listed for band `band`: the band's number, then its bits.

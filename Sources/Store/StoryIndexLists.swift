@@ -133,12 +133,24 @@ extension StoryIndex {
     /// small sets are such arrays. The array is written only when it changes, so one shared with another copy
     /// is not copied for nothing.
     static func insert<Element: Comparable>(_ element: Element, into sorted: inout [Element]) {
+        let low = lowerBound(of: element, in: sorted)
+        if low == sorted.count || sorted[low] != element { sorted.insert(element, at: low) }
+    }
+
+    /// The first position in `sorted` whose element is not below `element` (its end when none is).
+    static func lowerBound<Element: Comparable>(
+        of element: Element, in sorted: some RandomAccessCollection<Element>
+    ) -> Int {
         var (low, high) = (0, sorted.count)
         while low < high {
             let middle = (low + high) / 2
-            if sorted[middle] < element { low = middle + 1 } else { high = middle }
+            if sorted[sorted.index(sorted.startIndex, offsetBy: middle)] < element {
+                low = middle + 1
+            } else {
+                high = middle
+            }
         }
-        if low == sorted.count || sorted[low] != element { sorted.insert(element, at: low) }
+        return low
     }
 }
 
@@ -170,12 +182,7 @@ extension StoryIndex {
 
         /// Where `topic` is, or would be inserted.
         private func position(of topic: String) -> Int {
-            var (low, high) = (0, entries.count)
-            while low < high {
-                let middle = (low + high) / 2
-                if entries[middle].topic < topic { low = middle + 1 } else { high = middle }
-            }
-            return low
+            StoryIndex.lowerBound(of: topic, in: entries.lazy.map(\.topic))
         }
     }
 }
