@@ -60,7 +60,7 @@ struct EncodedItem: Sendable {
     }
 }
 
-extension [String] {
+extension Sequence<String> {
     /// The strings joined with commas, as `joined(separator: ",")` joins them: for the few short ids a column
     /// holds, appending them costs a fraction of the general join.
     var commaSeparated: String {

@@ -416,7 +416,7 @@ struct CommitWriter {
                     """,
                 reusing: &statements.storyUpdate)
             storyRow.bind(StoredDate.value(story.lastSeen))
-            storyRow.bind(Array(story.topics.keys).commaSeparated)
+            storyRow.bind(story.topics.keys.commaSeparated)
             storyRow.bind(story.languages.commaSeparated)
             storyRow.bind(story.sources)
             storyRow.bind(story.feeds.count)
