@@ -77,15 +77,17 @@ public final class FeedStore: Sendable {
             for feed in feeds {
                 if let row = existing[feed.url] {
                     guard row.name != feed.name else { continue }
-                    try db.execute(sql: "UPDATE feeds SET name = ? WHERE id = ?", arguments: [feed.name, row.feedID])
+                    try db.cachedStatement(sql: "UPDATE feeds SET name = ? WHERE id = ?")
+                        .execute(arguments: [feed.name, row.feedID])
                 } else if let moved = adoptable.removeValue(forKey: feed.url) {
                     try db.execute(
                         sql: "UPDATE feeds SET url = ?, name = ?, fetch_url = NULL WHERE id = ?",
                         arguments: [feed.url, feed.name, moved.feedID])
                 } else {
-                    try db.execute(
-                        sql: "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET name = excluded.name",
-                        arguments: [feed.url, feed.name])
+                    // One statement for every insert: compiling it anew per feed was most of registering 1,000.
+                    try db.cachedStatement(
+                        sql: "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET name = excluded.name"
+                    ).execute(arguments: [feed.url, feed.name])
                 }
                 changed = true
             }
@@ -261,28 +263,39 @@ public final class FeedStore: Sendable {
     }
 
     private static func feedStates(_ db: Database) throws -> [FeedFetchState] {
-        try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY id").map { row in
-            FeedFetchState(
-                feedID: row["id"],
-                url: row["url"],
-                name: row["name"],
-                etag: row["etag"],
-                lastModified: row["last_modified"],
-                lastFetchAt: StoredDate.read(row, "last_fetch_at"),
-                lastStatus: row["last_status"],
-                lastError: row["last_error"],
-                consecutiveFailures: row["consecutive_failures"],
-                nextDueAt: StoredDate.read(row, "next_due_at"),
-                lastBytes: row["last_bytes"],
-                lastDuration: row["last_duration"],
-                fetchURL: row["fetch_url"],
-                pendingRedirect: (row["pending_redirect_url"] as String?).map {
-                    PendingRedirect(url: $0, seen: row["pending_redirect_seen"])
-                },
-                lastSuccessAt: StoredDate.read(row, "last_success_at"),
-                ttlMinutes: row["ttl_minutes"]
-            )
+        // Columns by position: GRDB finds a column by name by lowercasing it and every column's name, which
+        // made reading 1,000 feeds a third of the start of a cycle.
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, url, name, etag, last_modified, last_fetch_at, last_status, last_error,
+                        consecutive_failures, next_due_at, last_bytes, last_duration, fetch_url, pending_redirect_url,
+                        pending_redirect_seen, last_success_at, ttl_minutes
+                    FROM feeds ORDER BY id
+                    """))
+        var states: [FeedFetchState] = []
+        while let row = try rows.next() {
+            states.append(
+                FeedFetchState(
+                    feedID: row[0],
+                    url: row[1],
+                    name: row[2],
+                    etag: row[3],
+                    lastModified: row[4],
+                    lastFetchAt: StoredDate.read(row, at: 5),
+                    lastStatus: row[6],
+                    lastError: row[7],
+                    consecutiveFailures: row[8],
+                    nextDueAt: StoredDate.read(row, at: 9),
+                    lastBytes: row[10],
+                    lastDuration: row[11],
+                    fetchURL: row[12],
+                    pendingRedirect: (row[13] as String?).map { PendingRedirect(url: $0, seen: row[14]) },
+                    lastSuccessAt: StoredDate.read(row, at: 15),
+                    ttlMinutes: row[16]
+                ))
         }
+        return states
     }
 
     private static func countsByFeed(_ db: Database, sql: String) throws -> [Int64: Int] {

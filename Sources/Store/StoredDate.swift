@@ -23,6 +23,14 @@ package enum StoredDate {
         return row[column]
     }
 
+    /// `row[index]` as a date, as GRDB would read it; nil for NULL. By position: a lookup by name lowercases
+    /// the name and each column's.
+    static func read(_ row: Row, at index: Int) -> Date? {
+        let value: DatabaseValue = row[index]
+        if case .string(let text) = value.storage, let date = date(text) { return date }
+        return row[index]
+    }
+
     /// `row[column]` as a date, as GRDB would read it; like GRDB, a fatal error when the column holds none.
     static func read(_ row: Row, _ column: String) -> Date {
         (read(row, column) as Date?) ?? row[column]
