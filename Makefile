@@ -5,7 +5,7 @@ SYSCONFDIR ?= /etc
 SWIFT ?= $(or $(shell command -v swift),/opt/swift/usr/bin/swift)
 # The C libraries feedwatch links, what SwiftPM and the Swift toolchain need on Debian 12, and the
 # tools the README uses to read alerts (jq, sqlite3).
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config ca-certificates git \
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjemalloc-dev pkg-config ca-certificates git \
 	binutils libc6-dev libstdc++-12-dev libgcc-12-dev zlib1g-dev tzdata jq sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/feedwatch

@@ -39,8 +39,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // glibc's malloc.h (mallopt): part of libc, nothing to link.
-        .systemLibrary(name: "CMalloc"),
+        // jemalloc as the process's allocator, with feedwatch's settings (a C file: jemalloc reads them from a
+        // global the program defines).
+        .target(
+            name: "CJemalloc",
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+        ),
 
         // Pipeline stages.
         .target(name: "FeedFetch", dependencies: ["CCurl"], swiftSettings: strictSettings),
@@ -70,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "feedwatch",
             dependencies: [
-                "CMalloc", "Monitor", "FeedParse", "FeedFetch", "Analysis", "Store", "AlertLog",
+                "CJemalloc", "Monitor", "FeedParse", "FeedFetch", "Analysis", "Store", "AlertLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,8 +1,5 @@
 import AlertLog
 import ArgumentParser
-#if os(Linux)
-import CMalloc
-#endif
 import FeedFetch
 import Foundation
 import Logging
@@ -31,20 +28,6 @@ extension Feedwatch {
             // a closed stderr or socket must be an error, not SIGPIPE.
             signal(SIGXFSZ, SIG_IGN)
             signal(SIGPIPE, SIG_IGN)
-            // Four malloc arenas instead of glibc's eight per core: the feed tasks, the writer and libcurl's
-            // thread otherwise each keep an arena with its own free space. With two, the threads that free a
-            // committed batch waited on the arena locks of the threads analysing the next ones (futex waits
-            // and wake-ups were 3% of a cold cycle's CPU); four made a 1,000-feed cycle 5% faster (median
-            // of 8, alternating) for 1.6 MB more resident memory.
-            //
-            // And a fixed threshold (glibc's initial 128 KB) for blocks that get pages of their own: glibc
-            // otherwise raises it to the size of each such block freed, after which blocks that size come
-            // from the heap, whose free space it cannot give back between them (1.7 MB less at the peak of
-            // a 1,000-feed cycle, median of 6, for about 200 more mmap calls).
-            #if os(Linux)
-            mallopt(M_ARENA_MAX, 4)
-            mallopt(M_MMAP_THRESHOLD, 128 * 1024)
-            #endif
             let logger = Logger(label: "feedwatch")
             let loaded = try loadConfiguration(options.config)
             let store: FeedStore
