@@ -199,9 +199,9 @@ struct CommitWriter {
         var fresh: [[Int]] = []
         for batch in batches {
             var indices: [Int] = []
-            for (index, item) in batch.items.enumerated()
-            where keys[batch.feedID, default: []].insert(item.key).inserted {
-                if try !isRemoved(item.key, of: batch.feedID) { indices.append(index) }
+            // By index: `enumerated()` hands out copies of the items, each of their references retained.
+            for index in batch.items.indices where keys[batch.feedID, default: []].insert(batch.items[index].key).inserted {
+                if try !isRemoved(batch.items[index].key, of: batch.feedID) { indices.append(index) }
             }
             fresh.append(indices)
         }
@@ -249,7 +249,7 @@ struct CommitWriter {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "no feed with id \(batch.feedID)")
         }
         var rows = InsertedRows(
-            feed: Alert.Feed(name: feedRow["name"], url: feedRow["url"]), feedID: batch.feedID, time: fetch.fetchedAt,
+            feed: Alert.Feed(name: feedRow[0], url: feedRow[1]), feedID: batch.feedID, time: fetch.fetchedAt,
             stamp: stamp)
         for index in fresh {
             let item = batch.items[index]
