@@ -120,19 +120,19 @@ extension FeedStore {
         for ((batch, encoded), rows) in zip(zip(batches, encoded), inserted) {
             var alerts: [Alert] = []
             for row in rows.items {
-                guard let draft = encoded[row.index].storyDraft else { continue }
-                let item = batch.items[row.index]
+                guard encoded[row.index].storyDraft != nil else { continue }
                 let filed: PlacedReport
                 if filingHolds {
                     filed = placing.filing(at: position)
                     position += 1
                 } else {
-                    let report = draft.placed(
-                        itemID: row.id, feedID: batch.feedID, time: rows.time, published: item.published)
+                    let report = encoded[row.index].storyDraft!.placed(
+                        itemID: row.id, feedID: batch.feedID, time: rows.time,
+                        published: batch.items[row.index].published)
                     filed = writer.index!.file(report, nextStoryID: &nextStoryID)
                 }
                 alerts += try writer.writeStoryRows(
-                    item, encoded: encoded[row.index], id: row.id, filed: filed, in: rows)
+                    of: batch, at: row.index, encoded: encoded, id: row.id, filed: filed, in: rows)
             }
             results.append(alerts)
         }
@@ -251,9 +251,9 @@ struct CommitWriter {
         var rows = InsertedRows(
             feed: Alert.Feed(name: feedRow[0], url: feedRow[1]), feedID: batch.feedID, time: fetch.fetchedAt,
             stamp: stamp)
+        // Fields are read through the arrays (`batch.items[index].key`): an item bound to a local is a copy of
+        // the whole struct, a retain and a release of each of its thirty-odd references.
         for index in fresh {
-            let item = batch.items[index]
-            let encoded = encoded[index]
             var itemRow = try BoundRow(
                 db,
                 sql: """
@@ -262,11 +262,11 @@ struct CommitWriter {
                     """,
                 reusing: &statements.item)
             itemRow.bind(batch.feedID)
-            itemRow.bind(item.key)
-            itemRow.bind(item.keySource)
-            itemRow.bind(item.title)
-            itemRow.bind(item.link)
-            itemRow.bind(encoded.published)
+            itemRow.bind(batch.items[index].key)
+            itemRow.bind(batch.items[index].keySource)
+            itemRow.bind(batch.items[index].title)
+            itemRow.bind(batch.items[index].link)
+            itemRow.bind(encoded[index].published)
             itemRow.bind(stamp)
             try itemRow.run()
             guard db.changesCount == 1 else { continue }
@@ -275,13 +275,13 @@ struct CommitWriter {
                 db, sql: "INSERT INTO analyses (item_id, language, topics, result, analyzed_at) VALUES (?, ?, ?, ?, ?)",
                 reusing: &statements.analysis)
             analysisRow.bind(itemID)
-            analysisRow.bind(item.analysis.language)
-            analysisRow.bind(encoded.topics)
-            analysisRow.bind(utf8: encoded.analysis[...])
+            analysisRow.bind(batch.items[index].analysis.language)
+            analysisRow.bind(encoded[index].topics)
+            analysisRow.bind(utf8: encoded[index].analysis[...])
             analysisRow.bind(stamp)
             try analysisRow.run()
             rows.items.append((index, itemID))
-            if encoded.storyDraft != nil { rows.alerting += 1 }
+            if encoded[index].storyDraft != nil { rows.alerting += 1 }
         }
         return rows
     }
@@ -307,10 +307,15 @@ struct CommitWriter {
         return last + 1
     }
 
-    /// Writes an alerting item's story rows (the story itself when the item starts it, and its membership) and
-    /// the alerts its placement calls for; the topic states it changed are written by ``writeStories()``.
+    /// Writes the story rows of the alerting item at `index` of `batch` (the story itself when the item starts
+    /// it, and its membership) and the alerts its placement calls for; the topic states it changed are written
+    /// by ``writeStories()``. `encoded` holds the batch's encoded items.
+    ///
+    /// The item's fields are read through the arrays, never the item bound to a local: that would copy the
+    /// whole struct, a retain and a release of each of its thirty-odd references.
     mutating func writeStoryRows(
-        _ item: ProcessedItem, encoded: EncodedItem, id itemID: Int64, filed: PlacedReport, in rows: InsertedRows
+        of batch: FeedBatch, at index: Int, encoded: [EncodedItem], id itemID: Int64, filed: PlacedReport,
+        in rows: InsertedRows
     ) throws -> [Alert] {
         let (feedID, time, stamp, feed) = (rows.feedID, rows.time, rows.stamp, rows.feed)
         let (placement, storyID) = (filed.placement, filed.storyID)
@@ -325,7 +330,7 @@ struct CommitWriter {
             storyRow.bind(storyID)
             storyRow.bind(stamp)
             storyRow.bind(stamp)
-            storyRow.bind(item.title)
+            storyRow.bind(batch.items[index].title)
             try storyRow.run()
         }
         touchedStories.insert(storyID)
@@ -341,24 +346,23 @@ struct CommitWriter {
         sourceRow.bind(itemID)
         sourceRow.bind(storyID)
         sourceRow.bind(feedID)
-        sourceRow.bind(item.analysis.language)
+        sourceRow.bind(batch.items[index].analysis.language)
         sourceRow.bind(stamp)
         sourceRow.bind(placement.match.label)
         sourceRow.bind(distance)
-        sourceRow.bind(encoded.storySource.simhash)
-        sourceRow.bind(encoded.storySource.entities)
-        sourceRow.bind(encoded.storySource.keyEntities)
-        sourceRow.bind(encoded.storySource.quantities)
-        sourceRow.bind(encoded.storySource.topics)
+        sourceRow.bind(encoded[index].storySource.simhash)
+        sourceRow.bind(encoded[index].storySource.entities)
+        sourceRow.bind(encoded[index].storySource.keyEntities)
+        sourceRow.bind(encoded[index].storySource.quantities)
+        sourceRow.bind(encoded[index].storySource.topics)
         try sourceRow.run()
         for (topic, state) in filed.changedTopics {
             changedTopics[storyID, default: [:]][topic] = state
         }
-        let analysis = item.analysis
         var alerts: [Alert] = []
         for (topicID, outcome) in placement.outcomes {
-            guard let index = item.alertTopics.firstIndex(where: { $0.id == topicID }) else { continue }
-            let topic = item.alertTopics[index]
+            guard let position = batch.items[index].alertTopics.firstIndex(where: { $0.id == topicID }) else { continue }
+            let topic = batch.items[index].alertTopics[position]
             let kind: Alert.Kind
             let change: String?
             switch outcome {
@@ -384,19 +388,23 @@ struct CommitWriter {
             alertRow.bind(itemID)
             alertRow.bind(storyID)
             alertRow.bind(filed.sources)
-            alertRow.bind(analysis.language)
+            alertRow.bind(batch.items[index].analysis.language)
             alertRow.bind(change)
-            alertRow.bind(utf8: encoded.evidence[index])
-            alertRow.bind(utf8: encoded.entities)
-            alertRow.bind(utf8: encoded.quantities)
+            alertRow.bind(utf8: encoded[index].evidence[position])
+            alertRow.bind(utf8: encoded[index].entities)
+            alertRow.bind(utf8: encoded[index].quantities)
             try alertRow.run()
             var alert = Alert(
                 id: db.lastInsertedRowID, time: time, topic: topic.id, severity: topic.severity, score: topic.score,
                 modality: topic.modality.rawValue, feed: feed,
-                item: Alert.Item(title: item.title, link: item.link, published: item.published, guid: item.key),
-                language: analysis.language, evidence: topic.evidence, entities: analysis.entities,
-                quantities: analysis.quantities, story: storyID, sources: filed.sources, kind: kind, change: change)
-            alert.encoded = Alert.EncodedLists(json: (encoded.evidence[index], encoded.entities, encoded.quantities))
+                item: Alert.Item(
+                    title: batch.items[index].title, link: batch.items[index].link,
+                    published: batch.items[index].published, guid: batch.items[index].key),
+                language: batch.items[index].analysis.language, evidence: topic.evidence,
+                entities: batch.items[index].analysis.entities, quantities: batch.items[index].analysis.quantities,
+                story: storyID, sources: filed.sources, kind: kind, change: change)
+            alert.encoded = Alert.EncodedLists(
+                json: (encoded[index].evidence[position], encoded[index].entities, encoded[index].quantities))
             if kind == .new { newestNewAlert[topic.id] = alert }
             alerts.append(alert)
         }
