@@ -271,10 +271,12 @@ public final class FeedMonitor: Sendable {
                 }
                 report.items = parsed.items.count
                 let unseen = try await store.unseenKeys(feedID: state.feedID, among: parsed.items.map(\.key))
-                // Feeds list newest first; store and alert oldest first.
-                let fresh = parsed.items.reversed().filter { unseen.contains($0.key) }
+                // Feeds list newest first; store and alert oldest first. Indices, not a filtered array of the
+                // items: each item copied into it retains every string it holds.
+                let items = parsed.items
+                let fresh = items.indices.reversed().filter { unseen.contains(items[$0].key) }
                 if !fresh.isEmpty {
-                    processed = await LowPriorityThreads.analysis.run { fresh.map(self.analyse) }
+                    processed = await LowPriorityThreads.analysis.run { fresh.map { self.analyse(items, at: $0) } }
                 }
                 record.etag = response.etag
                 record.lastModified = response.lastModified
@@ -380,18 +382,20 @@ public final class FeedMonitor: Sendable {
         }
     }
 
-    private func analyse(_ item: FeedItem) -> ProcessedItem {
-        let article = Article(id: item.key, title: item.title, text: item.text)
+    /// Analyses item `index` of `items`, its fields read through the array (the item bound to a local would be
+    /// a copy).
+    private func analyse(_ items: [FeedItem], at index: Int) -> ProcessedItem {
+        let article = Article(id: items[index].key, title: items[index].title, text: items[index].text)
         let analysis = configuration.analyzer.analyze(article)
         return ProcessedItem(
-            key: item.key,
-            keySource: item.keySource.rawValue,
-            title: item.title,
-            link: item.link,
-            published: item.published,
+            key: items[index].key,
+            keySource: items[index].keySource.rawValue,
+            title: items[index].title,
+            link: items[index].link,
+            published: items[index].published,
             analysis: analysis,
             alertTopics: analysis.topics,
-            datelineLength: Dateline.length(of: item.text)
+            datelineLength: Dateline.length(of: items[index].text)
         )
     }
 }
@@ -597,8 +601,10 @@ actor AlertPublisher {
     /// Appends `alerts`, just committed: straight from memory when they directly follow the log's last line,
     /// otherwise (an earlier append failed, or alerts were committed elsewhere) by catching up from the store.
     func publish(_ alerts: [Alert]) async throws {
-        let sorted = alerts.sorted { $0.id < $1.id }
-        let follows = zip(sorted, sorted.dropFirst()).allSatisfy { $0.id + 1 == $1.id }
+        // A group's alerts come in id order: sorting them anyway copied each (compared by index, they are not).
+        let inOrder = alerts.indices.dropFirst().allSatisfy { alerts[$0 - 1].id < alerts[$0].id }
+        let sorted = inOrder ? alerts : alerts.sorted { $0.id < $1.id }
+        let follows = sorted.indices.dropFirst().allSatisfy { sorted[$0 - 1].id + 1 == sorted[$0].id }
         if !isRunning, follows, sorted.first?.id == log.lastWrittenID + 1 {
             try log.append(sorted)
         } else {
