@@ -6,14 +6,18 @@
 // and their arena locks took about a fifth of a 1,000-feed cold cycle's CPU samples; with jemalloc the cycle
 // used 8% less CPU and ran 7 to 13% faster, at the same peak RSS (median of 5, alternating; Benchmarks/README).
 //
-// - narenas:1           one arena: on 2 cores, two kept more free memory (peak RSS 6 MB higher) and were no
-//                       faster.
+// - narenas:1           one arena (jemalloc's default is four per core): with two, a cycle's peak RSS was 6 MB
+//                       higher and it ran no faster.
 // - tcache_max:4096     thread caches keep blocks up to 4 KB (not 32 KB): bigger ones go back to the arena.
 // - dirty_decay_ms:300  freed pages go back to the system after 0.3 s instead of 10 s, so a cycle's peak is
-//                       not the sum of its batches (peak RSS 8 MB lower with 2 arenas).
-// - muzzy_decay_ms:0    no second, lazily returned stage.
+//                       not the sum of its batches.
+// - muzzy_decay_ms:0    no second, lazily returned stage (the default of Debian's jemalloc; stated here so that
+//                       another build's default cannot change it).
 // - background_thread   a thread of jemalloc's returns the pages on time while the daemon sleeps between
 //                       cycles, when nothing allocates.
+//
+// jemalloc also reads /proc/sys/vm/overcommit_memory when it starts: the systemd unit must not hide /proc/sys
+// (ProcSubset=pid), or it returns pages by remapping them, which splits the process's mappings.
 #if defined(__linux__)
 #include "CJemalloc.h"
 

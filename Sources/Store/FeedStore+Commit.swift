@@ -126,6 +126,7 @@ extension FeedStore {
                     filed = placing.filing(at: position)
                     position += 1
                 } else {
+                    // Unwrapped in place (the guard above checked it): bound with `guard let`, the draft is a copy.
                     let report = encoded[row.index].storyDraft!.placed(
                         itemID: row.id, feedID: batch.feedID, time: rows.time,
                         published: batch.items[row.index].published)
@@ -200,7 +201,8 @@ struct CommitWriter {
         for batch in batches {
             var indices: [Int] = []
             // By index: `enumerated()` hands out copies of the items, each of their references retained.
-            for index in batch.items.indices where keys[batch.feedID, default: []].insert(batch.items[index].key).inserted {
+            for index in batch.items.indices
+            where keys[batch.feedID, default: []].insert(batch.items[index].key).inserted {
                 if try !isRemoved(batch.items[index].key, of: batch.feedID) { indices.append(index) }
             }
             fresh.append(indices)
@@ -361,7 +363,9 @@ struct CommitWriter {
         }
         var alerts: [Alert] = []
         for (topicID, outcome) in placement.outcomes {
-            guard let position = batch.items[index].alertTopics.firstIndex(where: { $0.id == topicID }) else { continue }
+            guard let position = batch.items[index].alertTopics.firstIndex(where: { $0.id == topicID }) else {
+                continue
+            }
             let topic = batch.items[index].alertTopics[position]
             let kind: Alert.Kind
             let change: String?

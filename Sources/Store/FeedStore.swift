@@ -86,7 +86,10 @@ public final class FeedStore: Sendable {
                 } else {
                     // One statement for every insert: compiling it anew per feed was most of registering 1,000.
                     try db.cachedStatement(
-                        sql: "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET name = excluded.name"
+                        sql: """
+                            INSERT INTO feeds (url, name) VALUES (?, ?)
+                            ON CONFLICT(url) DO UPDATE SET name = excluded.name
+                            """
                     ).execute(arguments: [feed.url, feed.name])
                 }
                 changed = true

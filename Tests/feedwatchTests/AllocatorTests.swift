@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The binary allocates with jemalloc, with the settings in Sources/CJemalloc: glibc's malloc made a cold
-/// cycle's CPU 8% higher, and the settings hold its peak memory (Benchmarks/README).
+/// The binary allocates with jemalloc, with the settings in Sources/CJemalloc: with glibc's malloc a cold cycle
+/// took 8 to 16% more CPU, and the settings hold its peak memory (Benchmarks/README, "Allocator").
 @Suite struct AllocatorTests {
     #if os(Linux)
     @Test func theBinaryRunsOnJemallocWithItsSettings() throws {
@@ -13,9 +13,9 @@ import Testing
         #expect(result.status == 0, "stderr: \(result.standardError)")
         let stats = result.standardOutput + result.standardError
         #expect(stats.contains("jemalloc statistics"), "no jemalloc statistics: \(stats.prefix(300))")
-        for option in ["opt.narenas: 1", "opt.tcache_max: 4096", "opt.dirty_decay_ms: 300", "opt.muzzy_decay_ms: 0",
-            "opt.background_thread: true"]
-        {
+        // (Not muzzy_decay_ms: Debian's jemalloc has 0 by default, so it would pass without the settings.)
+        let options = ["opt.narenas: 1", "opt.tcache_max: 4096", "opt.dirty_decay_ms: 300", "opt.background_thread: true"]
+        for option in options {
             #expect(stats.contains(option), "\(option) not in jemalloc's options")
         }
     }

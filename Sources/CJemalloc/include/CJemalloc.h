@@ -3,7 +3,9 @@
 #ifndef FEEDWATCH_CJEMALLOC_H
 #define FEEDWATCH_CJEMALLOC_H
 
+#if defined(__linux__)
 /// jemalloc's settings, read when it starts (before `main`); MALLOC_CONF in the environment overrides them.
 extern const char *malloc_conf;
+#endif
 
 #endif
