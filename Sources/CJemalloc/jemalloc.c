@@ -3,8 +3,9 @@
 //
 // Why jemalloc: a cold cycle allocates and frees millions of small blocks (items, analyses, their JSON) on
 // the threads that parse and analyse, and frees many of them on others. With glibc's malloc, malloc, free
-// and their arena locks took about a fifth of a 1,000-feed cold cycle's CPU samples; with jemalloc the cycle
-// used 8% less CPU and ran 7 to 13% faster, at the same peak RSS (median of 5, alternating; Benchmarks/README).
+// and their arena locks took a tenth of a 1,000-feed cold cycle's CPU samples; with jemalloc the cycle used
+// 8 to 16% less CPU and ran 7 to 12% faster, at the same peak RSS (medians of 4 to 5 alternating rounds;
+// Benchmarks/README, "Allocator").
 //
 // - narenas:1           one arena (jemalloc's default is four per core): with two, a cycle's peak RSS was 6 MB
 //                       higher and it ran no faster.
