@@ -196,6 +196,8 @@ mkdir -p "$OUT"/{t,log}
 rm -f "$OUT"/t/*.tsv "$OUT/facts.txt" "$OUT/latency.json" "$OUT"/log/*.log
 if [ -z "${FEEDWATCH:-}" ]; then
   log "building feedwatch (release, scratch path $SCRATCH)"
+  # The Debian packages it builds against (libcurl, libxml2, SQLite, jemalloc): the Makefile's list.
+  if [ "$INSTALL" = 1 ]; then make -C "$REPO" --no-print-directory deps SWIFT="${SWIFT:-swift}" >&2; fi
   (cd "$REPO" && "${SWIFT:-swift}" build -c release --static-swift-stdlib --product feedwatch --scratch-path "$SCRATCH" >&2)
   FEEDWATCH=$SCRATCH/release/feedwatch
 fi
