@@ -18,17 +18,20 @@ package enum StoredDate {
 
     /// `row[column]` as a date, as GRDB would read it; nil for NULL.
     static func read(_ row: Row, _ column: String) -> Date? {
-        let value: DatabaseValue = row[column]
-        if case .string(let text) = value.storage, let date = date(text) { return date }
-        return row[column]
+        storedDate(in: row[column]) ?? row[column]
     }
 
     /// `row[index]` as a date, as GRDB would read it; nil for NULL. By position: a lookup by name lowercases
     /// the name and each column's.
     static func read(_ row: Row, at index: Int) -> Date? {
-        let value: DatabaseValue = row[index]
-        if case .string(let text) = value.storage, let date = date(text) { return date }
-        return row[index]
+        storedDate(in: row[index]) ?? row[index]
+    }
+
+    /// The date `value` holds when it is a text in the stored format; nil otherwise (NULL, numbers, other
+    /// texts), which the callers leave to GRDB.
+    private static func storedDate(in value: DatabaseValue) -> Date? {
+        guard case .string(let text) = value.storage else { return nil }
+        return date(text)
     }
 
     /// `row[column]` as a date, as GRDB would read it; like GRDB, a fatal error when the column holds none.
