@@ -54,7 +54,10 @@ public final class AlertLogWriter: Sendable {
     @discardableResult
     public func append(_ alerts: [Alert]) throws(AlertLogError) -> Int {
         try state.withLock { (state: inout State) throws(AlertLogError) -> Int in
-            let fresh = alerts.filter { $0.id > state.lastWrittenID }.sorted { $0.id < $1.id }
+            // In id order, those the log has already left out: a suffix, not a filtered copy.
+            let sorted = alerts.inIDOrder
+            let start = sorted.indices.first { sorted[$0].id > state.lastWrittenID } ?? sorted.endIndex
+            let fresh = sorted[start...]
             guard let last = fresh.last else { return 0 }
             // All the lines in one buffer, copied out once.
             var writer = AnalysisJSON.Writer(capacity: 2048 * fresh.count)

@@ -601,9 +601,7 @@ actor AlertPublisher {
     /// Appends `alerts`, just committed: straight from memory when they directly follow the log's last line,
     /// otherwise (an earlier append failed, or alerts were committed elsewhere) by catching up from the store.
     func publish(_ alerts: [Alert]) async throws {
-        // A group's alerts come in id order: sorting them anyway copied each (compared by index, they are not).
-        let inOrder = alerts.indices.dropFirst().allSatisfy { alerts[$0 - 1].id < alerts[$0].id }
-        let sorted = inOrder ? alerts : alerts.sorted { $0.id < $1.id }
+        let sorted = alerts.inIDOrder
         let follows = sorted.indices.dropFirst().allSatisfy { sorted[$0 - 1].id + 1 == sorted[$0].id }
         if !isRunning, follows, sorted.first?.id == log.lastWrittenID + 1 {
             try log.append(sorted)

@@ -175,3 +175,11 @@ public struct Alert: Sendable, Codable, Equatable {
         }
     }
 }
+
+extension [Alert] {
+    /// The alerts in id order: the array itself when it already is (a group commit's alerts are), since sorting
+    /// copies every alert, a retain and a release of each of its references.
+    public var inIDOrder: [Alert] {
+        indices.dropFirst().allSatisfy { self[$0 - 1].id < self[$0].id } ? self : sorted { $0.id < $1.id }
+    }
+}

@@ -39,6 +39,16 @@ import Testing
         #expect(written[0].contains("هجوم"), "Arabic stays readable UTF-8, not \\u escapes")
     }
 
+    @Test func alertsOutOfOrderAreWrittenInIDOrderAndOnlyOnce() throws {
+        let log = try AlertLogWriter(path: path)
+        #expect(try log.append([alert(3), alert(1)]) == 2)
+        #expect(try log.append([alert(6), alert(2), alert(4), alert(3)]) == 2)
+        let ids = try lines().map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .map { $0?["id"] as? Int }
+        #expect(ids == [1, 3, 4, 6])
+        #expect(log.lastWrittenID == 6)
+    }
+
     @Test func reopeningReadsTheLastIDBack() throws {
         try AlertLogWriter(path: path).append([alert(1), alert(2)])
         let reopened = try AlertLogWriter(path: path)
