@@ -167,19 +167,23 @@ extension Decoder {
     func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, in section: String) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys where Keys(stringValue: key.stringValue) == nil {
-            throw unknownKey(key.stringValue, of: Keys.self, in: section, at: codingPath)
+            throw YAMLFile.unknownKey(key.stringValue, of: Keys.self, in: section, at: codingPath)
         }
     }
 }
 
-private func unknownKey<Keys: CodingKey & CaseIterable>(
-    _ key: String, of keys: Keys.Type, in section: String, at codingPath: [any CodingKey]
-) -> DecodingError {
-    let allowed = Keys.allCases.map(\.stringValue).sorted().joined(separator: ", ")
-    return DecodingError.dataCorrupted(
-        .init(
-            codingPath: codingPath + [AnyCodingKey(stringValue: key)],
-            debugDescription: "unknown key '\(key)' in \(section) (known keys: \(allowed))"))
+extension YAMLFile {
+    /// The error for `key`, which `Keys` does not name, in a mapping (`section`, at `codingPath`), for both
+    /// readers: the one through Yams' decoder and ``YAMLMapping``.
+    static func unknownKey<Keys: CodingKey & CaseIterable>(
+        _ key: String, of keys: Keys.Type, in section: String, at codingPath: [any CodingKey]
+    ) -> DecodingError {
+        let allowed = Keys.allCases.map(\.stringValue).sorted().joined(separator: ", ")
+        return DecodingError.dataCorrupted(
+            .init(
+                codingPath: codingPath + [AnyCodingKey(stringValue: key)],
+                debugDescription: "unknown key '\(key)' in \(section) (known keys: \(allowed))"))
+    }
 }
 
 /// A mapping node read as Yams' `Decoder` reads one, throwing the `DecodingError`s it throws at the same coding
@@ -207,7 +211,7 @@ struct YAMLMapping {
     func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, in section: String) throws {
         for (key, _) in pairs {
             if let name = key.scalar?.string, Keys(stringValue: name) == nil {
-                throw unknownKey(name, of: Keys.self, in: section, at: codingPath)
+                throw YAMLFile.unknownKey(name, of: Keys.self, in: section, at: codingPath)
             }
         }
     }
